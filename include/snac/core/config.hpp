@@ -1,0 +1,40 @@
+#pragma once
+/// One YAML file describes a whole run (docs/config.md). Parsing and validation live in
+/// src/core/config/; every problem is reported at once as a ConfigError.
+#include <string>
+
+#include "snac/core/config/data_config.hpp"
+#include "snac/core/config/hls_config.hpp"
+#include "snac/core/config/local_config.hpp"
+#include "snac/core/config/output_config.hpp"
+#include "snac/core/config/runtime_config.hpp"
+#include "snac/core/config/search_config.hpp"
+#include "snac/core/config/search_space_config.hpp"
+#include "snac/core/config/surrogate_config.hpp"
+#include "snac/core/config/train_config.hpp"
+
+namespace snac {
+
+struct RunConfig {
+    DataConfig data;
+    SearchSpaceConfig search_space;
+    SearchConfig search;
+    TrainConfig train;
+    LocalConfig local;
+    HlsConfig hls;
+    SurrogateConfig surrogate;
+    RuntimeConfig runtime;
+    OutputConfig output;
+
+    std::string source_file;  ///< the file it was read from ("" for text)
+    std::string base_dir;     ///< directory of source_file: relative paths resolve against it
+};
+
+/// Parses and validates YAML text; `file_name` appears in error locations.
+RunConfig parse_config(const std::string& yaml_text, const std::string& file_name);
+/// Reads and parses a file. Throws UsageError if unreadable, ConfigError listing every problem.
+RunConfig load_config(const std::string& path);
+/// The resolved configuration (every default filled in) as YAML that parse_config accepts.
+std::string to_yaml(const RunConfig& config);
+
+}  // namespace snac

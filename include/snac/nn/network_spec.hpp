@@ -1,0 +1,71 @@
+#pragma once
+/// A network as plain data: the architecture-file vocabulary every stage agrees on
+/// (docs/architecture-files.md). Reads from and writes to YAML; validates and infers shapes.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snac::nn {
+
+enum class LayerType {
+    kDense, kBatchNorm, kRelu, kLeakyRelu, kTanh, kSigmoid, kSoftmax, kIdentity, kDropout,
+    kConv2d, kConvAttention, kMaxPool2d, kAvgPool2d, kFlatten, kDeepSets
+};
+enum class Padding { kValid, kSame };
+enum class Aggregate { kMean, kMax, kSum };
+
+using Shape = std::vector<std::int64_t>;
+
+struct LayerSpec {
+    LayerType type = LayerType::kIdentity;
+    std::string name;            ///< unique; generated as <type>_<k> when not given
+    // dense
+    std::int64_t units = 0;
+    bool use_bias = true;
+    // batchnorm
+    double momentum = 0.9;
+    double epsilon = 1e-3;
+    // leaky_relu
+    double alpha = 0.3;
+    // dropout
+    double rate = 0.0;
+    // conv2d
+    std::int64_t filters = 0;
+    std::int64_t kernel = 3;
+    std::int64_t stride = 1;
+    Padding padding = Padding::kValid;
+    // conv_attention
+    std::int64_t hidden = 0;
+    // pooling
+    std::int64_t size = 2;
+    // deepsets
+    Aggregate aggregate = Aggregate::kMean;
+    std::vector<LayerSpec> phi;  ///< applied to each element
+    std::vector<LayerSpec> rho;  ///< applied after pooling over elements
+};
+
+struct NetworkSpec {
+    Shape input_shape;             ///< one sample: [F], [C,H,W], or [elements, features]
+    std::vector<LayerSpec> layers;
+
+    /// Parses an architecture file's text. Throws UsageError naming the layer (index, type, name)
+    /// for unknown types or keys, bad values, shapes that do not fit, and empty networks.
+    static NetworkSpec from_yaml(const std::string& text, const std::string& source = "<text>");
+    static NetworkSpec load(const std::string& path);
+    /// Canonical YAML (deterministic; every key that differs from its default, one layer a line).
+    std::string to_yaml() const;
+};
+
+/// Output shape of every top-level layer (index i = after layers[i]). Validates the network.
+std::vector<Shape> infer_shapes(const NetworkSpec& net);
+/// Output shape of a sequence of layers applied to `input`; `where` prefixes error messages.
+Shape infer_sequence(const std::vector<LayerSpec>& layers, const Shape& input,
+                     const std::string& where = "");
+/// The network's output shape.
+Shape output_shape(const NetworkSpec& net);
+
+std::string_view to_string(LayerType type) noexcept;  ///< YAML spelling, e.g. "conv2d"
+std::string_view to_string(Aggregate a) noexcept;     ///< "mean" | "max" | "sum"
+std::string shape_str(const Shape& shape);            ///< "[8, 3]"
+
+}  // namespace snac::nn

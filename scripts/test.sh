@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds snac and runs every test (labels unit, mpi, integration).
+# Usage: scripts/test.sh [ctest args, e.g. -L unit]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/scripts/install_deps.sh"
+"$root/scripts/build.sh" -DSNAC_WERROR=ON
+build="${SNAC_BUILD_DIR:-$root/build}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export SNAC_DATA_DIR="${SNAC_DATA_DIR:-$root/../shared/data}"
+cd "$build"
+ctest --output-on-failure -j "${SNAC_TEST_JOBS:-2}" "$@"

@@ -1,0 +1,28 @@
+// snac config check FILE
+#include <iostream>
+
+#include "command.hpp"
+#include "snac/core/config.hpp"
+
+namespace snac::app {
+namespace {
+
+std::function<int()> setup_config(CLI::App& sub) {
+    sub.require_subcommand(1);
+    auto* check = sub.add_subcommand(
+        "check",
+        "Validate a run configuration and print it resolved (every default filled in).\n"
+        "All problems are reported at once with file:line:column and a hint.");
+    auto file = std::make_shared<std::string>();
+    check->add_option("FILE", *file, "Run configuration (YAML)")->required();
+    return [file]() {
+        const RunConfig cfg = load_config(*file);
+        std::cout << "# " << *file << ": valid; resolved configuration follows\n" << to_yaml(cfg);
+        return 0;
+    };
+}
+
+const RegisterCommand kRegister{{"config", setup_config, "Check and print run configurations"}};
+
+}  // namespace
+}  // namespace snac::app

@@ -1,0 +1,76 @@
+// The snac command line (docs/cli.md). Exit codes: 0 ok, 1 runtime failure, 2 usage/config error.
+#include <algorithm>
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "snac/core/error.hpp"
+#include "snac/core/log.hpp"
+
+namespace snac::app {
+
+std::vector<CommandDef>& command_registry() {
+    static std::vector<CommandDef> registry;
+    return registry;
+}
+
+GlobalOptions& global_options() {
+    static GlobalOptions options;
+    return options;
+}
+
+}  // namespace snac::app
+
+int main(int argc, char** argv) {
+    using namespace snac;
+    CLI::App app{
+        "snac: hardware-aware neural architecture codesign for FPGAs.\n"
+        "Finds small networks that are accurate and cheap on an FPGA, and emits a verified HLS "
+        "project for the chosen one. See docs/cli.md for every command."};
+    app.name("snac");
+    app.set_version_flag("--version", std::string("snac ") + SNAC_VERSION);
+    app.require_subcommand(1);
+    auto& globals = app::global_options();
+    app.add_flag("-q,--quiet", globals.quiet, "Print only warnings and errors");
+    app.add_flag("-v,--verbose", globals.verbose, "Print debug messages");
+    app.fallthrough();
+
+    auto& registry = app::command_registry();
+    std::sort(registry.begin(), registry.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::function<int()> action;
+    for (auto& def : registry) {
+        CLI::App* sub = app.add_subcommand(def.name, def.description);
+        auto run = std::make_shared<std::function<int()>>(def.setup(*sub));
+        sub->callback([run, &action] { action = *run; });
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        std::cerr << "Run 'snac --help' or 'snac <command> --help' for usage.\n";
+        return static_cast<int>(ExitCode::kUsage);
+    }
+    if (globals.quiet) log::set_level(log::Level::kWarn);
+    if (globals.verbose) log::set_level(log::Level::kDebug);
+    if (!action) return static_cast<int>(ExitCode::kUsage);
+    try {
+        return action();
+    } catch (const ConfigError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return static_cast<int>(e.exit_code());
+    } catch (const Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
+        return static_cast<int>(e.exit_code());
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return static_cast<int>(ExitCode::kRuntime);
+    }
+}

@@ -1,0 +1,124 @@
+#include <sstream>
+
+#include "config/sections.hpp"
+
+namespace snac::config {
+namespace {
+
+const std::vector<std::string>& known_metrics() {
+    static const std::vector<std::string> m = {
+        "accuracy",    "loss",        "mean_distance", "params",
+        "bops",        "est_lut_pct", "est_ff_pct",    "est_dsp_pct",
+        "est_bram_pct", "est_avg_resource_pct", "est_latency_cycles", "est_ii_cycles"};
+    return m;
+}
+
+bool check_metric(MapReader& in, std::string_view key, const std::string& metric) {
+    for (const auto& m : known_metrics())
+        if (m == metric) return true;
+    std::string hint = "known metrics:";
+    for (const auto& m : known_metrics()) hint += " " + m;
+    if (auto close = did_you_mean(metric, known_metrics()); !close.empty())
+        hint = "did you mean '" + close + "'? " + hint;
+    in.error_at(key, "unknown metric '" + metric + "'", hint);
+    return false;
+}
+
+}  // namespace
+
+void parse_search(MapReader& in, SearchConfig& out) {
+    if (YAML::Node objs = in.raw("objectives"); objs.IsDefined() && !objs.IsNull()) {
+        if (!objs.IsSequence()) {
+            in.error_at("objectives", "'search.objectives' must be a list",
+                        "e.g. [{metric: accuracy, direction: maximize}, {metric: bops, direction: minimize}]");
+        } else {
+            out.objectives.clear();
+            for (std::size_t i = 0; i < objs.size(); ++i) {
+                MapReader o(objs[i], "search.objectives[" + std::to_string(i) + "]", in.diag());
+                ObjectiveConfig oc;
+                o.require("metric", oc.metric);
+                o.get_enum("direction", oc.direction,
+                           {{"minimize", Direction::kMinimize}, {"maximize", Direction::kMaximize}});
+                if (!oc.metric.empty()) check_metric(o, "metric", oc.metric);
+                out.objectives.push_back(oc);
+            }
+        }
+    }
+    if (out.objectives.empty())
+        out.objectives = {{"accuracy", Direction::kMaximize}, {"bops", Direction::kMinimize}};
+    std::vector<std::string> constraints;
+    if (in.get("constraints", constraints)) {
+        for (const auto& text : constraints) {
+            std::istringstream s(text);
+            ConstraintConfig c;
+            std::string op;
+            s >> c.metric >> op >> c.value;
+            if (!s || (op != "<=" && op != ">=")) {
+                in.error_at("constraints", "cannot read constraint '" + text + "'",
+                            "write 'metric <= value' or 'metric >= value', e.g. 'est_lut_pct <= 30'");
+                continue;
+            }
+            c.op = op == "<=" ? ConstraintOp::kLessEqual : ConstraintOp::kGreaterEqual;
+            check_metric(in, "constraints", c.metric);
+            out.constraints.push_back(c);
+        }
+    }
+    in.get("bops_convention", out.bops_convention);
+    if (out.bops_convention != "macs" && out.bops_convention != "nac" &&
+        out.bops_convention != "snac" && out.bops_convention != "paper")
+        in.error_at("bops_convention", "unknown BOPs convention '" + out.bops_convention + "'",
+                    "one of: macs, nac, snac, paper");
+    in.get("bits", out.bits, 1, 64);
+    in.get("trials", out.trials, std::int64_t{1}, std::int64_t{1} << 40);
+    in.get("time_limit", out.time_limit_s, 0.0, 1e9);
+    in.get("population", out.population, 2, 1 << 20);
+    in.get_enum("mode", out.mode,
+                {{"generational", SearchMode::kGenerational},
+                 {"steady_state", SearchMode::kSteadyState}});
+    in.get("crossover_prob", out.crossover_prob, 0.0, 1.0);
+    in.get("swapping_prob", out.swapping_prob, 0.0, 1.0);
+    in.get("mutation_prob", out.mutation_prob, -1.0, 1.0);
+    in.get("crossover", out.crossover);
+    if (out.crossover != "uniform" && out.crossover != "sbx")
+        in.error_at("crossover", "unknown crossover '" + out.crossover + "'", "one of: uniform, sbx");
+    in.get("reference_point", out.reference_point);
+    if (!out.reference_point.empty() && out.reference_point.size() != out.objectives.size())
+        in.error_at("reference_point", "the reference point needs one value per objective",
+                    "give " + std::to_string(out.objectives.size()) + " values or leave it out");
+    in.get("seed", out.seed);
+    in.get("study_name", out.study_name);
+}
+
+void emit_search(YAML::Emitter& out, const SearchConfig& c) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "objectives" << YAML::Value << YAML::BeginSeq;
+    for (const auto& o : c.objectives)
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "metric" << YAML::Value << o.metric
+            << YAML::Key << "direction" << YAML::Value
+            << (o.direction == Direction::kMaximize ? "maximize" : "minimize") << YAML::EndMap;
+    out << YAML::EndSeq;
+    out << YAML::Key << "constraints" << YAML::Value << YAML::BeginSeq;
+    for (const auto& k : c.constraints) {
+        std::ostringstream s;
+        s << k.metric << (k.op == ConstraintOp::kLessEqual ? " <= " : " >= ") << k.value;
+        out << s.str();
+    }
+    out << YAML::EndSeq;
+    out << YAML::Key << "bops_convention" << YAML::Value << c.bops_convention;
+    out << YAML::Key << "bits" << YAML::Value << c.bits;
+    out << YAML::Key << "trials" << YAML::Value << c.trials;
+    out << YAML::Key << "time_limit" << YAML::Value << c.time_limit_s;
+    out << YAML::Key << "population" << YAML::Value << c.population;
+    out << YAML::Key << "mode" << YAML::Value
+        << (c.mode == SearchMode::kGenerational ? "generational" : "steady_state");
+    out << YAML::Key << "crossover_prob" << YAML::Value << c.crossover_prob;
+    out << YAML::Key << "swapping_prob" << YAML::Value << c.swapping_prob;
+    out << YAML::Key << "mutation_prob" << YAML::Value << c.mutation_prob;
+    out << YAML::Key << "crossover" << YAML::Value << c.crossover;
+    out << YAML::Key << "reference_point" << YAML::Value << YAML::Flow << c.reference_point;
+    out << YAML::Key << "seed" << YAML::Value << c.seed;
+    out << YAML::Key << "study_name" << YAML::Value << c.study_name;
+    out << YAML::EndMap;
+}
+
+}  // namespace snac::config
