@@ -1,0 +1,40 @@
+#pragma once
+/// Parameter and BOPs counts (../shared/docs/reference/bops-and-params.md).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "snac/nn/network_spec.hpp"
+
+namespace snac::nn {
+
+enum class BopsConvention { kMacs, kNac, kSnac, kPaper };
+
+struct CountOptions {
+    int weight_bits = 32;
+    int activation_bits = 32;
+    std::map<std::string, double> sparsity;  ///< per layer name: fraction of zero weights
+};
+
+struct LayerCount {
+    std::string name;
+    std::string type;
+    Shape output_shape;
+    std::int64_t params = 0;
+    std::int64_t macs = 0;                       ///< multiply-accumulates per sample
+    std::map<BopsConvention, double> bops;       ///< per convention
+};
+
+struct NetworkCount {
+    std::vector<LayerCount> layers;  ///< nested Deep Sets layers listed with their path
+    std::int64_t params = 0;
+    std::int64_t macs = 0;
+    std::map<BopsConvention, double> bops;
+};
+
+NetworkCount count_network(const NetworkSpec& net, const CountOptions& options = {});
+std::string_view to_string(BopsConvention c) noexcept;       ///< "macs" | "nac" | "snac" | "paper"
+BopsConvention parse_bops_convention(std::string_view name);  ///< throws UsageError
+
+}  // namespace snac::nn
