@@ -9,6 +9,7 @@ namespace snac {
 enum class Direction { kMinimize, kMaximize };
 enum class SearchMode { kGenerational, kSteadyState };
 enum class ConstraintOp { kLessEqual, kGreaterEqual };
+enum class SamplerKind { kNsga2, kTpe, kRandom };
 
 struct ObjectiveConfig {
     std::string metric;  ///< accuracy, loss, mean_distance, params, bops, est_* ...
@@ -35,9 +36,18 @@ struct SearchConfig {
     double swapping_prob = 0.5;
     double mutation_prob = -1.0;              ///< per gene; <0: 1 / number of genes (Optuna)
     std::string crossover = "uniform";        ///< uniform | sbx (numeric genes)
+    double sbx_eta = 20.0;                    ///< SBX distribution index (crossover: sbx)
+    double mutation_eta = 20.0;               ///< polynomial-mutation index (crossover: sbx)
+    SamplerKind sampler = SamplerKind::kNsga2;
+    int tpe_startup_trials = 10;              ///< random trials before TPE models the history
+    int tpe_candidates = 24;                  ///< expected-improvement candidates per ask
+    bool tpe_multivariate = false;            ///< joint Parzen estimator over all genes
     std::vector<double> reference_point;      ///< hypervolume reference; empty = derived
     std::uint64_t seed = 42;
     std::string study_name = "snac";
+    /// Optuna schema revision written to new study files: v3.0.0.d opens strictly in Optuna
+    /// 3.0/3.1 (Debian), v3.2.0.a in Optuna >= 3.2.
+    std::string optuna_schema = "v3.0.0.d";
 };
 
 }  // namespace snac

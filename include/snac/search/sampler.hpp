@@ -1,0 +1,117 @@
+#pragma once
+/// Samplers behind one ask/tell interface that an asynchronous coordinator drives: NSGA-II
+/// (generational, Optuna-compatible; or steady-state), TPE and random. Every proposal of trial n
+/// draws from its own stream derive_seed(seed, n, purpose), so results do not depend on which
+/// worker evaluated what. Samplers are pure: no I/O; state is rebuilt from stored trials.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "snac/core/config/search_config.hpp"
+#include "snac/search/space.hpp"
+
+namespace snac::search {
+
+/// Optuna's trial states (stored by name in the study file).
+enum class TrialState { kRunning, kComplete, kPruned, kFail, kWaiting };
+
+/// A trial as a sampler knows it.
+struct TrialRecord {
+    std::int64_t number = 0;
+    Genome genome;
+    TrialState state = TrialState::kRunning;
+    std::vector<double> values;       ///< objective values as measured (not sign-flipped)
+    std::vector<double> constraints;  ///< constraint values, violated when > 0
+    int generation = 0;               ///< NSGA-II generation label (0 for other samplers)
+};
+
+/// What ask() hands out.
+struct Suggestion {
+    std::int64_t number = 0;  ///< 0-based, contiguous trial number
+    Genome genome;
+    int generation = 0;
+    /// Set when no new genome could be found (a small space is exhausted): the genome equals
+    /// this earlier trial's, whose result should be copied instead of re-evaluating it.
+    std::optional<std::int64_t> duplicate_of;
+};
+
+struct SamplerOptions {
+    SamplerKind kind = SamplerKind::kNsga2;
+    std::vector<Direction> directions;  ///< one per objective
+    std::size_t constraint_count = 0;
+    int population = 50;
+    SearchMode mode = SearchMode::kGenerational;
+    double crossover_prob = 0.9;
+    double swapping_prob = 0.5;
+    double mutation_prob = -1.0;  ///< <0: 1 / max(1, genes in the child)
+    bool sbx = false;             ///< SBX crossover + polynomial mutation on numeric genes
+    double sbx_eta = 20.0;
+    double mutation_eta = 20.0;
+    int tpe_startup_trials = 10;
+    int tpe_candidates = 24;
+    bool tpe_multivariate = false;
+    std::vector<double> reference_point;  ///< as measured (not sign-flipped); empty = derived
+    std::uint64_t seed = 0;
+    int max_duplicate_retries = 64;
+};
+
+/// Options from the `search:` config section.
+SamplerOptions sampler_options(const SearchConfig& config);
+
+class Sampler {
+public:
+    Sampler(const SearchSpace& space, SamplerOptions options);
+    virtual ~Sampler();
+    Sampler(const Sampler&) = delete;
+    Sampler& operator=(const Sampler&) = delete;
+
+    /// The next trial, or nullopt when nothing may be proposed until a RUNNING trial is told
+    /// (the generational barrier). The trial is RUNNING from now on.
+    std::optional<Suggestion> ask();
+    /// Records the outcome of a RUNNING trial. `values` has one entry per objective for
+    /// COMPLETE; `constraints` one per constraint (or none). Throws snac::Error on misuse.
+    void tell(std::int64_t number, std::span<const double> values,
+              std::span<const double> constraints, TrialState state);
+    /// Rebuilds the state from stored trials (resume). RUNNING trials count as FAIL: the caller
+    /// marks them so in the study. The next number follows the highest stored one.
+    void restore(std::vector<TrialRecord> trials);
+
+    const std::vector<TrialRecord>& trials() const { return trials_; }
+    const SearchSpace& space() const { return space_; }
+    const SamplerOptions& options() const { return options_; }
+    /// Numbers of the COMPLETE trials on the (constrained) Pareto front.
+    std::vector<std::int64_t> pareto_front() const;
+    /// Hypervolume of the feasible front of COMPLETE trials w.r.t. the configured reference
+    /// point (or one derived from all COMPLETE trials when none is configured).
+    double hypervolume() const;
+    /// Numbers of the current parent population (NSGA-II); empty for other samplers.
+    virtual std::vector<std::int64_t> population() const { return {}; }
+
+protected:
+    /// Proposes the genome of trial `number` (already repaired to the space), or nullopt to
+    /// wait. May set `generation`.
+    virtual std::optional<Genome> propose(std::int64_t number, int& generation, Rng& rng) = 0;
+    /// Called after every tell and after restore, to update internal state.
+    virtual void on_update() {}
+    /// Objective values of a COMPLETE trial, sign-flipped to minimisation.
+    std::vector<double> minimized(const TrialRecord& t) const;
+    const TrialRecord* find(std::int64_t number) const;
+
+    const SearchSpace& space_;
+    SamplerOptions options_;
+    std::vector<TrialRecord> trials_;  ///< indexed by number
+
+private:
+    std::optional<std::int64_t> evaluated_duplicate(const Genome& g) const;
+};
+
+/// The sampler the options name.
+std::unique_ptr<Sampler> make_sampler(const SearchSpace& space, const SamplerOptions& options);
+
+std::string_view to_string(TrialState s) noexcept;  ///< "RUNNING", "COMPLETE", ...
+std::optional<TrialState> parse_trial_state(std::string_view text) noexcept;
+
+}  // namespace snac::search
