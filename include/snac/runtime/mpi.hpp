@@ -1,0 +1,37 @@
+#pragma once
+/// MPI lifetime and the MPI transport. Only src/runtime includes <mpi.h>; this header exposes our
+/// own types only.
+#include <memory>
+
+#include "snac/runtime/transport.hpp"
+
+namespace snac::runtime {
+
+/// True when this process was started by mpirun/mpiexec/srun (launcher environment present).
+bool launched_by_mpi_launcher();
+
+/// Initialises MPI (thread level FUNNELED) for the lifetime of the object when the process was
+/// started by an MPI launcher; otherwise does nothing and reports a world of one rank.
+class MpiSession {
+public:
+    MpiSession();
+    ~MpiSession();
+    MpiSession(const MpiSession&) = delete;
+    MpiSession& operator=(const MpiSession&) = delete;
+    bool active() const noexcept { return active_; }
+    int rank() const noexcept { return rank_; }
+    int size() const noexcept { return size_; }
+    /// Takes the whole job down (MPI's model for a rank that cannot go on). Never returns.
+    [[noreturn]] void abort(int code) const;
+
+private:
+    bool active_ = false;
+    int rank_ = 0;
+    int size_ = 1;
+};
+
+/// The MPI_COMM_WORLD transport (Isend + Iprobe/Recv; no collectives per trial). Requires an
+/// active MpiSession.
+std::unique_ptr<Transport> make_mpi_transport(const MpiSession& session);
+
+}  // namespace snac::runtime

@@ -1,0 +1,132 @@
+// MPI lifetime and point-to-point transport. Sends are MPI_Isend of one contiguous buffer
+// (header + payload) kept alive until MPI_Test reports completion; receives probe with
+// MPI_Iprobe(ANY_SOURCE) and a short back-off so the coordinator can also watch its signal flag.
+// No collective is used per trial. Errors return codes (MPI_ERRORS_RETURN) and are checked here.
+#include <mpi.h>
+
+#include <cstdlib>
+#include <list>
+#include <thread>
+
+#include "snac/core/error.hpp"
+#include "snac/runtime/mpi.hpp"
+
+namespace snac::runtime {
+namespace {
+
+constexpr int kTag = 7;
+
+void check(int rc, const char* call) {
+    if (rc == MPI_SUCCESS) return;
+    char text[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    MPI_Error_string(rc, text, &len);
+    throw_runtime(std::string(call) + " failed: " + std::string(text, static_cast<std::size_t>(len)));
+}
+
+class MpiTransport final : public Transport {
+public:
+    MpiTransport(int rank, int size) : rank_(rank), size_(size) {}
+    ~MpiTransport() override {
+        try {
+            flush();
+        } catch (...) {  // destructors never throw; the job is going down anyway
+        }
+    }
+    int rank() const override { return rank_; }
+    int size() const override { return size_; }
+
+    void send(int dest, Message message) override {
+        if (dest < 0 || dest >= size_)
+            throw_runtime("send to rank " + std::to_string(dest) + " of " + std::to_string(size_));
+        reap();
+        pending_.push_back(Pending{to_bytes(message), MPI_REQUEST_NULL});
+        Pending& p = pending_.back();
+        check(MPI_Isend(p.bytes.data(), static_cast<int>(p.bytes.size()), MPI_BYTE, dest, kTag,
+                        MPI_COMM_WORLD, &p.request),
+              "MPI_Isend");
+    }
+
+    std::optional<Envelope> receive(std::chrono::milliseconds timeout) override {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        auto nap = std::chrono::microseconds(20);
+        for (;;) {
+            reap();
+            int flag = 0;
+            MPI_Status status;
+            check(MPI_Iprobe(MPI_ANY_SOURCE, kTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+            if (flag) {
+                int count = 0;
+                check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
+                std::vector<char> buffer(static_cast<std::size_t>(count));
+                // Only this thread receives, so the probed message is the one matched here.
+                check(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, kTag,
+                               MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+                      "MPI_Recv");
+                return Envelope{status.MPI_SOURCE, from_bytes(buffer.data(), buffer.size())};
+            }
+            if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+            std::this_thread::sleep_for(nap);
+            nap = std::min(nap * 2, std::chrono::microseconds(1000));
+        }
+    }
+
+    void flush() override {
+        for (auto& p : pending_) check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
+        pending_.clear();
+    }
+
+private:
+    struct Pending {
+        std::vector<char> bytes;
+        MPI_Request request;
+    };
+    void reap() {
+        for (auto it = pending_.begin(); it != pending_.end();) {
+            int done = 0;
+            check(MPI_Test(&it->request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+            it = done ? pending_.erase(it) : std::next(it);
+        }
+    }
+    int rank_;
+    int size_;
+    std::list<Pending> pending_;  // list: buffers must not move while MPI owns them
+};
+
+}  // namespace
+
+bool launched_by_mpi_launcher() {
+    for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK",
+                            "MPI_LOCALNRANKS", "MV2_COMM_WORLD_SIZE"})
+        if (std::getenv(var)) return true;
+    return false;
+}
+
+MpiSession::MpiSession() {
+    if (!launched_by_mpi_launcher()) return;
+    int provided = 0;
+    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    active_ = true;
+    check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+    check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+    check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+}
+
+MpiSession::~MpiSession() {
+    if (!active_) return;
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Finalize();
+}
+
+void MpiSession::abort(int code) const {
+    if (active_) MPI_Abort(MPI_COMM_WORLD, code);
+    std::_Exit(code);
+}
+
+std::unique_ptr<Transport> make_mpi_transport(const MpiSession& session) {
+    if (!session.active()) throw_runtime("the MPI transport needs a process started by mpirun/srun");
+    return std::make_unique<MpiTransport>(session.rank(), session.size());
+}
+
+}  // namespace snac::runtime
