@@ -1,4 +1,5 @@
-// Small sections: local, surrogate (runtime and output live in section_runtime.cpp).
+// Small sections: local (runtime and output live in section_runtime.cpp, surrogate in
+// section_surrogate.cpp).
 #include "config/sections.hpp"
 
 namespace snac::config {
@@ -32,23 +33,6 @@ void emit_local(YAML::Emitter& out, const LocalConfig& c) {
     out << YAML::Key << "pruning_iterations" << YAML::Value << c.pruning_iterations;
     out << YAML::Key << "pruning_rate" << YAML::Value << c.pruning_rate;
     out << YAML::Key << "epochs_per_iteration" << YAML::Value << c.epochs_per_iteration;
-    out << YAML::EndMap;
-}
-
-void parse_surrogate(MapReader& in, SurrogateConfig& out) {
-    in.get_enum("model", out.model,
-                {{"analytical", SurrogateModel::kAnalytical}, {"learned", SurrogateModel::kLearned}});
-    in.get("file", out.file);
-    if (out.model == SurrogateModel::kLearned && out.file.empty() && in.present())
-        in.error_at("file", "the learned surrogate needs 'file: model.h5'",
-                    "train one with 'snac surrogate fit --records PATH --out model.h5'");
-}
-
-void emit_surrogate(YAML::Emitter& out, const SurrogateConfig& c) {
-    out << YAML::BeginMap;
-    out << YAML::Key << "model" << YAML::Value
-        << (c.model == SurrogateModel::kAnalytical ? "analytical" : "learned");
-    out << YAML::Key << "file" << YAML::Value << c.file;
     out << YAML::EndMap;
 }
 
