@@ -11,6 +11,22 @@
 
 namespace snac {
 
+std::int64_t scaling_channels(const std::vector<std::int64_t>& sample_shape) {
+    if (sample_shape.empty()) return 1;
+    if (sample_shape.size() == 1) return sample_shape[0];
+    if (sample_shape.size() == 2) return sample_shape[1];
+    return sample_shape[0];
+}
+
+std::int64_t scaling_channel_of(const std::vector<std::int64_t>& sample_shape,
+                                std::int64_t element) {
+    if (sample_shape.size() <= 1) return element;
+    if (sample_shape.size() == 2) return element % sample_shape[1];
+    const std::int64_t per_channel = std::accumulate(sample_shape.begin() + 1, sample_shape.end(),
+                                                     std::int64_t{1}, std::multiplies<>());
+    return element / per_channel;
+}
+
 std::int64_t Dataset::sample_size() const {
     return std::accumulate(sample_shape.begin(), sample_shape.end(), std::int64_t{1},
                            std::multiplies<>());

@@ -11,6 +11,20 @@ enum class TaskType { kClassification, kRegression };
 
 enum class Split { kTrain, kVal, kTest };
 
+/// Per-channel affine map applied at import, fitted on the training split only:
+/// stored = (raw - shift[c]) / scale[c]. Channels: [F] -> each feature; [K, F] -> the last axis
+/// (a feature shared by all set elements); [C, H, W] -> the first axis (image channel).
+struct FeatureScaling {
+    std::string method = "none";      ///< none | standardize | minmax | robust
+    std::vector<float> shift, scale;  ///< one entry per channel; empty for "none"
+};
+
+/// Number of normalisation channels of a sample shape (rule of FeatureScaling).
+std::int64_t scaling_channels(const std::vector<std::int64_t>& sample_shape);
+/// Channel of flat element `element` (0 <= element < prod(sample_shape)) of one sample.
+std::int64_t scaling_channel_of(const std::vector<std::int64_t>& sample_shape,
+                                std::int64_t element);
+
 struct Dataset {
     std::string name;
     TaskType task = TaskType::kClassification;
@@ -24,6 +38,7 @@ struct Dataset {
     std::vector<std::string> feature_names;
     std::vector<std::string> class_names;
     std::vector<std::int64_t> train_idx, val_idx, test_idx;  ///< split indices into the samples
+    FeatureScaling scaling;                  ///< how x was normalised (already applied to x)
 
     std::int64_t sample_size() const;        ///< prod(sample_shape)
     const std::vector<std::int64_t>& indices(Split split) const;

@@ -1,6 +1,36 @@
 #include "config/sections.hpp"
 
 namespace snac::config {
+namespace {
+
+// The keys each source format cannot do without; reported as missing required keys.
+void require_source_keys(MapReader& src, const DataSourceConfig& s) {
+    auto need = [&](const char* key, const std::string& value, const char* what) {
+        if (!value.empty()) return;
+        src.error_at(key,
+                     "missing required key 'data.source." + std::string(key) + "' for format '" +
+                         s.format + "'",
+                     std::string("add '") + key + ": " + what + "'");
+    };
+    if (s.format == "idx") {
+        need("images", s.images, "<images .idx or .idx.gz file>");
+        need("labels", s.labels, "<labels .idx or .idx.gz file>");
+    } else if (s.format == "csv") {
+        need("file", s.file, "<.csv or .csv.gz file>");
+        need("label_column", s.label_column, "<name of the label column>");
+    } else if (s.format == "npy") {
+        need("x", s.x, "<samples .npy file>");
+        need("y", s.y, "<labels or targets .npy file>");
+    } else if (s.format == "hdf5") {
+        need("file", s.file, "<.h5 file>");
+        need("x", s.x, "<name of the samples dataset in the file>");
+        need("y", s.y, "<name of the labels dataset in the file>");
+    } else {
+        need("file", s.file, s.format == "jets_hlf" ? "<.csv or .csv.gz file>" : "<.h5 file>");
+    }
+}
+
+}  // namespace
 
 void parse_data(MapReader& in, DataConfig& out) {
     in.get("name", out.name);
@@ -21,6 +51,20 @@ void parse_data(MapReader& in, DataConfig& out) {
         src.get("label_column", s.label_column);
         src.get("resize", s.resize);
         src.get("subset", s.subset, std::int64_t{0}, std::int64_t{1} << 40);
+        src.get_enum("task", s.task,
+                     {{"auto", TaskChoice::kAuto},
+                      {"classification", TaskChoice::kClassification},
+                      {"regression", TaskChoice::kRegression}});
+        src.get("features", s.features);
+        src.get("particles", s.particles);
+        src.get("n_particles", s.n_particles, std::int64_t{0}, std::int64_t{1} << 20);
+        src.get_enum("layout", s.layout,
+                     {{"flat", ParticleLayout::kFlat}, {"set", ParticleLayout::kSet}});
+        if (!s.resize.empty() &&
+            (s.resize.size() != 2 || s.resize[0] < 1 || s.resize[1] < 1 || s.resize[0] > 4096 ||
+             s.resize[1] > 4096))
+            src.error_at("resize", "'data.source.resize' must be two positive sizes [height, width]",
+                         "e.g. resize: [8, 8]");
         static const char* kFormats[] = {"idx", "csv", "npy", "jets_hlf", "jets_constituents",
                                          "hdf5"};
         if (!s.format.empty()) {
@@ -32,6 +76,8 @@ void parse_data(MapReader& in, DataConfig& out) {
                 src.error_at("format", "unknown data format '" + s.format + "'",
                              (close.empty() ? std::string() : "did you mean '" + close + "'? ") +
                                  "one of: idx, csv, npy, jets_hlf, jets_constituents, hdf5");
+            } else {
+                require_source_keys(src, s);
             }
         }
     }
@@ -69,6 +115,18 @@ void emit_data(YAML::Emitter& out, const DataConfig& c) {
     if (!c.source.resize.empty())
         out << YAML::Key << "resize" << YAML::Value << YAML::Flow << c.source.resize;
     out << YAML::Key << "subset" << YAML::Value << c.source.subset;
+    static const char* kTask[] = {"auto", "classification", "regression"};
+    out << YAML::Key << "task" << YAML::Value << kTask[static_cast<int>(c.source.task)];
+    if (!c.source.features.empty())
+        out << YAML::Key << "features" << YAML::Value << YAML::Flow << c.source.features;
+    if (c.source.format == "jets_constituents") {
+        out << YAML::Key << "particles" << YAML::Value
+            << (c.source.particles.empty() ? std::string("jetConstituentList")
+                                           : c.source.particles);
+        out << YAML::Key << "n_particles" << YAML::Value << c.source.n_particles;
+        out << YAML::Key << "layout" << YAML::Value
+            << (c.source.layout == ParticleLayout::kSet ? "set" : "flat");
+    }
     out << YAML::EndMap;
     out << YAML::Key << "normalize" << YAML::Value << kNorm[static_cast<int>(c.normalize)];
     out << YAML::Key << "split" << YAML::Value << YAML::Flow << YAML::BeginMap;

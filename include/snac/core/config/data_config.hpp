@@ -8,6 +8,12 @@ namespace snac {
 
 enum class Normalization { kNone, kStandardize, kMinMax, kRobust };
 
+/// What the labels are: `auto` decides from the label values (integers or strings: classes).
+enum class TaskChoice { kAuto, kClassification, kRegression };
+
+/// Jet constituents: keep the K leading particles flattened to [K*F] or as a set [K, F].
+enum class ParticleLayout { kFlat, kSet };
+
 /// How to build the dataset from raw files (paths relative to the data directory or absolute).
 struct DataSourceConfig {
     std::string format;                 ///< idx | csv | npy | jets_hlf | jets_constituents | hdf5
@@ -17,6 +23,11 @@ struct DataSourceConfig {
     std::string label_column;           ///< csv
     std::vector<std::int64_t> resize;   ///< idx down-sizing [h, w] by area averaging
     std::int64_t subset = 0;            ///< keep the first N samples (0 = all)
+    TaskChoice task = TaskChoice::kAuto;
+    std::vector<std::string> features;  ///< csv columns / particle features to keep (empty = all)
+    std::string particles;              ///< jets_constituents: particle array (default jetConstituentList)
+    std::int64_t n_particles = 0;       ///< jets_constituents: K leading particles (0 = all)
+    ParticleLayout layout = ParticleLayout::kFlat;
 };
 
 struct SplitConfig {
