@@ -1,0 +1,130 @@
+#pragma once
+// Private to nn: one trainable layer of a network, forward and backward on a batch, backed by
+// oneDNN primitives built once per batch size and reused (docs/training.md).
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "snac/core/checkpoint_data.hpp"
+#include "snac/nn/network_spec.hpp"
+
+namespace snac::nn::detail {
+
+enum class Mode { kTrain, kEval };
+enum class Decay { kNone, kApply };
+
+/// The oneDNN engine and stream every layer of one network executes on.
+struct DnnlContext {
+    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+    dnnl::stream stream{engine};
+};
+
+/// One trainable array and its gradient (same size); `decay` marks L1/L2-regularised kernels.
+struct Param {
+    float* value = nullptr;
+    float* grad = nullptr;
+    std::size_t size = 0;
+    Decay decay = Decay::kNone;
+};
+
+std::int64_t numel(const Shape& s);
+
+/// A layer maps a batch of `n` samples of in_shape() to n samples of out_shape(), both row-major.
+class Layer {
+public:
+    Layer(const LayerSpec& spec, Shape in, Shape out) : spec_(spec), in_(std::move(in)),
+                                                        out_(std::move(out)) {}
+    virtual ~Layer() = default;
+    Layer(const Layer&) = delete;
+    Layer& operator=(const Layer&) = delete;
+
+    /// y = f(x) for n samples. kTrain keeps what backward needs (batch statistics, masks).
+    virtual void forward(const float* x, float* y, std::int64_t n, Mode mode) = 0;
+    /// Given x, y of the last forward and dL/dy, writes dL/dx (skipped when dx is null) and
+    /// overwrites the parameter gradients.
+    virtual void backward(const float* x, const float* y, const float* dy, float* dx,
+                          std::int64_t n) = 0;
+    virtual std::vector<Param> params() { return {}; }
+    /// Appends this layer's arrays (and nested layers') under `prefix` + name.
+    virtual void save(std::vector<LayerWeights>& out, const std::string& prefix) const;
+    /// Reads this layer's arrays from `weights` (looked up by prefixed name).
+    virtual void load(const std::vector<LayerWeights>& weights, const std::string& prefix);
+
+    const LayerSpec& spec() const { return spec_; }
+    const Shape& in_shape() const { return in_; }
+    const Shape& out_shape() const { return out_; }
+    std::int64_t in_size() const { return numel(in_); }
+    std::int64_t out_size() const { return numel(out_); }
+
+protected:
+    /// The tensors save() writes and load() reads; empty for parameterless layers.
+    virtual std::vector<NamedTensor> tensors() const { return {}; }
+    virtual void set_tensors(const std::vector<NamedTensor>&) {}
+
+    LayerSpec spec_;
+    Shape in_, out_;
+};
+
+/// Layers applied in order, with the activation and gradient buffers between them.
+class Sequence {
+public:
+    /// `seed` initialises weights and dropout masks deterministically.
+    Sequence(const std::vector<LayerSpec>& specs, const Shape& in, DnnlContext& ctx,
+             std::uint64_t seed);
+    /// Returns the output of the last layer for n samples (valid until the next call).
+    const float* forward(const float* x, std::int64_t n, Mode mode);
+    /// Back-propagates dy (n x out) through layers [0, end); writes dx unless null. `end` lets
+    /// the caller skip a trailing softmax whose gradient it folded into the loss.
+    void backward(const float* x, const float* dy, float* dx, std::int64_t n, std::size_t end);
+    /// Output of layer i after the last forward.
+    const float* output(std::size_t i) const { return acts_[i].data(); }
+    std::vector<Param> params();
+    void save(std::vector<LayerWeights>& out, const std::string& prefix) const;
+    void load(const std::vector<LayerWeights>& weights, const std::string& prefix);
+    std::size_t size() const { return layers_.size(); }
+    const Layer& layer(std::size_t i) const { return *layers_[i]; }
+    const Shape& in_shape() const { return in_; }
+    const Shape& out_shape() const { return out_; }
+
+private:
+    void reserve(std::int64_t n);
+
+    Shape in_, out_;
+    std::vector<std::unique_ptr<Layer>> layers_;
+    std::vector<std::vector<float>> acts_;   ///< output of each layer
+    std::vector<std::vector<float>> grads_;  ///< dL/d(output) of each layer
+    std::int64_t capacity_ = 0;              ///< samples the buffers hold
+};
+
+/// Builds one layer; `seed` is this layer's own stream.
+std::unique_ptr<Layer> make_layer(const LayerSpec& spec, const Shape& in, const Shape& out,
+                                  DnnlContext& ctx, std::uint64_t seed);
+
+/// Deterministic uniform floats in [lo, hi) from a 64-bit seed (portable across libraries).
+class Rng {
+public:
+    explicit Rng(std::uint64_t seed) : state_(seed) {}
+    std::uint64_t next();
+    float uniform(float lo, float hi);
+
+private:
+    std::uint64_t state_;
+};
+
+/// Glorot-uniform fill of `w` for the given fan-in and fan-out.
+void glorot_uniform(std::vector<float>& w, std::int64_t fan_in, std::int64_t fan_out, Rng& rng);
+
+/// Plain row-major memory descriptor of f32 `dims`.
+dnnl::memory::desc plain_md(const dnnl::memory::dims& dims);
+
+/// Finds `name` in `tensors` and checks its element count; throws UsageError naming `where`.
+const NamedTensor& find_tensor(const std::vector<NamedTensor>& tensors, const std::string& name,
+                               std::size_t expected, const std::string& where);
+
+/// Copies a tensor's values into existing storage (primitives keep pointers to it).
+void copy_into(const NamedTensor& t, std::vector<float>& dst);
+
+}  // namespace snac::nn::detail
