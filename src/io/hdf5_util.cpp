@@ -136,6 +136,13 @@ std::vector<hsize_t> dataset_dims(hid_t loc, const std::string& name, const std:
     return dims;
 }
 
+bool is_integer_dataset(hid_t loc, const std::string& name, const std::string& file) {
+    Handle ds = open_dataset(loc, name, file);
+    Handle type = checked(H5Dget_type(ds), Kind::kDatatype, "H5Dget_type " + name);
+    const H5T_class_t cls = H5Tget_class(type);
+    return cls == H5T_INTEGER || cls == H5T_ENUM;
+}
+
 template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
 template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
 template <> hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }

@@ -26,6 +26,9 @@ bool exists(hid_t loc, const std::string& name);
 /// Dimensions of dataset `name` under `loc`; throws UsageError naming `file` when absent.
 std::vector<hsize_t> dataset_dims(hid_t loc, const std::string& name, const std::string& file);
 
+/// True when dataset `name` stores integers (or bools/enums); false for floating point.
+bool is_integer_dataset(hid_t loc, const std::string& name, const std::string& file);
+
 /// Element types the helpers read and write.
 template <class T>
 hid_t native_type();

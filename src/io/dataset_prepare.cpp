@@ -1,0 +1,201 @@
+// From raw samples to a training-ready dataset: subset, seeded (stratified) split, and
+// normalisation fitted on the training split only, so no statistic leaks from val/test.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <sstream>
+
+#include "import_formats.hpp"
+#include "snac/core/error.hpp"
+#include "snac/core/seed.hpp"
+#include "snac/io/import.hpp"
+
+#ifndef SNAC_VERSION
+#define SNAC_VERSION "0.1.0"
+#endif
+
+namespace snac::io {
+namespace {
+
+// Fisher-Yates with our own draws so the split is identical across standard libraries.
+void shuffle(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
+    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
+}
+
+// Deals one group of indices into the three splits by fraction (rounded per group).
+void deal(const std::vector<std::int64_t>& group, const SplitConfig& split, Dataset& data) {
+    const auto n = static_cast<std::int64_t>(group.size());
+    const auto n_train = std::min<std::int64_t>(n, std::llround(split.train * static_cast<double>(n)));
+    const auto n_val = std::min<std::int64_t>(n - n_train, std::llround(split.val * static_cast<double>(n)));
+    const auto n_test =
+        std::min<std::int64_t>(n - n_train - n_val, std::llround(split.test * static_cast<double>(n)));
+    auto at = group.begin();
+    data.train_idx.insert(data.train_idx.end(), at, at + n_train);
+    at += n_train;
+    data.val_idx.insert(data.val_idx.end(), at, at + n_val);
+    at += n_val;
+    data.test_idx.insert(data.test_idx.end(), at, at + n_test);
+}
+
+double quantile(std::vector<float>& v, double q) {
+    // Linear interpolation between order statistics (NumPy's default), as sklearn's RobustScaler.
+    if (v.empty()) return 0.0;
+    const double pos = q * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const auto hi = std::min(lo + 1, v.size() - 1);
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
+    const double a = v[lo];
+    const double b = hi == lo ? a : *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
+    return a + (pos - static_cast<double>(lo)) * (b - a);
+}
+
+}  // namespace
+
+Dataset read_source(const DataSourceConfig& source, const std::vector<std::string>& dirs) {
+    const std::string& f = source.format;
+    if (f == "csv") return detail::read_csv_source(source, dirs);
+    if (f == "idx") return detail::read_idx_source(source, dirs);
+    if (f == "npy") return detail::read_npy_source(source, dirs);
+    if (f == "hdf5") return detail::read_hdf5_source(source, dirs);
+    if (f == "jets_hlf") return detail::read_jets_hlf_source(source, dirs);
+    if (f == "jets_constituents") return detail::read_jets_constituents_source(source, dirs);
+    if (f.empty())
+        throw UsageError("the data section has no 'source' to import the dataset from",
+                         "add 'source: {format: ..., ...}' (docs/config.md) or point 'path' at an "
+                         "existing dataset");
+    throw UsageError("unknown data format '" + f + "'",
+                     "one of: idx, csv, npy, jets_hlf, jets_constituents, hdf5");
+}
+
+void split_dataset(Dataset& data, const SplitConfig& split) {
+    data.train_idx.clear();
+    data.val_idx.clear();
+    data.test_idx.clear();
+    std::mt19937_64 rng(derive_seed(split.seed, 0, "dataset-split"));
+    if (split.stratify && data.task == TaskType::kClassification) {
+        std::vector<std::vector<std::int64_t>> groups(static_cast<std::size_t>(std::max<std::int64_t>(data.n_classes, 1)));
+        for (std::int64_t i = 0; i < data.n_samples; ++i)
+            groups[static_cast<std::size_t>(data.labels[static_cast<std::size_t>(i)])].push_back(i);
+        for (auto& g : groups) {
+            shuffle(g, rng);
+            deal(g, split, data);
+        }
+    } else {
+        std::vector<std::int64_t> all(static_cast<std::size_t>(data.n_samples));
+        for (std::int64_t i = 0; i < data.n_samples; ++i) all[static_cast<std::size_t>(i)] = i;
+        shuffle(all, rng);
+        deal(all, split, data);
+    }
+    std::sort(data.train_idx.begin(), data.train_idx.end());
+    std::sort(data.val_idx.begin(), data.val_idx.end());
+    std::sort(data.test_idx.begin(), data.test_idx.end());
+    if (data.train_idx.empty())
+        throw UsageError("the training split is empty (" + std::to_string(data.n_samples) +
+                             " samples)",
+                         "use more samples (subset) or a larger 'split.train'");
+}
+
+void normalize_dataset(Dataset& data, Normalization method) {
+    static const char* kNames[] = {"none", "standardize", "minmax", "robust"};
+    data.scaling = FeatureScaling{};
+    data.scaling.method = kNames[static_cast<int>(method)];
+    if (method == Normalization::kNone) return;
+    const std::int64_t channels = scaling_channels(data.sample_shape);
+    const std::int64_t ss = data.sample_size();
+    // Gather each channel's training values (robust needs quantiles, so keep them all).
+    std::vector<std::vector<float>> values(static_cast<std::size_t>(channels));
+    std::vector<std::int64_t> channel_of(static_cast<std::size_t>(ss));
+    for (std::int64_t e = 0; e < ss; ++e) channel_of[static_cast<std::size_t>(e)] = scaling_channel_of(data.sample_shape, e);
+    for (std::int64_t s : data.train_idx)
+        for (std::int64_t e = 0; e < ss; ++e)
+            values[static_cast<std::size_t>(channel_of[static_cast<std::size_t>(e)])].push_back(
+                data.x[static_cast<std::size_t>(s * ss + e)]);
+    auto& shift = data.scaling.shift;
+    auto& scale = data.scaling.scale;
+    shift.assign(static_cast<std::size_t>(channels), 0.0f);
+    scale.assign(static_cast<std::size_t>(channels), 1.0f);
+    for (std::size_t c = 0; c < values.size(); ++c) {
+        auto& v = values[c];
+        double sh = 0, sc = 1;
+        if (method == Normalization::kStandardize) {
+            double sum = 0, sq = 0;
+            for (float x : v) sum += x;
+            sh = sum / static_cast<double>(v.size());
+            for (float x : v) sq += (x - sh) * (x - sh);
+            sc = std::sqrt(sq / static_cast<double>(v.size()));  // population std, as sklearn
+        } else if (method == Normalization::kMinMax) {
+            const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+            sh = *lo;
+            sc = static_cast<double>(*hi) - static_cast<double>(*lo);
+        } else {
+            const double q25 = quantile(v, 0.25), q75 = quantile(v, 0.75);
+            sh = quantile(v, 0.5);
+            sc = q75 - q25;
+        }
+        if (!(sc > 0) || !std::isfinite(sc)) sc = 1.0;  // constant channel: only shift it
+        shift[c] = static_cast<float>(sh);
+        scale[c] = static_cast<float>(sc);
+    }
+    for (std::int64_t s = 0; s < data.n_samples; ++s)
+        for (std::int64_t e = 0; e < ss; ++e) {
+            const auto c = static_cast<std::size_t>(channel_of[static_cast<std::size_t>(e)]);
+            float& x = data.x[static_cast<std::size_t>(s * ss + e)];
+            x = (x - shift[c]) / scale[c];
+        }
+}
+
+Dataset import_dataset(const DataConfig& config, const std::vector<std::string>& dirs) {
+    Dataset data = read_source(config.source, dirs);
+    data.name = config.name;
+    if (config.source.subset > 0 && data.n_samples > config.source.subset) {
+        // Readers that cannot stop early return everything; keep the first `subset` samples.
+        const std::int64_t n = config.source.subset;
+        data.n_samples = n;
+        data.x.resize(static_cast<std::size_t>(n * data.sample_size()));
+        if (data.task == TaskType::kClassification)
+            data.labels.resize(static_cast<std::size_t>(n));
+        else
+            data.targets.resize(static_cast<std::size_t>(n * data.target_dim));
+    }
+    if (data.n_samples == 0)
+        throw UsageError("the source of dataset '" + config.name + "' holds no samples",
+                         "check the source files");
+    split_dataset(data, config.split);
+    normalize_dataset(data, config.normalize);
+    return data;
+}
+
+std::string import_signature(const DataConfig& config) {
+    // Bump the leading version whenever an importer changes what it produces.
+    static const char* kNorm[] = {"none", "standardize", "minmax", "robust"};
+    static const char* kTask[] = {"auto", "classification", "regression"};
+    const auto& s = config.source;
+    std::ostringstream out;
+    out.precision(17);
+    out << "importer=1;format=" << s.format << ";file=" << s.file << ";images=" << s.images
+        << ";labels=" << s.labels << ";x=" << s.x << ";y=" << s.y
+        << ";label_column=" << s.label_column << ";resize=";
+    for (auto r : s.resize) out << r << ',';
+    out << ";subset=" << s.subset << ";task=" << kTask[static_cast<int>(s.task)] << ";features=";
+    for (const auto& f : s.features) out << f << ',';
+    out << ";particles=" << s.particles << ";n_particles=" << s.n_particles
+        << ";layout=" << (s.layout == ParticleLayout::kSet ? "set" : "flat")
+        << ";normalize=" << kNorm[static_cast<int>(config.normalize)]
+        << ";split=" << config.split.train << ',' << config.split.val << ',' << config.split.test
+        << ";seed=" << config.split.seed << ";stratify=" << (config.split.stratify ? 1 : 0);
+    return out.str();
+}
+
+std::map<std::string, std::string> import_provenance(const DataConfig& config, const Dataset&) {
+    const auto& s = config.source;
+    std::string files;
+    for (const auto* f : {&s.file, &s.images, &s.labels, &s.x, &s.y})
+        if (!f->empty() && !(s.format == "hdf5" && (f == &s.x || f == &s.y)))
+            files += (files.empty() ? "" : ";") + *f;
+    return {{"source_format", s.format},
+            {"source_files", files},
+            {"import_signature", import_signature(config)},
+            {"snac_version", SNAC_VERSION}};
+}
+
+}  // namespace snac::io
