@@ -81,6 +81,19 @@ void parse_search(MapReader& in, SearchConfig& out) {
     in.get("crossover", out.crossover);
     if (out.crossover != "uniform" && out.crossover != "sbx")
         in.error_at("crossover", "unknown crossover '" + out.crossover + "'", "one of: uniform, sbx");
+    in.get("sbx_eta", out.sbx_eta, 0.0, 1e6);
+    in.get("mutation_eta", out.mutation_eta, 0.0, 1e6);
+    in.get_enum("sampler", out.sampler,
+                {{"nsga2", SamplerKind::kNsga2}, {"tpe", SamplerKind::kTpe},
+                 {"random", SamplerKind::kRandom}});
+    in.get("tpe_startup_trials", out.tpe_startup_trials, 0, 1 << 30);
+    in.get("tpe_candidates", out.tpe_candidates, 1, 1 << 20);
+    in.get("tpe_multivariate", out.tpe_multivariate);
+    in.get("optuna_schema", out.optuna_schema);
+    if (out.optuna_schema != "v3.0.0.d" && out.optuna_schema != "v3.2.0.a")
+        in.error_at("optuna_schema", "unknown Optuna schema revision '" + out.optuna_schema + "'",
+                    "v3.0.0.d (Optuna 3.0/3.1, e.g. Debian's python3-optuna) or v3.2.0.a "
+                    "(Optuna >= 3.2)");
     in.get("reference_point", out.reference_point);
     if (!out.reference_point.empty() && out.reference_point.size() != out.objectives.size())
         in.error_at("reference_point", "the reference point needs one value per objective",
@@ -115,6 +128,16 @@ void emit_search(YAML::Emitter& out, const SearchConfig& c) {
     out << YAML::Key << "swapping_prob" << YAML::Value << c.swapping_prob;
     out << YAML::Key << "mutation_prob" << YAML::Value << c.mutation_prob;
     out << YAML::Key << "crossover" << YAML::Value << c.crossover;
+    out << YAML::Key << "sbx_eta" << YAML::Value << c.sbx_eta;
+    out << YAML::Key << "mutation_eta" << YAML::Value << c.mutation_eta;
+    out << YAML::Key << "sampler" << YAML::Value
+        << (c.sampler == SamplerKind::kNsga2 ? "nsga2"
+            : c.sampler == SamplerKind::kTpe ? "tpe"
+                                             : "random");
+    out << YAML::Key << "tpe_startup_trials" << YAML::Value << c.tpe_startup_trials;
+    out << YAML::Key << "tpe_candidates" << YAML::Value << c.tpe_candidates;
+    out << YAML::Key << "tpe_multivariate" << YAML::Value << c.tpe_multivariate;
+    out << YAML::Key << "optuna_schema" << YAML::Value << c.optuna_schema;
     out << YAML::Key << "reference_point" << YAML::Value << YAML::Flow << c.reference_point;
     out << YAML::Key << "seed" << YAML::Value << c.seed;
     out << YAML::Key << "study_name" << YAML::Value << c.study_name;

@@ -1,0 +1,203 @@
+#include "snac/search/sampler.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "samplers.hpp"
+#include "snac/core/error.hpp"
+#include "snac/core/seed.hpp"
+#include "snac/search/hypervolume.hpp"
+#include "snac/search/pareto.hpp"
+
+namespace snac::search {
+
+SamplerOptions sampler_options(const SearchConfig& config) {
+    SamplerOptions o;
+    o.kind = config.sampler;
+    for (const auto& obj : config.objectives) o.directions.push_back(obj.direction);
+    o.constraint_count = config.constraints.size();
+    o.population = config.population;
+    o.mode = config.mode;
+    o.crossover_prob = config.crossover_prob;
+    o.swapping_prob = config.swapping_prob;
+    o.mutation_prob = config.mutation_prob;
+    o.sbx = config.crossover == "sbx";
+    o.sbx_eta = config.sbx_eta;
+    o.mutation_eta = config.mutation_eta;
+    o.tpe_startup_trials = config.tpe_startup_trials;
+    o.tpe_candidates = config.tpe_candidates;
+    o.tpe_multivariate = config.tpe_multivariate;
+    o.reference_point = config.reference_point;
+    o.seed = config.seed;
+    return o;
+}
+
+Sampler::Sampler(const SearchSpace& space, SamplerOptions options)
+    : space_(space), options_(std::move(options)) {
+    if (options_.directions.empty())
+        throw UsageError("a search needs at least one objective", "list them under search.objectives");
+    if (options_.population < 2)
+        throw UsageError("the NSGA-II population must be at least 2", "set search.population >= 2");
+    if (!options_.reference_point.empty() &&
+        options_.reference_point.size() != options_.directions.size())
+        throw UsageError("the reference point needs one value per objective");
+}
+
+Sampler::~Sampler() = default;
+
+std::optional<Suggestion> Sampler::ask() {
+    const auto number = static_cast<std::int64_t>(trials_.size());
+    Rng rng(derive_seed(options_.seed, static_cast<std::uint64_t>(number), "search.ask"));
+    Suggestion s;
+    s.number = number;
+    for (int attempt = 0;; ++attempt) {
+        int generation = 0;
+        std::optional<Genome> g = propose(number, generation, rng);
+        if (!g) return std::nullopt;
+        s.genome = space_.repair(std::move(*g), rng);
+        s.generation = generation;
+        s.duplicate_of = evaluated_duplicate(s.genome);
+        if (!s.duplicate_of || attempt >= options_.max_duplicate_retries) break;
+    }
+    TrialRecord t;
+    t.number = number;
+    t.genome = s.genome;
+    t.generation = s.generation;
+    t.state = TrialState::kRunning;
+    trials_.push_back(std::move(t));
+    return s;
+}
+
+std::optional<std::int64_t> Sampler::evaluated_duplicate(const Genome& g) const {
+    // Prefer a finished twin: its result can be copied at once.
+    std::optional<std::int64_t> running;
+    for (const auto& t : trials_) {
+        if (t.genome != g) continue;
+        if (t.state == TrialState::kComplete) return t.number;
+        if (t.state == TrialState::kRunning && !running) running = t.number;
+    }
+    return running;
+}
+
+void Sampler::tell(std::int64_t number, std::span<const double> values,
+                   std::span<const double> constraints, TrialState state) {
+    if (number < 0 || number >= static_cast<std::int64_t>(trials_.size()))
+        throw Error("tell: trial " + std::to_string(number) + " was never asked");
+    TrialRecord& t = trials_[static_cast<std::size_t>(number)];
+    if (t.state != TrialState::kRunning)
+        throw Error("tell: trial " + std::to_string(number) + " is already finished");
+    if (state == TrialState::kRunning || state == TrialState::kWaiting)
+        throw Error("tell: a trial must finish as COMPLETE, PRUNED or FAIL");
+    if (state == TrialState::kComplete) {
+        if (values.size() != options_.directions.size())
+            throw Error("tell: trial " + std::to_string(number) + " has " +
+                        std::to_string(values.size()) + " objective values, the study " +
+                        std::to_string(options_.directions.size()));
+        for (double v : values)
+            if (std::isnan(v)) throw Error("tell: objective value of trial " + std::to_string(number) + " is NaN",
+                                           "report a diverged trial as FAIL");
+        for (double c : constraints)
+            if (std::isnan(c)) throw Error("tell: a constraint of trial " + std::to_string(number) + " is NaN");
+    }
+    t.state = state;
+    t.values.assign(values.begin(), values.end());
+    t.constraints.assign(constraints.begin(), constraints.end());
+    on_update();
+}
+
+void Sampler::restore(std::vector<TrialRecord> trials) {
+    std::sort(trials.begin(), trials.end(),
+              [](const auto& a, const auto& b) { return a.number < b.number; });
+    for (std::size_t i = 0; i < trials.size(); ++i) {
+        if (trials[i].number != static_cast<std::int64_t>(i))
+            throw UsageError("stored trial numbers are not contiguous (trial " + std::to_string(i) +
+                             " is missing)",
+                             "the study file was edited by hand; start a new study");
+        if (trials[i].state == TrialState::kRunning || trials[i].state == TrialState::kWaiting)
+            trials[i].state = TrialState::kFail;
+        if (trials[i].state == TrialState::kComplete &&
+            trials[i].values.size() != options_.directions.size())
+            trials[i].state = TrialState::kFail;
+    }
+    trials_ = std::move(trials);
+    on_update();
+}
+
+std::vector<double> Sampler::minimized(const TrialRecord& t) const {
+    return to_minimization(t.values, options_.directions);
+}
+
+const TrialRecord* Sampler::find(std::int64_t number) const {
+    if (number < 0 || number >= static_cast<std::int64_t>(trials_.size())) return nullptr;
+    return &trials_[static_cast<std::size_t>(number)];
+}
+
+std::vector<std::int64_t> Sampler::pareto_front() const {
+    std::vector<Point> pts;
+    std::vector<std::int64_t> numbers;
+    for (const auto& t : trials_) {
+        if (t.state != TrialState::kComplete) continue;
+        pts.push_back(make_point(*this, t));
+        numbers.push_back(t.number);
+    }
+    std::vector<std::int64_t> out;
+    for (std::size_t i : search::pareto_front(pts)) out.push_back(numbers[i]);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+double Sampler::hypervolume() const {
+    std::vector<std::vector<double>> all, feasible;
+    for (const auto& t : trials_) {
+        if (t.state != TrialState::kComplete) continue;
+        all.push_back(minimized(t));
+        if (violation(t.constraints) == 0.0 &&
+            (options_.constraint_count == 0 || !t.constraints.empty()))
+            feasible.push_back(all.back());
+    }
+    if (all.empty()) return 0.0;
+    const std::vector<double> ref = options_.reference_point.empty()
+                                        ? derive_reference_point(all)
+                                        : to_minimization(options_.reference_point, options_.directions);
+    return search::hypervolume(feasible, ref);
+}
+
+Point make_point(const Sampler& s, const TrialRecord& t) {
+    Point p;
+    p.objectives = to_minimization(t.values, s.options().directions);
+    p.constraints = t.constraints;
+    // A trial without its constraint values loses to every trial that has them (Optuna).
+    if (s.options().constraint_count > 0 && p.constraints.empty())
+        p.constraints = {std::numeric_limits<double>::max()};
+    return p;
+}
+
+std::unique_ptr<Sampler> make_sampler(const SearchSpace& space, const SamplerOptions& options) {
+    switch (options.kind) {
+        case SamplerKind::kNsga2: return make_nsga2_sampler(space, options);
+        case SamplerKind::kTpe: return make_tpe_sampler(space, options);
+        case SamplerKind::kRandom: return make_random_sampler(space, options);
+    }
+    throw Error("unknown sampler kind");
+}
+
+std::string_view to_string(TrialState s) noexcept {
+    switch (s) {
+        case TrialState::kRunning: return "RUNNING";
+        case TrialState::kComplete: return "COMPLETE";
+        case TrialState::kPruned: return "PRUNED";
+        case TrialState::kFail: return "FAIL";
+        case TrialState::kWaiting: return "WAITING";
+    }
+    return "FAIL";
+}
+
+std::optional<TrialState> parse_trial_state(std::string_view text) noexcept {
+    for (auto s : {TrialState::kRunning, TrialState::kComplete, TrialState::kPruned,
+                   TrialState::kFail, TrialState::kWaiting})
+        if (to_string(s) == text) return s;
+    return std::nullopt;
+}
+
+}  // namespace snac::search
