@@ -15,6 +15,7 @@ struct CountOptions {
     int weight_bits = 32;
     int activation_bits = 32;
     std::map<std::string, double> sparsity;  ///< per layer name: fraction of zero weights
+    int phi_multiplicity = 1;  ///< Deep Sets phi counted once (NAC) or once per element
 };
 
 struct LayerCount {

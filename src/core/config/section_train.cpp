@@ -51,3 +51,13 @@ void emit_train(YAML::Emitter& out, const TrainConfig& c) {
 }
 
 }  // namespace snac::config
+
+namespace snac {
+
+std::string train_config_yaml(const TrainConfig& config) {
+    YAML::Emitter out;
+    config::emit_train(out, config);
+    return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace snac

@@ -27,4 +27,7 @@ struct TrainConfig {
     std::uint64_t seed = 0;          ///< 0: derived from the run seed
 };
 
+/// The section as YAML (every key written), e.g. for a checkpoint's training attribute.
+std::string train_config_yaml(const TrainConfig& config);
+
 }  // namespace snac

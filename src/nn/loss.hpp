@@ -1,0 +1,22 @@
+#pragma once
+// Private to nn: losses (value and gradient) and evaluation metrics on one batch.
+#include <cstdint>
+
+namespace snac::nn::detail {
+
+enum class OutputKind { kLogits, kProbabilities };
+
+/// Sum over the batch of -log p(label). Writes the gradient of the batch-mean loss with respect
+/// to the logits (the softmax input when `kind` is kProbabilities) into grad (n x classes).
+double cross_entropy(const float* out, const std::int32_t* labels, std::int64_t n,
+                     std::int64_t classes, OutputKind kind, float* grad);
+/// Sum over the batch of the per-sample mean squared error; gradient of the batch mean into grad.
+double mean_squared_error(const float* out, const float* targets, std::int64_t n,
+                          std::int64_t dim, float* grad);
+/// Number of samples whose arg-max output equals the label.
+std::int64_t correct_count(const float* out, const std::int32_t* labels, std::int64_t n,
+                           std::int64_t classes);
+/// Sum over the batch of the Euclidean distance between output and target (label units).
+double distance_sum(const float* out, const float* targets, std::int64_t n, std::int64_t dim);
+
+}  // namespace snac::nn::detail

@@ -1,0 +1,272 @@
+// The training loop: mini-batches from BatchIterator, oneDNN forward/backward, Adam or SGD,
+// learning-rate schedules, early stopping on the validation metric, divergence as a status.
+#include "snac/nn/trainer.hpp"
+
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <numbers>
+
+#include "loss.hpp"
+#include "network.hpp"
+#include "optimizer.hpp"
+#include "snac/core/error.hpp"
+#include "snac/core/seed.hpp"
+
+namespace snac::nn {
+namespace {
+
+using detail::Mode;
+using detail::Network;
+using Clock = std::chrono::steady_clock;
+
+/// Sets the OpenMP thread count oneDNN uses for the lifetime of one training, then restores it.
+class ThreadScope {
+public:
+    explicit ThreadScope(int threads) : previous_(omp_get_max_threads()), set_(threads > 0) {
+        if (set_) omp_set_num_threads(threads);
+    }
+    ~ThreadScope() {
+        if (set_) omp_set_num_threads(previous_);
+    }
+    ThreadScope(const ThreadScope&) = delete;
+    ThreadScope& operator=(const ThreadScope&) = delete;
+
+private:
+    int previous_;
+    bool set_;
+};
+
+enum class Objective { kCrossEntropy, kMse };
+
+struct Task {
+    bool classification = true;
+    Objective objective = Objective::kCrossEntropy;
+    std::int64_t outputs = 0;
+    detail::OutputKind output_kind = detail::OutputKind::kLogits;
+};
+
+struct Buffers {
+    std::vector<float> x, targets, onehot, grad;
+    std::vector<std::int32_t> labels;
+};
+
+Task make_task(const Network& net, const Dataset& data, const TrainConfig& config) {
+    if (data.sample_shape != net.spec().input_shape)
+        throw UsageError("the network's input_shape " + shape_str(net.spec().input_shape) +
+                             " does not match the dataset's sample shape " +
+                             shape_str(data.sample_shape),
+                         "set input_shape: " + shape_str(data.sample_shape) +
+                             " in the architecture file");
+    Task t;
+    t.classification = data.task == TaskType::kClassification;
+    t.outputs = t.classification ? data.n_classes : data.target_dim;
+    if (net.out_size() != t.outputs)
+        throw UsageError("the network has " + std::to_string(net.out_size()) +
+                             " outputs but the dataset needs " + std::to_string(t.outputs) +
+                             (t.classification ? " (one per class)" : " (one per target)"),
+                         "make the last dense layer have units: " + std::to_string(t.outputs));
+    t.objective = config.loss == LossKind::kMse || (config.loss == LossKind::kAuto &&
+                                                    !t.classification)
+                      ? Objective::kMse
+                      : Objective::kCrossEntropy;
+    if (t.objective == Objective::kCrossEntropy && !t.classification)
+        throw UsageError("loss cross_entropy needs a classification dataset",
+                         "use loss: mse (or auto) for regression");
+    t.output_kind = net.ends_with_softmax() ? detail::OutputKind::kProbabilities
+                                            : detail::OutputKind::kLogits;
+    return t;
+}
+
+/// Loss of one batch (sum over samples); writes dL/d(output) into b.grad when `grad` is set.
+double batch_loss(const float* out, std::int64_t n, const Task& t, Buffers& b, bool grad) {
+    float* g = nullptr;
+    if (grad) {
+        b.grad.resize(static_cast<std::size_t>(n * t.outputs));
+        g = b.grad.data();
+    }
+    if (t.objective == Objective::kCrossEntropy)
+        return detail::cross_entropy(out, b.labels.data(), n, t.outputs, t.output_kind, g);
+    const float* target = b.targets.data();
+    if (t.classification) {  // MSE against one-hot class vectors
+        b.onehot.assign(static_cast<std::size_t>(n * t.outputs), 0.0f);
+        for (std::int64_t i = 0; i < n; ++i) b.onehot[i * t.outputs + b.labels[i]] = 1.0f;
+        target = b.onehot.data();
+    }
+    return detail::mean_squared_error(out, target, n, t.outputs, g);
+}
+
+/// Loss and task metric over one split, in evaluation mode. Empty map for an empty split.
+std::map<std::string, double> evaluate(Network& net, const Dataset& data, Split split,
+                                       const Task& t, std::int64_t batch, Buffers& b) {
+    BatchIterator it(data, split, batch, 0, false);
+    if (it.size() == 0) return {};
+    it.start_epoch(0);
+    double loss = 0.0, distance = 0.0;
+    std::int64_t correct = 0, seen = 0;
+    while (const std::int64_t n = it.next(b.x, b.labels, b.targets)) {
+        const float* out = net.forward(b.x.data(), n, Mode::kEval);
+        loss += batch_loss(out, n, t, b, false);
+        if (t.classification) correct += detail::correct_count(out, b.labels.data(), n, t.outputs);
+        else distance += detail::distance_sum(out, b.targets.data(), n, t.outputs);
+        seen += n;
+    }
+    std::map<std::string, double> m{{"loss", loss / static_cast<double>(seen)}};
+    if (t.classification) m["accuracy"] = static_cast<double>(correct) / static_cast<double>(seen);
+    else m["mean_distance"] = distance / static_cast<double>(seen);
+    return m;
+}
+
+double learning_rate(const TrainConfig& c, int epoch) {
+    switch (c.schedule) {
+        case LrSchedule::kStep:
+            return c.learning_rate * std::pow(c.gamma, epoch / c.step_size);
+        case LrSchedule::kCosine:
+            return c.learning_rate * 0.5 *
+                   (1.0 + std::cos(std::numbers::pi * epoch / static_cast<double>(c.epochs)));
+        case LrSchedule::kConstant:
+            break;
+    }
+    return c.learning_rate;
+}
+
+/// Larger is better for accuracy; smaller for loss and distance.
+bool improves(const Task& t, double value, double best) {
+    return t.classification ? value > best : value < best;
+}
+
+std::string status_name(TrainStatus s) {
+    switch (s) {
+        case TrainStatus::kOk: return "ok";
+        case TrainStatus::kDiverged: return "diverged";
+        case TrainStatus::kStopped: return "stopped";
+        case TrainStatus::kFailed: return "failed";
+    }
+    return "?";
+}
+
+}  // namespace
+
+TrainResult train_network(const NetworkSpec& spec, const Dataset& data, const TrainConfig& config,
+                          const TrainOptions& options) {
+    const auto t0 = Clock::now();
+    ThreadScope threads(options.threads);
+    Network net(spec, derive_seed(options.seed, 0, "init"));
+    const Task task = make_task(net, data, config);
+    if (data.train_idx.empty())
+        throw UsageError("dataset '" + data.name + "' has an empty training split",
+                         "check the dataset's split indices");
+    detail::Optimizer opt(config, net.params());
+    BatchIterator train(data, Split::kTrain, config.batch_size,
+                        derive_seed(options.seed, 0, "shuffle"));
+    const bool has_val = !data.val_idx.empty();
+    const std::string metric = task.classification ? "accuracy" : "loss";
+
+    TrainResult result;
+    Buffers b;
+    double best = task.classification ? -1.0 : INFINITY;
+    int best_epoch = -1, since_best = 0;
+    std::vector<LayerWeights> best_weights;
+    for (int epoch = 0; epoch < config.epochs; ++epoch) {
+        const auto e0 = Clock::now();
+        const double lr = learning_rate(config, epoch);
+        train.start_epoch(epoch);
+        double loss_sum = 0.0;
+        std::int64_t seen = 0;
+        while (const std::int64_t n = train.next(b.x, b.labels, b.targets)) {
+            if (options.stop && options.stop->load()) {
+                result.status = TrainStatus::kStopped;
+                result.reason = "stopped on request during epoch " + std::to_string(epoch + 1);
+                break;
+            }
+            const float* out = net.forward(b.x.data(), n, Mode::kTrain);
+            const double loss = batch_loss(out, n, task, b, true);
+            if (!std::isfinite(loss)) {
+                result.status = TrainStatus::kDiverged;
+                result.reason = "the training loss became " +
+                                std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                                " in epoch " + std::to_string(epoch + 1);
+                break;
+            }
+            net.backward(b.x.data(), b.grad.data(), n,
+                         task.objective == Objective::kCrossEntropy &&
+                                 task.output_kind == detail::OutputKind::kProbabilities
+                             ? Network::Head::kSkipSoftmax
+                             : Network::Head::kFull);
+            opt.step(lr);
+            loss_sum += loss;
+            seen += n;
+        }
+        if (result.status != TrainStatus::kOk) break;
+        EpochReport rep;
+        rep.epoch = epoch + 1;
+        rep.train_loss = loss_sum / static_cast<double>(seen);
+        rep.val_metrics = evaluate(net, data, Split::kVal, task, config.batch_size, b);
+        rep.seconds = std::chrono::duration<double>(Clock::now() - e0).count();
+        result.history.push_back(rep);
+        result.checkpoint.history["train_loss"].push_back(rep.train_loss);
+        result.checkpoint.history["learning_rate"].push_back(lr);
+        result.checkpoint.history["seconds"].push_back(rep.seconds);
+        for (const auto& [k, v] : rep.val_metrics) result.checkpoint.history["val_" + k].push_back(v);
+        if (options.on_epoch) options.on_epoch(rep);
+        if (!has_val) continue;
+        const double value = rep.val_metrics.at(metric);
+        if (!std::isfinite(value)) {
+            result.status = TrainStatus::kDiverged;
+            result.reason = "the validation " + metric + " became non-finite in epoch " +
+                            std::to_string(epoch + 1);
+            break;
+        }
+        if (improves(task, value, best)) {
+            best = value;
+            best_epoch = epoch;
+            since_best = 0;
+            if (config.early_stopping_patience > 0) best_weights = net.save();
+        } else if (config.early_stopping_patience > 0 &&
+                   ++since_best >= config.early_stopping_patience) {
+            break;
+        }
+    }
+    // Early stopping returns the weights of the best validation epoch.
+    if (!best_weights.empty()) net.load(best_weights);
+    if (result.status == TrainStatus::kOk || result.status == TrainStatus::kStopped) {
+        for (const auto& [k, v] : evaluate(net, data, Split::kVal, task, config.batch_size, b))
+            result.metrics["val_" + k] = v;
+        for (const auto& [k, v] : evaluate(net, data, Split::kTest, task, config.batch_size, b))
+            result.metrics["test_" + k] = v;
+    }
+    if (!result.history.empty()) result.metrics["train_loss"] = result.history.back().train_loss;
+    result.metrics["epochs"] = static_cast<double>(result.history.size());
+    if (best_epoch >= 0) result.metrics["best_epoch"] = best_epoch + 1;
+
+    CheckpointData& ck = result.checkpoint;
+    ck.architecture_yaml = spec.to_yaml();
+    ck.training_yaml = train_config_yaml(config);
+    ck.layers = net.save();
+    ck.final_metrics = result.metrics;
+    ck.attributes["seed"] = std::to_string(options.seed);
+    ck.attributes["threads"] = std::to_string(omp_get_max_threads());
+    ck.attributes["dataset"] = data.name;
+    ck.attributes["task"] = task.classification ? "classification" : "regression";
+    ck.attributes["status"] = status_name(result.status);
+    if (!result.reason.empty()) ck.attributes["reason"] = result.reason;
+    result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return result;
+}
+
+std::vector<float> predict(const CheckpointData& checkpoint, const float* x, std::int64_t n) {
+    const NetworkSpec spec = NetworkSpec::from_yaml(checkpoint.architecture_yaml, "checkpoint");
+    Network net(spec, 0);
+    net.load(checkpoint.layers);
+    std::vector<float> out(static_cast<std::size_t>(n * net.out_size()));
+    constexpr std::int64_t kChunk = 1024;  // bounds activation memory for large n
+    for (std::int64_t i = 0; i < n; i += kChunk) {
+        const std::int64_t m = std::min(kChunk, n - i);
+        const float* y = net.forward(x + i * net.in_size(), m, Mode::kEval);
+        std::copy(y, y + m * net.out_size(), out.begin() + i * net.out_size());
+    }
+    return out;
+}
+
+}  // namespace snac::nn
