@@ -1,0 +1,25 @@
+#pragma once
+/// Lookup tables of the fixed-point activations (../shared/docs/reference/hls4ml-semantics.md
+/// §4.1 sigmoid/tanh, §5 softmax) and their index rules. Tables hold raw words of their type.
+#include <cstdint>
+#include <vector>
+
+#include "snac/core/fixed_type.hpp"
+
+namespace snac::nn {
+
+/// size entries over [-8, 8): entry i = t(1/(1+e^-v)), v = 16·(i - size/2)/size, in float.
+std::vector<std::int64_t> sigmoid_table(int size, const FixedType& t);
+/// size entries over [-4, 4): entry i = t(tanh(v)), v = 8·(i - size/2)/size, in float.
+std::vector<std::int64_t> tanh_table(int size, const FixedType& t);
+/// Table index of input raw word x (type xt): trunc0(x·size/range) + size/2, clamped; range is
+/// 16 for sigmoid and 8 for tanh.
+int activation_table_index(std::int64_t x, const FixedType& xt, int size, int range);
+
+/// 2^bits entries: entry j = t(exp(-v_j)), v_j the `norm` value whose top `bits` bits are j.
+std::vector<std::int64_t> softmax_exp_table(int bits, const FixedType& norm, const FixedType& t);
+/// 2^bits entries: entry j = t(1/v_j), v_j the `in` value whose top `bits` bits (sign included)
+/// are j; 1/0 saturates.
+std::vector<std::int64_t> softmax_inv_table(int bits, const FixedType& in, const FixedType& t);
+
+}  // namespace snac::nn

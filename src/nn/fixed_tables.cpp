@@ -1,0 +1,66 @@
+// Activation lookup tables as the hls4ml-style kernels define them (hls4ml-semantics.md §4.1, §5;
+// Duarte et al., "Fast inference of deep neural networks in FPGAs for particle physics", JINST 13
+// P07027, 2018). Computed here once and emitted into generated projects as constants, so the
+// C simulation and snac's inference read identical entries.
+#include "snac/nn/fixed_tables.hpp"
+
+#include <cmath>
+
+#include "snac/nn/fixed_arith.hpp"
+
+namespace snac::nn {
+
+std::vector<std::int64_t> sigmoid_table(int size, const FixedType& t) {
+    std::vector<std::int64_t> table(static_cast<std::size_t>(size));
+    for (int i = 0; i < size; ++i) {
+        const float v = 16.0f * static_cast<float>(i - size / 2) / static_cast<float>(size);
+        const float s = 1.0f / (1.0f + std::exp(-v));
+        table[static_cast<std::size_t>(i)] = fx::from_double(static_cast<double>(s), t);
+    }
+    return table;
+}
+
+std::vector<std::int64_t> tanh_table(int size, const FixedType& t) {
+    std::vector<std::int64_t> table(static_cast<std::size_t>(size));
+    for (int i = 0; i < size; ++i) {
+        const float v = 8.0f * static_cast<float>(i - size / 2) / static_cast<float>(size);
+        table[static_cast<std::size_t>(i)] = fx::from_double(static_cast<double>(std::tanh(v)), t);
+    }
+    return table;
+}
+
+int activation_table_index(std::int64_t x, const FixedType& xt, int size, int range) {
+    // trunc0(x·size/range) on the exact value: the kernel's (x * size / range).to_int().
+    const fx::Wide scaled = static_cast<fx::Wide>(x) * size;
+    const fx::Wide q = scaled / range;  // C++ division truncates toward zero, as ap_fixed does
+    fx::Wide idx = fx::trunc_int(q, xt.fractional()) + size / 2;
+    if (idx < 0) idx = 0;
+    if (idx > size - 1) idx = size - 1;
+    return static_cast<int>(idx);
+}
+
+std::vector<std::int64_t> softmax_exp_table(int bits, const FixedType& norm, const FixedType& t) {
+    const int n = 1 << bits;
+    std::vector<std::int64_t> table(static_cast<std::size_t>(n));
+    for (int j = 0; j < n; ++j) {
+        const double v = std::ldexp(static_cast<double>(j), norm.width - bits - norm.fractional());
+        table[static_cast<std::size_t>(j)] = fx::from_double(std::exp(-v), t);
+    }
+    return table;
+}
+
+std::vector<std::int64_t> softmax_inv_table(int bits, const FixedType& in, const FixedType& t) {
+    const int n = 1 << bits;
+    std::vector<std::int64_t> table(static_cast<std::size_t>(n));
+    for (int j = 0; j < n; ++j) {
+        // j is the top `bits` bits of the word; with a signed type the top half is negative.
+        std::int64_t top = j;
+        if (in.is_signed() && j >= n / 2) top -= n;
+        const double v = std::ldexp(static_cast<double>(top), in.width - bits - in.fractional());
+        table[static_cast<std::size_t>(j)] =
+            fx::from_double(v == 0.0 ? HUGE_VAL : 1.0 / v, t);
+    }
+    return table;
+}
+
+}  // namespace snac::nn
