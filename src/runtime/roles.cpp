@@ -14,7 +14,7 @@ RoleLayout plan_roles(int world_size, const RuntimeConfig& config) {
         // Embedded: one trainer thread; estimation inline. runtime.estimators has nothing to
         // distribute over here.
         layout.embedded = true;
-        layout.trainers = {0};
+        layout.trainers = {1};  // the trainer thread: rank 1 of a two-rank in-process world
         return layout;
     }
     layout.embedded = false;

@@ -9,7 +9,7 @@ namespace snac::runtime {
 
 struct RoleLayout {
     int world_size = 1;
-    bool embedded = true;           ///< one process: trainer thread + inline estimation
+    bool embedded = true;           ///< one process: trainer thread (in-process rank 1) + inline estimation
     std::vector<int> trainers;      ///< ranks that train
     std::vector<int> estimators;    ///< ranks that estimate; empty = the coordinator estimates inline
 };

@@ -1,0 +1,85 @@
+#pragma once
+/// The three actors (../shared/docs/design.md §2) as loops over a Transport. Work is injected as
+/// functions, so the protocol is tested with fake work on the in-process transport and runs the
+/// real oneDNN training / cost model in production (src/runtime/global_search.cpp).
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "snac/runtime/messages.hpp"
+#include "snac/runtime/roles.hpp"
+#include "snac/runtime/transport.hpp"
+
+namespace snac::runtime {
+
+/// Trains one candidate; must not throw for a bad candidate (report kFailed with the reason).
+using TrainFn = std::function<TrainReport(const Candidate&)>;
+/// Estimates one candidate and checks the constraints; a throw becomes a FAIL trial.
+using EstimateFn = std::function<EstimateResult(const Candidate&)>;
+
+/// Final state of a trial as the coordinator decided it.
+enum class TrialEnd { kComplete, kPruned, kFailed, kInterrupted };
+
+/// Everything known about a finished trial.
+struct FinishedTrial {
+    Candidate candidate;
+    TrialEnd end = TrialEnd::kComplete;
+    std::string reason;              ///< pruned / failed / interrupted: why
+    EstimateResult estimate;         ///< empty metrics when estimation did not run
+    TrainReport train;               ///< empty when not trained
+};
+
+/// What the coordinator needs from the search: candidates, and a place for results. The real one
+/// wraps the sampler and the study store; tests use fakes.
+class SearchDriver {
+public:
+    virtual ~SearchDriver() = default;
+    /// The next candidate (registered as RUNNING), or nullopt when the sampler must first hear
+    /// about running trials (generational barrier).
+    virtual std::optional<Candidate> next() = 0;
+    /// Records a finished trial (study, events). Called once per trial handed out by next().
+    virtual void finish(const FinishedTrial& trial) = 0;
+    /// Called whenever no trial is in flight: a generational driver tells the sampler here, in
+    /// trial order, so the study does not depend on the order trainers finished in.
+    virtual void sync() {}
+    /// Trials already counted against the budget (from a resumed study).
+    virtual std::int64_t counted_trials() const { return 0; }
+    /// A status text for the progress line (front size, hypervolume), "" for none.
+    virtual std::string status() const { return {}; }
+};
+
+struct CoordinatorOptions {
+    std::int64_t trial_budget = 1;       ///< counted trials (COMPLETE, PRUNED, FAIL) to reach
+    double time_limit_s = 0.0;           ///< stop asking after this wall time; 0 = none
+    double drain_timeout_s = 60.0;       ///< after a drain request: wait this long for running trials
+    bool generational = false;           ///< ask everything the sampler offers, tell at sync()
+    bool progress = true;                ///< live progress line on stderr
+    std::function<void(const std::string&)> on_event;  ///< JSONL event sink; may be empty
+};
+
+/// How the coordinator's loop ended.
+struct CoordinatorSummary {
+    std::int64_t complete = 0, pruned = 0, failed = 0, interrupted = 0;
+    std::int64_t counted = 0;             ///< including counted_trials() of a resumed study
+    bool drained = false;                 ///< stopped by a drain request (signal)
+    bool time_limit_reached = false;
+    double seconds = 0.0;
+    double cpu_seconds = 0.0;             ///< coordinator thread CPU time in the loop
+};
+
+/// Rank 0's loop: asks candidates, estimates them (inline with `inline_estimate` when the layout
+/// has no estimator ranks), hands feasible ones to idle trainers, records results, until the
+/// budget is spent or a drain was requested. Sends Shutdown to every worker before returning.
+CoordinatorSummary run_coordinator(Transport& transport, const RoleLayout& layout,
+                                   SearchDriver& driver, const EstimateFn& inline_estimate,
+                                   const CoordinatorOptions& options);
+
+/// A trainer's loop: Hello, then train every TrainTask until Shutdown.
+void run_trainer(Transport& transport, const TrainFn& train);
+/// An estimator's loop: Hello, then answer every EstimateTask until Shutdown.
+void run_estimator(Transport& transport, const EstimateFn& estimate);
+
+}  // namespace snac::runtime

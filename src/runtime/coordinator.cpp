@@ -1,0 +1,394 @@
+// Rank 0's event loop. Asynchronous master-worker NSGA-II (Zavoianu et al., Knowledge-Based
+// Systems 87, 2015): a result is recorded as soon as it arrives and a new candidate goes to the
+// idle trainer at once; the generational mode instead asks whole generations and tells them in
+// trial order (SearchDriver::sync), so the study does not depend on the number of ranks.
+// Cheap checks first: every candidate is estimated (inline or on an estimator rank) before a
+// trainer sees it, and infeasible ones are recorded as PRUNED without training.
+#include <time.h>
+
+#include <deque>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "snac/core/error.hpp"
+#include "snac/core/log.hpp"
+#include "snac/runtime/actors.hpp"
+#include "snac/runtime/progress.hpp"
+#include "snac/runtime/signals.hpp"
+
+namespace snac::runtime {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0.0;
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+enum class Stage { kEstimating, kQueued, kTraining };
+
+struct Flight {
+    Candidate candidate;
+    EstimateResult estimate;
+    Stage stage = Stage::kQueued;
+    int worker = -1;
+};
+
+std::string_view end_name(TrialEnd e) {
+    switch (e) {
+        case TrialEnd::kComplete: return "complete";
+        case TrialEnd::kPruned: return "pruned";
+        case TrialEnd::kFailed: return "failed";
+        case TrialEnd::kInterrupted: return "interrupted";
+    }
+    return "?";
+}
+
+class Coordinator {
+public:
+    Coordinator(Transport& transport, const RoleLayout& layout, SearchDriver& driver,
+                const EstimateFn& inline_estimate, const CoordinatorOptions& options)
+        : t_(transport),
+          layout_(layout),
+          driver_(driver),
+          inline_estimate_(inline_estimate),
+          opt_(options),
+          progress_(options.progress) {}
+
+    CoordinatorSummary run();
+
+private:
+    bool may_ask() const;
+    void ask_more();
+    void dispatch();
+    void handle(const Envelope& env);
+    void on_estimate(EstimateResult result);
+    void on_train(TrainReport report, int source);
+    void finish(Flight flight, TrialEnd end, std::string reason, TrainReport train = {});
+    void begin_drain();
+    void interrupt_remaining(const std::string& reason);
+    void shutdown_workers();
+    void event(nlohmann::json e);
+    ProgressCounts counts() const;
+
+    Transport& t_;
+    const RoleLayout& layout_;
+    SearchDriver& driver_;
+    const EstimateFn& inline_estimate_;
+    CoordinatorOptions opt_;
+    ProgressLine progress_;
+
+    std::map<std::int64_t, Flight> flight_;
+    std::deque<std::int64_t> to_estimate_, to_train_;
+    std::deque<int> idle_trainers_, idle_estimators_;
+    std::map<int, std::int64_t> busy_;  // worker rank -> trial
+    bool sampler_waiting_ = false;      // next() said: wait for results
+    bool draining_ = false;
+    Clock::time_point start_ = Clock::now(), drain_deadline_;
+    CoordinatorSummary sum_;
+};
+
+bool Coordinator::may_ask() const {
+    if (draining_ || sampler_waiting_) return false;
+    if (sum_.counted + static_cast<std::int64_t>(flight_.size()) >= opt_.trial_budget) return false;
+    if (opt_.time_limit_s > 0 && seconds_since(start_) >= opt_.time_limit_s) return false;
+    if (opt_.generational) return true;
+    // Steady state: one candidate per worker that can take one; more would be bred from staler
+    // information without keeping anyone busier.
+    const auto capacity = layout_.trainers.size() + layout_.estimators.size();
+    return flight_.size() < capacity;
+}
+
+void Coordinator::ask_more() {
+    while (may_ask()) {
+        std::optional<Candidate> c = driver_.next();
+        if (!c) {
+            sampler_waiting_ = true;
+            return;
+        }
+        const std::int64_t trial = c->trial;
+        if (flight_.count(trial)) throw_runtime("search driver handed out trial " +
+                                                std::to_string(trial) + " twice");
+        Flight f;
+        f.candidate = std::move(*c);
+        event({{"event", "ask"}, {"trial", trial}});
+        if (layout_.estimators.empty()) {
+            EstimateResult r;
+            try {
+                r = inline_estimate_(f.candidate);
+            } catch (const std::exception& e) {
+                r = EstimateResult{};
+                r.failed = true;
+                r.feasible = false;
+                r.reason = std::string("estimation failed: ") + e.what();
+            }
+            r.trial = trial;
+            f.stage = Stage::kEstimating;
+            flight_.emplace(trial, std::move(f));
+            on_estimate(std::move(r));
+        } else {
+            f.stage = Stage::kEstimating;
+            flight_.emplace(trial, std::move(f));
+            to_estimate_.push_back(trial);
+        }
+    }
+}
+
+void Coordinator::dispatch() {
+    while (!to_estimate_.empty() && !idle_estimators_.empty()) {
+        const int worker = idle_estimators_.front();
+        idle_estimators_.pop_front();
+        const std::int64_t trial = to_estimate_.front();
+        to_estimate_.pop_front();
+        Flight& f = flight_.at(trial);
+        f.worker = worker;
+        busy_[worker] = trial;
+        t_.send(worker, encode(f.candidate, MessageKind::kEstimateTask));
+    }
+    while (!draining_ && !to_train_.empty() && !idle_trainers_.empty()) {
+        const int worker = idle_trainers_.front();
+        idle_trainers_.pop_front();
+        const std::int64_t trial = to_train_.front();
+        to_train_.pop_front();
+        Flight& f = flight_.at(trial);
+        f.stage = Stage::kTraining;
+        f.worker = worker;
+        busy_[worker] = trial;
+        t_.send(worker, encode(f.candidate, MessageKind::kTrainTask));
+        event({{"event", "train"}, {"trial", trial}, {"rank", worker}});
+    }
+}
+
+void Coordinator::handle(const Envelope& env) {
+    const MessageHeader& h = env.message.header;
+    switch (h.kind) {
+        case MessageKind::kHello:
+            if (h.status == static_cast<std::int32_t>(Role::kTrainer))
+                idle_trainers_.push_back(env.source);
+            else if (h.status == static_cast<std::int32_t>(Role::kEstimator))
+                idle_estimators_.push_back(env.source);
+            else
+                throw_runtime("rank " + std::to_string(env.source) + " announced an unknown role");
+            event({{"event", "hello"}, {"rank", env.source}, {"role", h.status}});
+            break;
+        case MessageKind::kEstimateResult:
+            busy_.erase(env.source);
+            idle_estimators_.push_back(env.source);
+            on_estimate(decode_estimate(env.message));
+            break;
+        case MessageKind::kTrainResult:
+            busy_.erase(env.source);
+            idle_trainers_.push_back(env.source);
+            on_train(decode_train_report(env.message), env.source);
+            break;
+        default:
+            throw_runtime("coordinator received unexpected message " +
+                          std::string(to_string(h.kind)) + " from rank " +
+                          std::to_string(env.source));
+    }
+}
+
+void Coordinator::on_estimate(EstimateResult result) {
+    auto it = flight_.find(result.trial);
+    if (it == flight_.end()) return;  // already written off (drain timeout)
+    Flight& f = it->second;
+    f.estimate = std::move(result);
+    if (f.estimate.failed || !f.estimate.feasible) {
+        const TrialEnd end = f.estimate.failed ? TrialEnd::kFailed : TrialEnd::kPruned;
+        std::string reason = f.estimate.reason;
+        Flight done = std::move(f);
+        flight_.erase(it);
+        finish(std::move(done), end, std::move(reason));
+    } else if (draining_) {
+        Flight done = std::move(f);
+        flight_.erase(it);
+        finish(std::move(done), TrialEnd::kInterrupted, "drained before training (signal)");
+    } else {
+        f.stage = Stage::kQueued;
+        to_train_.push_back(f.candidate.trial);
+    }
+}
+
+void Coordinator::on_train(TrainReport report, int source) {
+    auto it = flight_.find(report.trial);
+    if (it == flight_.end()) return;  // written off at the drain deadline; result arrived late
+    Flight done = std::move(it->second);
+    flight_.erase(it);
+    if (done.worker != source)
+        log::warn("trial " + std::to_string(report.trial) + " reported by rank " +
+                  std::to_string(source) + ", dispatched to rank " + std::to_string(done.worker));
+    switch (report.outcome) {
+        case TrainOutcome::kOk:
+            finish(std::move(done), TrialEnd::kComplete, {}, std::move(report));
+            break;
+        case TrainOutcome::kDiverged:
+        case TrainOutcome::kFailed: {
+            std::string reason = report.reason.empty() ? "training failed" : report.reason;
+            finish(std::move(done), TrialEnd::kFailed, std::move(reason), std::move(report));
+            break;
+        }
+        case TrainOutcome::kInterrupted:
+            finish(std::move(done), TrialEnd::kInterrupted,
+                   report.reason.empty() ? "training interrupted (drain)" : report.reason,
+                   std::move(report));
+            break;
+    }
+}
+
+void Coordinator::finish(Flight flight, TrialEnd end, std::string reason, TrainReport train) {
+    FinishedTrial t;
+    t.candidate = std::move(flight.candidate);
+    t.end = end;
+    t.reason = std::move(reason);
+    t.estimate = std::move(flight.estimate);
+    t.train = std::move(train);
+    switch (end) {
+        case TrialEnd::kComplete: ++sum_.complete; break;
+        case TrialEnd::kPruned: ++sum_.pruned; break;
+        case TrialEnd::kFailed: ++sum_.failed; break;
+        case TrialEnd::kInterrupted: ++sum_.interrupted; break;
+    }
+    if (end != TrialEnd::kInterrupted) ++sum_.counted;
+    nlohmann::json e = {{"event", "finish"},
+                        {"trial", t.candidate.trial},
+                        {"state", end_name(end)},
+                        {"seconds", t.train.seconds}};
+    if (!t.reason.empty()) e["reason"] = t.reason;
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [k, v] : t.estimate.metrics) metrics[k] = v;
+    for (const auto& [k, v] : t.train.metrics) metrics[k] = v;
+    e["metrics"] = metrics;
+    driver_.finish(t);
+    event(std::move(e));
+    // A finished trial may lift a generational barrier only after sync(); a steady-state
+    // sampler can propose again at once.
+    if (!opt_.generational) sampler_waiting_ = false;
+    progress_.update(counts());
+}
+
+void Coordinator::begin_drain() {
+    draining_ = true;
+    drain_deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(opt_.drain_timeout_s));
+    sum_.drained = true;
+    log::warn("drain requested" +
+              (drain_signal() ? " (signal " + std::to_string(drain_signal()) + ")" : std::string()) +
+              ": no new trials; waiting up to " + std::to_string(opt_.drain_timeout_s) +
+              " s for " + std::to_string(flight_.size()) + " running");
+    event({{"event", "drain"}, {"running", flight_.size()}});
+    // Candidates not yet on a trainer are handed back at once (they are re-queued on resume).
+    while (!to_train_.empty()) {
+        const std::int64_t trial = to_train_.front();
+        to_train_.pop_front();
+        Flight f = std::move(flight_.at(trial));
+        flight_.erase(trial);
+        finish(std::move(f), TrialEnd::kInterrupted, "drained before training (signal)");
+    }
+}
+
+void Coordinator::interrupt_remaining(const std::string& reason) {
+    while (!flight_.empty()) {
+        Flight f = std::move(flight_.begin()->second);
+        flight_.erase(flight_.begin());
+        finish(std::move(f), TrialEnd::kInterrupted, reason);
+    }
+}
+
+void Coordinator::shutdown_workers() {
+    for (int r : layout_.trainers)
+        if (r != t_.rank()) t_.send(r, make_shutdown());
+    for (int r : layout_.estimators) t_.send(r, make_shutdown());
+    // A worker still busy answers once more before it reads Shutdown: take that answer, so no
+    // send is left unmatched when MPI finalizes. Bounded: trainers stop at the drain deadline.
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (!busy_.empty() && Clock::now() < deadline) {
+        auto env = t_.receive(std::chrono::milliseconds(50));
+        if (env) busy_.erase(env->source);
+    }
+    t_.flush();
+}
+
+void Coordinator::event(nlohmann::json e) {
+    if (!opt_.on_event) return;
+    e["t"] = std::round(seconds_since(start_) * 1000.0) / 1000.0;
+    opt_.on_event(e.dump());
+}
+
+ProgressCounts Coordinator::counts() const {
+    ProgressCounts c;
+    c.done = sum_.counted;
+    c.done_this_run = sum_.counted - driver_.counted_trials();
+    c.running = static_cast<std::int64_t>(flight_.size());
+    c.failed = sum_.failed;
+    c.pruned = sum_.pruned;
+    c.budget = opt_.trial_budget;
+    c.status = driver_.status();
+    return c;
+}
+
+CoordinatorSummary Coordinator::run() {
+    const double cpu0 = thread_cpu_seconds();
+    sum_.counted = driver_.counted_trials();
+    event({{"event", "start"},
+           {"ranks", layout_.world_size},
+           {"trainers", layout_.trainers.size()},
+           {"estimators", layout_.estimators.size()},
+           {"budget", opt_.trial_budget},
+           {"counted", sum_.counted}});
+    for (;;) {
+        if (!draining_ && drain_requested()) begin_drain();
+        if (draining_) {
+            if (flight_.empty()) break;
+            if (Clock::now() >= drain_deadline_) {
+                interrupt_remaining("still running at the drain deadline");
+                break;
+            }
+        } else {
+            if (flight_.empty()) {
+                driver_.sync();
+                sampler_waiting_ = false;
+            }
+            ask_more();
+            if (flight_.empty()) break;  // budget or time spent (or nothing left to propose)
+        }
+        dispatch();
+        auto env = t_.receive(std::chrono::milliseconds(20));
+        while (env) {
+            handle(*env);
+            env = t_.receive(std::chrono::milliseconds(0));
+        }
+    }
+    driver_.sync();
+    sum_.time_limit_reached =
+        opt_.time_limit_s > 0 && seconds_since(start_) >= opt_.time_limit_s && !sum_.drained;
+    shutdown_workers();
+    progress_.finish(counts());
+    sum_.seconds = seconds_since(start_);
+    sum_.cpu_seconds = thread_cpu_seconds() - cpu0;
+    event({{"event", "end"},
+           {"complete", sum_.complete},
+           {"pruned", sum_.pruned},
+           {"failed", sum_.failed},
+           {"interrupted", sum_.interrupted},
+           {"counted", sum_.counted},
+           {"drained", sum_.drained}});
+    return sum_;
+}
+
+}  // namespace
+
+CoordinatorSummary run_coordinator(Transport& transport, const RoleLayout& layout,
+                                   SearchDriver& driver, const EstimateFn& inline_estimate,
+                                   const CoordinatorOptions& options) {
+    if (layout.trainers.empty()) throw_runtime("the coordinator needs at least one trainer");
+    Coordinator c(transport, layout, driver, inline_estimate, options);
+    return c.run();
+}
+
+}  // namespace snac::runtime
