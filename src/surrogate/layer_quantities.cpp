@@ -1,0 +1,171 @@
+// Lowering a NetworkSpec to hardware layers the way hls4ml-style io_parallel kernels map it
+// (../shared/docs/reference/hls4ml-semantics.md §3, §6, §7): conv2d runs one per-pixel dense
+// instance over the output pixels, a Deep Sets φ runs one per-element instance over the set
+// elements (a pointwise Conv1D), batch norm is one constant multiply and add per element.
+#include <cmath>
+#include <numeric>
+
+#include "snac/core/error.hpp"
+#include "snac/core/reuse_factor.hpp"
+#include "snac/surrogate/layer_quantities.hpp"
+
+namespace snac::surrogate {
+namespace {
+
+std::int64_t product(const nn::Shape& s) {
+    return std::accumulate(s.begin(), s.end(), std::int64_t{1}, std::multiplies<>());
+}
+
+struct Context {
+    const HlsSettings& hls;
+    Lowered& out;
+    int input_bits;  // width of the tensor flowing into the next layer
+};
+
+LayerQuantities base(const nn::LayerSpec& l, const std::string& name, Context& ctx) {
+    const LayerHlsSettings s = ctx.hls.for_layer(name);
+    LayerQuantities q;
+    q.name = name;
+    q.type = std::string(nn::to_string(l.type));
+    q.input_bits = ctx.input_bits;
+    q.weight_bits = s.precision.weight.width;
+    q.accum_bits = s.precision.accum.width;
+    q.result_bits = s.precision.result.width;
+    q.table_bits = ctx.hls.table.width;
+    q.table_size = ctx.hls.table_size;
+    q.reuse_requested = s.reuse_factor;
+    q.reuse_factor = s.reuse_factor;
+    q.strategy = s.strategy;
+    if (s.reuse_factor < 1)
+        throw UsageError("reuse factor " + std::to_string(s.reuse_factor) + " of layer '" + name +
+                             "' is below 1",
+                         "use a reuse factor >= 1 (1 = fully parallel)");
+    if (s.weight_sparsity < 0.0 || s.weight_sparsity > 1.0)
+        throw UsageError("weight sparsity " + std::to_string(s.weight_sparsity) + " of layer '" +
+                             name + "' is outside [0, 1]");
+    return q;
+}
+
+void finish_dense(LayerQuantities& q, double sparsity, Context& ctx) {
+    q.kind = LayerKind::kDense;
+    q.zero_weights = static_cast<std::int64_t>(std::llround(sparsity * double(q.products())));
+    const ReuseFactorChoice rf =
+        resolve_reuse_factor(q.n_in, q.n_out, q.reuse_requested, q.strategy, q.name);
+    q.reuse_factor = rf.used;
+    if (rf.corrected) ctx.out.warnings.push_back(rf.warning);
+}
+
+void lower_sequence(const std::vector<nn::LayerSpec>& layers, nn::Shape shape,
+                    std::int64_t positions, const std::string& prefix, Context& ctx);
+
+void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shape& in,
+                 const nn::Shape& out_shape, std::int64_t positions, Context& ctx) {
+    LayerQuantities q = base(l, name, ctx);
+    const double sparsity = ctx.hls.for_layer(name).weight_sparsity;
+    switch (l.type) {
+        case nn::LayerType::kDense:
+            q.n_in = in.back();
+            q.n_out = l.units;
+            q.positions = positions;
+            q.has_bias = l.use_bias;
+            finish_dense(q, sparsity, ctx);
+            break;
+        case nn::LayerType::kConv2d:
+            q.n_in = in[0] * l.kernel * l.kernel;
+            q.n_out = l.filters;
+            q.positions = positions * out_shape[1] * out_shape[2];
+            q.has_bias = l.use_bias;
+            finish_dense(q, sparsity, ctx);
+            break;
+        case nn::LayerType::kBatchNorm:
+            // One constant scale and one add per element: a dense kernel with one input.
+            q.n_in = 1;
+            q.n_out = product(in) * positions;
+            finish_dense(q, 0.0, ctx);
+            break;
+        case nn::LayerType::kRelu:
+        case nn::LayerType::kLeakyRelu:
+            q.kind = LayerKind::kLogic;
+            q.leaky = l.type == nn::LayerType::kLeakyRelu;
+            q.n_in = q.n_out = product(in) * positions;
+            break;
+        case nn::LayerType::kSigmoid:
+        case nn::LayerType::kTanh:
+            q.kind = LayerKind::kTable;
+            q.n_in = q.n_out = product(in) * positions;
+            break;
+        case nn::LayerType::kSoftmax:
+            q.kind = LayerKind::kSoftmax;
+            q.n_in = q.n_out = product(in);
+            q.positions = positions;
+            break;
+        case nn::LayerType::kMaxPool2d:
+        case nn::LayerType::kAvgPool2d:
+            q.kind = LayerKind::kPool;
+            q.maximum = l.type == nn::LayerType::kMaxPool2d;
+            q.window = l.size * l.size;
+            q.n_in = product(in) * positions;
+            q.n_out = product(out_shape) * positions;
+            break;
+        case nn::LayerType::kFlatten:
+        case nn::LayerType::kDropout:
+        case nn::LayerType::kIdentity:
+            q.kind = LayerKind::kFree;
+            q.n_in = q.n_out = product(in) * positions;
+            q.result_bits = ctx.input_bits;  // wiring only: the type passes through
+            break;
+        case nn::LayerType::kConvAttention:
+            throw UsageError(
+                "layer '" + name + "' (conv_attention) is not covered by the hardware surrogate",
+                "it would need attention kernels (Q/K/V matmuls over pixels and a softmax over "
+                "positions) that hls4ml-style io_parallel projects do not provide and no "
+                "synthesis data calibrate; remove it or estimate a network without it");
+        case nn::LayerType::kDeepSets: {
+            const std::int64_t elements = in[0];
+            nn::Shape elem = {in[1]};
+            lower_sequence(l.phi, elem, positions * elements, name + "/phi", ctx);
+            const nn::Shape phi_out = nn::infer_sequence(l.phi, elem);
+            LayerQuantities agg = base(l, name + "/aggregate", ctx);
+            agg.type = "aggregate";
+            agg.kind = LayerKind::kAggregate;
+            agg.maximum = l.aggregate == nn::Aggregate::kMax;
+            agg.window = elements;
+            agg.n_out = product(phi_out) * positions;
+            agg.n_in = agg.n_out * elements;
+            // Mean divides by N: one constant multiply per feature (kept as `leaky` = const mult).
+            agg.leaky = l.aggregate == nn::Aggregate::kMean;
+            ctx.out.layers.push_back(agg);
+            ctx.input_bits = agg.result_bits;
+            lower_sequence(l.rho, phi_out, positions, name + "/rho", ctx);
+            return;
+        }
+    }
+    ctx.out.layers.push_back(q);
+    ctx.input_bits = q.result_bits;
+}
+
+void lower_sequence(const std::vector<nn::LayerSpec>& layers, nn::Shape shape,
+                    std::int64_t positions, const std::string& prefix, Context& ctx) {
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const nn::LayerSpec& l = layers[i];
+        std::string name = l.name.empty()
+                               ? std::string(nn::to_string(l.type)) + "_" + std::to_string(i)
+                               : l.name;
+        if (!prefix.empty()) name = prefix + "/" + name;
+        const nn::Shape out = nn::infer_sequence({l}, shape, name);
+        lower_layer(l, name, shape, out, positions, ctx);
+        shape = out;
+    }
+}
+
+}  // namespace
+
+Lowered lower_network(const nn::NetworkSpec& net, const HlsSettings& hls) {
+    nn::infer_shapes(net);  // validates the whole network first (named errors)
+    Lowered out;
+    Context ctx{hls, out, hls.default_precision.result.width};
+    lower_sequence(net.layers, net.input_shape, 1, "", ctx);
+    return out;
+}
+
+}  // namespace snac::surrogate
