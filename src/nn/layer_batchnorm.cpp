@@ -63,6 +63,7 @@ public:
         p.bwd.execute(ctx_.stream, {{DNNL_ARG_SRC, p.src},
                                     {DNNL_ARG_DIFF_DST, p.ddst},
                                     {DNNL_ARG_SCALE, p.gamma},
+                                    {DNNL_ARG_SHIFT, p.beta},  // required by oneDNN 2.6
                                     {DNNL_ARG_MEAN, p.mean},
                                     {DNNL_ARG_VARIANCE, p.var},
                                     {DNNL_ARG_DIFF_SRC, p.dsrc},
