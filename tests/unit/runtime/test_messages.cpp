@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+
+#include "snac/core/error.hpp"
+#include "snac/runtime/messages.hpp"
+#include "snac/runtime/roles.hpp"
+
+namespace snac::runtime {
+namespace {
+
+Candidate sample_candidate() {
+    Candidate c;
+    c.trial = 17;
+    c.seed = 0xdeadbeefcafef00dULL;
+    c.architecture_yaml = "input_shape: [64]\nlayers:\n  - {type: dense, units: 10}\n";
+    c.params = {{"n_layers", "2"}, {"activation", "relu"}, {"units_0", "32"}};
+    c.training = {{"learning_rate", 3.5e-3}, {"epochs", 2}};
+    return c;
+}
+
+TEST(Messages, CandidateRoundTripsThroughBytes) {
+    const Candidate c = sample_candidate();
+    const Message m = encode(c, MessageKind::kTrainTask);
+    const std::vector<char> bytes = to_bytes(m);
+    const Message back = from_bytes(bytes.data(), bytes.size());
+    EXPECT_EQ(back.header.kind, MessageKind::kTrainTask);
+    const Candidate d = decode_candidate(back);
+    EXPECT_EQ(d.trial, 17);
+    EXPECT_EQ(d.seed, c.seed);
+    EXPECT_EQ(d.architecture_yaml, c.architecture_yaml);
+    EXPECT_EQ(d.params, c.params);
+    EXPECT_EQ(d.training, c.training);
+}
+
+TEST(Messages, ResultsRoundTrip) {
+    EstimateResult e;
+    e.trial = 3;
+    e.feasible = false;
+    e.reason = "est_lut_pct = 41 > 30";
+    e.metrics = {{"bops", 1.5e6}, {"est_lut_pct", 41.0}};
+    const EstimateResult e2 = decode_estimate(encode(e));
+    EXPECT_EQ(e2.trial, 3);
+    EXPECT_FALSE(e2.feasible);
+    EXPECT_FALSE(e2.failed);
+    EXPECT_EQ(e2.reason, e.reason);
+    EXPECT_EQ(e2.metrics, e.metrics);
+
+    TrainReport r;
+    r.trial = 9;
+    r.outcome = TrainOutcome::kDiverged;
+    r.reason = "loss is NaN at epoch 2";
+    r.metrics = {{"val_accuracy", 0.5}};
+    r.checkpoint = "checkpoints/global/9.h5";
+    r.seconds = 1.25;
+    const TrainReport r2 = decode_train_report(encode(r));
+    EXPECT_EQ(r2.trial, 9);
+    EXPECT_EQ(r2.outcome, TrainOutcome::kDiverged);
+    EXPECT_EQ(r2.reason, r.reason);
+    EXPECT_EQ(r2.metrics, r.metrics);
+    EXPECT_EQ(r2.checkpoint, r.checkpoint);
+    EXPECT_DOUBLE_EQ(r2.seconds, 1.25);
+}
+
+TEST(Messages, TruncatedOrForeignBytesAreErrors) {
+    const std::vector<char> bytes = to_bytes(encode(sample_candidate(), MessageKind::kEstimateTask));
+    EXPECT_THROW(from_bytes(bytes.data(), 10), Error);
+    EXPECT_THROW(from_bytes(bytes.data(), bytes.size() - 3), Error);
+    std::vector<char> bad = bytes;
+    bad[0] ^= 0x55;
+    EXPECT_THROW(from_bytes(bad.data(), bad.size()), Error);
+    // A payload cut short but with a consistent header: the decoder's bounds checks catch it.
+    Message m = encode(sample_candidate(), MessageKind::kEstimateTask);
+    m.payload.resize(m.payload.size() / 2);
+    m.header.payload_bytes = m.payload.size();
+    EXPECT_THROW(decode_candidate(m), Error);
+    // The wrong kind is refused.
+    EXPECT_THROW(decode_estimate(encode(sample_candidate(), MessageKind::kTrainTask)), Error);
+}
+
+TEST(Roles, DefaultLayouts) {
+    RuntimeConfig cfg;
+    const RoleLayout one = plan_roles(1, cfg);
+    EXPECT_TRUE(one.embedded);
+    EXPECT_EQ(one.trainers.size(), 1u);
+    EXPECT_TRUE(one.estimators.empty());
+    const RoleLayout two = plan_roles(2, cfg);
+    EXPECT_FALSE(two.embedded);
+    EXPECT_EQ(two.trainers, std::vector<int>({1}));
+    EXPECT_TRUE(two.estimators.empty());
+    const RoleLayout four = plan_roles(4, cfg);
+    EXPECT_EQ(four.trainers, std::vector<int>({1, 2}));
+    EXPECT_EQ(four.estimators, std::vector<int>({3}));
+    cfg.estimators = 0;
+    EXPECT_EQ(plan_roles(4, cfg).trainers.size(), 3u);
+}
+
+TEST(Roles, NoTrainerIsAConfigError) {
+    RuntimeConfig cfg;
+    cfg.estimators = 1;
+    EXPECT_THROW(plan_roles(2, cfg), ConfigError);
+    cfg.estimators = 3;
+    try {
+        plan_roles(4, cfg);
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("runtime.estimators"), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace snac::runtime
