@@ -21,10 +21,19 @@ std::string number_json(double v) {
     return gene_text(v);
 }
 
+/// Python's repr of a float (what Optuna's json.dumps writes): shortest round-trip digits, fixed
+/// notation for exponents in [-4, 16), scientific otherwise.
 std::string float_json(double v) {
-    std::string s = gene_text(v);
-    if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-    return s;
+    if (!std::isfinite(v)) return v > 0 ? "Infinity" : v < 0 ? "-Infinity" : "NaN";
+    char buf[64];
+    auto sci = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    const std::string s(buf, sci.ptr);
+    const int exponent = std::stoi(s.substr(s.find('e') + 1));
+    if (exponent < -4 || exponent >= 16) return s;
+    auto fix = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    std::string f(buf, fix.ptr);
+    if (f.find('.') == std::string::npos) f += ".0";
+    return f;
 }
 
 std::string escape(const std::string& s) {
