@@ -27,8 +27,12 @@ void deal(const std::vector<std::int64_t>& group, const SplitConfig& split, Data
     const auto n = static_cast<std::int64_t>(group.size());
     const auto n_train = std::min<std::int64_t>(n, std::llround(split.train * static_cast<double>(n)));
     const auto n_val = std::min<std::int64_t>(n - n_train, std::llround(split.val * static_cast<double>(n)));
+    // Fractions summing to 1 leave no sample unused: the test split takes the rounding remainder.
+    const bool complete = split.train + split.val + split.test >= 1.0 - 1e-9;
     const auto n_test =
-        std::min<std::int64_t>(n - n_train - n_val, std::llround(split.test * static_cast<double>(n)));
+        complete ? n - n_train - n_val
+                 : std::min<std::int64_t>(n - n_train - n_val,
+                                          std::llround(split.test * static_cast<double>(n)));
     auto at = group.begin();
     data.train_idx.insert(data.train_idx.end(), at, at + n_train);
     at += n_train;
