@@ -52,8 +52,12 @@ std::optional<Suggestion> Sampler::ask() {
     Suggestion s;
     s.number = number;
     for (int attempt = 0;; ++attempt) {
-        int generation = 0;
-        std::optional<Genome> g = propose(number, generation, rng);
+        int generation = s.generation;
+        // A model-based sampler can keep proposing the same optimum: after half of the retries,
+        // fall back to uniform samples to find a genome not evaluated yet.
+        std::optional<Genome> g = attempt == 0 || attempt < options_.max_duplicate_retries / 2
+                                      ? propose(number, generation, rng)
+                                      : std::optional<Genome>(space_.sample(rng));
         if (!g) return std::nullopt;
         s.genome = space_.repair(std::move(*g), rng);
         s.generation = generation;
