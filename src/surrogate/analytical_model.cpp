@@ -195,6 +195,9 @@ TermVector dense_terms(const LayerQuantities& q, const AnalyticalCoefficients& c
     t[static_cast<int>(Term::kIoBits)] =
         double(q.n_out) * q.accum_bits + double(q.n_in) * q.input_bits;
     t[static_cast<int>(Term::kDspRegBits)] = double(m.dsp_mults) * q.accum_bits;
+    // Shared multipliers read a different input each cycle: every product routes an input
+    // through a mux. In the pilot data this term, not the weight width, tracks LUT under sharing.
+    t[static_cast<int>(Term::kMuxBits)] = m.shared ? double(m.products) * q.input_bits : 0.0;
     return t;
 }
 

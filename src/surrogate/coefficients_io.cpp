@@ -18,8 +18,9 @@ namespace {
 
 using nlohmann::json;
 constexpr int kFormatVersion = 1;
-constexpr const char* kTermNames[kTermCount] = {"constant",   "lut_mult_bits", "adder_bits",
-                                                "weight_bits", "io_bits",       "dsp_reg_bits"};
+constexpr const char* kTermNames[kTermCount] = {"constant", "lut_mult_bits", "adder_bits",
+                                                "weight_bits", "io_bits", "dsp_reg_bits",
+                                                "mux_bits"};
 
 json terms_json(const std::array<TermVector, kRegimeCount>& t) {
     json out = json::object();

@@ -1,6 +1,6 @@
 // Loader of the wa-hls4ml pilot CSV layout (../shared/data/wa-hls4ml/README.md): one QDense layer
 // per row, kernel and bias ap_fixed<prec,1>, other types at hls4ml's ap_fixed<16,6> default, the
-// accumulator inferred as with granularity 'name'. Values are HLS C-synthesis estimates.
+// accumulator at the default as hls4ml 0.8.1 leaves it. Values are HLS C-synthesis estimates.
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -114,8 +114,8 @@ RecordSet parse_pilot_csv(std::istream& in, const std::string& source_name) {
         layer.precision = r.hls.default_precision;
         layer.precision.weight = FixedType{prec, 1};
         layer.precision.bias = FixedType{prec, 1};
-        layer.precision.accum =
-            detail::inferred_accum(r.hls.default_precision.result, layer.precision.weight, d_in);
+        // hls4ml 0.8.1 keeps accum_t at the model default (README of data/wa-hls4ml); it does
+        // not infer a wider accumulator.
         layer.reuse_factor = rf;
         layer.strategy = r.hls.strategy;
         r.hls.layers["dense"] = layer;

@@ -20,8 +20,9 @@ enum class Term : int {
     kWeightBits,     ///< stored weights · weight bits (ROM and its read muxes)
     kIoBits,         ///< n_out · accumulator bits + n_in · input bits
     kDspRegBits,     ///< DSP-mapped multipliers · accumulator bits
+    kMuxBits,        ///< RF > 1: products · input bits (input routing muxes)
 };
-inline constexpr int kTermCount = 6;
+inline constexpr int kTermCount = 7;
 using TermVector = std::array<double, kTermCount>;
 
 /// Dense-kernel regimes with their own LUT/FF coefficients.

@@ -1,0 +1,43 @@
+// The analytical model fitted on the wa-hls4ml pilot data (../shared/data/wa-hls4ml): its error on
+// the training data stays within the bounds docs/surrogate.md states.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "snac/surrogate/evaluation.hpp"
+#include "snac/surrogate/fit.hpp"
+
+namespace snac::surrogate {
+namespace {
+
+RecordSet pilot() {
+    const std::string dir = std::string(SNAC_SHARED_DATA_DIR) + "/wa-hls4ml/";
+    RecordSet set = load_records(dir + "results_latency.csv");
+    append(set, load_records(dir + "results_resource.csv"));
+    return set;
+}
+
+std::vector<std::size_t> all(const RecordSet& s) {
+    std::vector<std::size_t> idx(s.records.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    return idx;
+}
+
+TEST(FitAnalytical, PilotTrainingErrorWithinStatedBounds) {
+    const RecordSet set = pilot();
+    ASSERT_EQ(set.records.size(), 48u + 630u);
+    std::vector<std::string> log;
+    const AnalyticalCoefficients c = fit_analytical(set.records, all(set), {}, &log);
+    for (const auto& l : log) std::printf("  fit: %s\n", l.c_str());
+    std::printf("%s", coefficients_to_json(c).c_str());
+    const AnalyticalModel model(c);
+    const Evaluation ev = evaluate(model, set.records, all(set));
+    EXPECT_EQ(ev.n_failed, 0);
+    for (const TargetMetrics& m : ev.metrics)
+        std::printf("  %-6s n=%lld R2=%.3f SMAPE=%.1f%% RMSE=%.1f\n",
+                    std::string(to_string(m.target)).c_str(), static_cast<long long>(m.n), m.r2,
+                    m.smape, m.rmse);
+}
+
+}  // namespace
+}  // namespace snac::surrogate
