@@ -1,0 +1,161 @@
+// Estimation and training of one candidate. Both take everything from the candidate message and
+// the run configuration: results depend on (run seed, trial number), never on the rank.
+#include "work.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "snac/core/error.hpp"
+#include "snac/io/checkpoint_io.hpp"
+#include "snac/nn/counting.hpp"
+#include "snac/nn/network_spec.hpp"
+#include "snac/nn/trainer.hpp"
+#include "snac/surrogate/hardware_estimate.hpp"
+
+namespace snac::runtime::detail {
+namespace {
+
+std::string number_text(double v) {
+    std::ostringstream out;
+    out.precision(6);
+    out << v;
+    return out.str();
+}
+
+std::vector<std::int64_t> parse_fail_trials() {
+    // Test hook (docs/running-on-hpc.md#test-hooks): SNAC_TEST_FAIL_TRIALS="3,5" makes the trainer
+    // throw for those trial numbers, so tests can check that a failing trainer becomes a FAIL
+    // trial and the search goes on.
+    std::vector<std::int64_t> out;
+    const char* env = std::getenv("SNAC_TEST_FAIL_TRIALS");
+    if (!env) return out;
+    std::stringstream in(env);
+    std::string item;
+    while (std::getline(in, item, ','))
+        if (!item.empty()) out.push_back(std::stoll(item));
+    return out;
+}
+
+}  // namespace
+
+std::optional<double> metric_value(const std::map<std::string, double>& metrics,
+                                   const std::string& name) {
+    std::string key = name;
+    if (name == "accuracy" || name == "loss" || name == "mean_distance") key = "val_" + name;
+    auto it = metrics.find(key);
+    if (it == metrics.end()) return std::nullopt;
+    return it->second;
+}
+
+bool known_before_training(const std::string& name) {
+    return name == "params" || name == "bops" || name == "macs" || name.rfind("est_", 0) == 0;
+}
+
+std::vector<std::optional<double>> constraint_values(const SearchConfig& search,
+                                                     const std::map<std::string, double>& metrics) {
+    std::vector<std::optional<double>> out;
+    for (const auto& c : search.constraints) {
+        const auto v = metric_value(metrics, c.metric);
+        if (!v) out.push_back(std::nullopt);
+        else out.push_back(c.op == ConstraintOp::kLessEqual ? *v - c.value : c.value - *v);
+    }
+    return out;
+}
+
+Estimator::Estimator(const RunConfig& config)
+    : config_(config),
+      model_(surrogate::make_cost_model(config.surrogate, config.base_dir, io::read_checkpoint)),
+      part_(find_part(config.hls.part)) {}
+
+EstimateResult Estimator::operator()(const Candidate& c) const {
+    EstimateResult r;
+    r.trial = c.trial;
+    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(c.architecture_yaml,
+                                                           "trial " + std::to_string(c.trial));
+    nn::CountOptions count_opt;
+    count_opt.weight_bits = config_.search.bits;
+    count_opt.activation_bits = config_.search.bits;
+    const nn::NetworkCount counts = nn::count_network(net, count_opt);
+    r.metrics["params"] = static_cast<double>(counts.params);
+    r.metrics["macs"] = static_cast<double>(counts.macs);
+    r.metrics["bops"] = counts.bops.at(nn::parse_bops_convention(config_.search.bops_convention));
+    const surrogate::HardwareEstimate hw = model_->estimate(net, config_.hls.to_settings(), part_);
+    for (const std::string& name : surrogate::metric_names())
+        r.metrics[name] = surrogate::metric(hw, name);
+
+    // Cheap checks first: a candidate that breaks a constraint we can already evaluate never
+    // costs a trainer.
+    const auto values = constraint_values(config_.search, r.metrics);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto& k = config_.search.constraints[i];
+        if (!known_before_training(k.metric) || !values[i] || *values[i] <= 0) continue;
+        r.feasible = false;
+        if (!r.reason.empty()) r.reason += "; ";
+        r.reason += k.metric + " = " + number_text(*metric_value(r.metrics, k.metric)) +
+                    (k.op == ConstraintOp::kLessEqual ? " > " : " < ") + number_text(k.value) +
+                    " (constraint " + k.metric +
+                    (k.op == ConstraintOp::kLessEqual ? " <= " : " >= ") + number_text(k.value) +
+                    ")";
+    }
+    return r;
+}
+
+std::string checkpoint_relpath(std::int64_t trial) {
+    return "checkpoints/global/" + std::to_string(trial) + ".h5";
+}
+
+Trainer::Trainer(const RunConfig& config, const Dataset& data, std::string run_dir, int threads,
+                 const std::atomic<bool>* stop)
+    : config_(config),
+      data_(data),
+      run_dir_(std::move(run_dir)),
+      threads_(threads),
+      stop_(stop),
+      fail_trials_(parse_fail_trials()) {}
+
+TrainReport Trainer::operator()(const Candidate& c) const {
+    TrainReport report;
+    report.trial = c.trial;
+    for (std::int64_t t : fail_trials_)
+        if (t == c.trial)
+            throw Error("injected trainer failure for trial " + std::to_string(c.trial) +
+                        " (test hook SNAC_TEST_FAIL_TRIALS)");
+    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(c.architecture_yaml,
+                                                           "trial " + std::to_string(c.trial));
+    TrainConfig train = config_.train;
+    for (const auto& [k, v] : c.training) {
+        if (k == "learning_rate") train.learning_rate = v;
+        else if (k == "l1") train.l1 = v;
+        else if (k == "l2") train.l2 = v;
+        else if (k == "momentum") train.momentum = v;
+        else if (k == "batch_size") train.batch_size = static_cast<int>(v);
+        else if (k == "epochs") train.epochs = static_cast<int>(v);
+    }
+    nn::TrainOptions opt;
+    opt.seed = c.seed;
+    opt.threads = threads_;
+    opt.stop = stop_;
+    nn::TrainResult result = nn::train_network(net, data_, train, opt);
+    report.seconds = result.seconds;
+    report.metrics = result.metrics;
+    report.metrics["train_seconds"] = result.seconds;
+    switch (result.status) {
+        case nn::TrainStatus::kOk: report.outcome = TrainOutcome::kOk; break;
+        case nn::TrainStatus::kDiverged: report.outcome = TrainOutcome::kDiverged; break;
+        case nn::TrainStatus::kStopped: report.outcome = TrainOutcome::kInterrupted; break;
+        case nn::TrainStatus::kFailed: report.outcome = TrainOutcome::kFailed; break;
+    }
+    report.reason = result.reason;
+    if (report.outcome == TrainOutcome::kOk && config_.output.keep_checkpoints) {
+        report.checkpoint = checkpoint_relpath(c.trial);
+        const std::filesystem::path path = std::filesystem::path(run_dir_) / report.checkpoint;
+        std::filesystem::create_directories(path.parent_path());
+        result.checkpoint.attributes["trial"] = std::to_string(c.trial);
+        result.checkpoint.attributes["stage"] = "global";
+        io::write_checkpoint(path.string(), result.checkpoint);
+    }
+    return report;
+}
+
+}  // namespace snac::runtime::detail

@@ -1,0 +1,60 @@
+#pragma once
+// Private to runtime: the real work behind the actors. Estimation (counts, hardware estimate,
+// pre-training constraint check) and training (oneDNN, HDF5 checkpoint), plus the metric
+// vocabulary that maps objectives and constraints onto what the two produce.
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "snac/core/config.hpp"
+#include "snac/core/dataset.hpp"
+#include "snac/core/fpga_part.hpp"
+#include "snac/runtime/messages.hpp"
+#include "snac/surrogate/cost_model.hpp"
+
+namespace snac::runtime::detail {
+
+/// The measured value of a config metric name among trial metrics: accuracy/loss/mean_distance
+/// read the validation split (val_*); counts and est_* are taken as they are. nullopt if absent.
+std::optional<double> metric_value(const std::map<std::string, double>& metrics,
+                                   const std::string& name);
+/// True for metrics the estimator knows before training (params, bops, est_*).
+bool known_before_training(const std::string& name);
+/// Constraint values in config order ("violated when > 0"); nullopt entries when unknown.
+std::vector<std::optional<double>> constraint_values(const SearchConfig& search,
+                                                     const std::map<std::string, double>& metrics);
+
+/// Estimates candidates: parameters, MACs, BOPs (config convention and bit width) and the cost
+/// model's est_* metrics; rejects candidates that violate a pre-training constraint.
+class Estimator {
+public:
+    explicit Estimator(const RunConfig& config);
+    EstimateResult operator()(const Candidate& c) const;
+
+private:
+    const RunConfig& config_;
+    std::unique_ptr<surrogate::CostModel> model_;
+    const FpgaPart& part_;
+};
+
+/// Trains candidates on this rank's copy of the dataset and writes their checkpoints.
+class Trainer {
+public:
+    Trainer(const RunConfig& config, const Dataset& data, std::string run_dir, int threads,
+            const std::atomic<bool>* stop);
+    TrainReport operator()(const Candidate& c) const;
+
+private:
+    const RunConfig& config_;
+    const Dataset& data_;
+    std::string run_dir_;
+    int threads_;
+    const std::atomic<bool>* stop_;
+    std::vector<std::int64_t> fail_trials_;  // test hook SNAC_TEST_FAIL_TRIALS
+};
+
+/// Checkpoint path of a global-stage trial, relative to RUN_DIR.
+std::string checkpoint_relpath(std::int64_t trial);
+
+}  // namespace snac::runtime::detail
