@@ -1,0 +1,373 @@
+// The global stage's bridge between the coordinator and the search: candidates from the sampler
+// (or from the re-queue of a resumed run), results into the Optuna-schema study file.
+#include "study_driver.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "snac/core/error.hpp"
+#include "snac/core/log.hpp"
+#include "snac/core/seed.hpp"
+#include "snac/search/encoding.hpp"
+#include "snac/search/pareto.hpp"
+#include "work.hpp"
+
+namespace snac::runtime::detail {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kInterruptedAttr = "snac:interrupted";
+
+io::StudyDefinition definition(const SearchConfig& s) {
+    io::StudyDefinition d;
+    d.name = s.study_name;
+    for (const auto& o : s.objectives) {
+        d.metric_names.push_back(o.metric);
+        d.directions.push_back(o.direction);
+    }
+    return d;
+}
+
+std::string json_number(double v) {
+    if (std::isnan(v)) return "null";
+    if (std::isinf(v)) return v > 0 ? "\"inf\"" : "\"-inf\"";
+    return nlohmann::json(v).dump();
+}
+
+search::TrialState to_search(io::StoredTrialState s) {
+    switch (s) {
+        case io::StoredTrialState::kRunning: return search::TrialState::kRunning;
+        case io::StoredTrialState::kComplete: return search::TrialState::kComplete;
+        case io::StoredTrialState::kPruned: return search::TrialState::kPruned;
+        case io::StoredTrialState::kFail: return search::TrialState::kFail;
+        case io::StoredTrialState::kWaiting: return search::TrialState::kWaiting;
+    }
+    return search::TrialState::kFail;
+}
+
+io::StoredTrialState to_store(search::TrialState s) {
+    switch (s) {
+        case search::TrialState::kRunning: return io::StoredTrialState::kRunning;
+        case search::TrialState::kComplete: return io::StoredTrialState::kComplete;
+        case search::TrialState::kPruned: return io::StoredTrialState::kPruned;
+        case search::TrialState::kFail: return io::StoredTrialState::kFail;
+        case search::TrialState::kWaiting: return io::StoredTrialState::kWaiting;
+    }
+    return io::StoredTrialState::kFail;
+}
+
+std::vector<io::StoredParam> stored_params(const search::SearchSpace& space,
+                                           const search::Genome& g) {
+    std::vector<io::StoredParam> out;
+    for (const auto& p : search::encode_genome(space, g))
+        out.push_back({p.name, p.internal_value, p.distribution_json});
+    return out;
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+std::string num_text(double v) {
+    std::ostringstream out;
+    out.precision(10);
+    out << v;
+    return out.str();
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+    const fs::path target(path);
+    if (target.has_parent_path()) fs::create_directories(target.parent_path());
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw_runtime("cannot write " + tmp, "check that the directory is writable");
+        out << text;
+        out.flush();
+        if (!out) throw_runtime("writing " + tmp + " failed (disk full?)");
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw_runtime("cannot rename " + tmp + " to " + path + ": " + ec.message());
+    }
+}
+
+StudyDriver::StudyDriver(const RunConfig& config, std::string run_dir,
+                         search::ArchitectureContext context)
+    : config_(config),
+      run_dir_(std::move(run_dir)),
+      context_(std::move(context)),
+      space_(config.search_space),
+      sampler_(search::make_sampler(space_, search::sampler_options(config.search))),
+      store_(io::StudyStore::open((fs::path(run_dir_) / "study.db").string(),
+                                  definition(config.search))) {
+    load_existing();
+}
+
+void StudyDriver::load_existing() {
+    // A crash (kill -9, node failure) leaves trials RUNNING: they become FAIL and their genomes
+    // are run again as new trials, so nothing is lost and nothing counted twice.
+    const auto crashed =
+        store_.fail_running("interrupted: the run stopped while this trial was RUNNING");
+    for (std::int64_t n : crashed)
+        store_.set_trial_attrs(n, {}, {{kInterruptedAttr, "true"}});
+    if (!crashed.empty())
+        log::warn(std::to_string(crashed.size()) +
+                  " trial(s) were RUNNING when the previous run stopped: marked FAIL, re-queued");
+
+    std::set<std::int64_t> interrupted, retried;
+    for (const io::StoredTrial& st : store_.trials()) {
+        search::TrialRecord r;
+        r.number = st.number;
+        r.state = to_search(st.state);
+        std::vector<search::EncodedParam> enc;
+        for (const auto& p : st.params) enc.push_back({p.name, p.internal_value, p.distribution_json});
+        r.genome = search::decode_genome(space_, enc);
+        for (const auto& v : st.values)
+            if (v) r.values.push_back(*v);
+        bool was_interrupted = false;
+        for (const auto& a : st.system_attrs) {
+            const auto j = nlohmann::json::parse(a.value_json, nullptr, false);
+            if (a.key == "constraints" && j.is_array())
+                for (const auto& c : j) r.constraints.push_back(c.is_number() ? c.get<double>() : 0.0);
+            else if (a.key == "NSGAIISampler:generation" && j.is_number_integer())
+                r.generation = j.get<int>();
+            else if (a.key == kInterruptedAttr && j == true)
+                was_interrupted = true;
+            else if (a.key == "failed_trial" && j.is_number_integer())
+                retried.insert(j.get<std::int64_t>());
+        }
+        auto& m = metrics_[st.number];
+        for (const auto& a : st.user_attrs) {
+            const auto j = nlohmann::json::parse(a.value_json, nullptr, false);
+            if (j.is_number()) m[a.key] = j.get<double>();
+            else if (a.key == "checkpoint" && j.is_string()) checkpoints_[st.number] = j.get<std::string>();
+            else if (a.key == "architecture" && j.is_string()) architectures_[st.number] = j.get<std::string>();
+        }
+        if (was_interrupted) interrupted.insert(st.number);
+        else if (r.state != search::TrialState::kRunning && r.state != search::TrialState::kWaiting)
+            ++counted_;
+        records_.push_back(std::move(r));
+    }
+    for (std::int64_t n : interrupted)
+        if (!retried.count(n)) {
+            const auto& r = records_[static_cast<std::size_t>(n)];
+            requeue_.push_back({n, r.genome, r.generation});
+        }
+    if (!records_.empty()) sampler_->restore(records_);
+}
+
+Candidate StudyDriver::make_candidate(std::int64_t number, const search::Genome& genome) const {
+    Candidate c;
+    c.trial = number;
+    c.seed = config_.train.seed != 0
+                 ? config_.train.seed
+                 : derive_seed(config_.search.seed, static_cast<std::uint64_t>(number), "train");
+    c.architecture_yaml = search::build_architecture(space_, genome, context_);
+    for (const auto& [name, gene] : genome) c.params[name] = search::gene_text(gene);
+    TrainConfig train = config_.train;
+    search::apply_training_genes(genome, train);
+    c.training = {{"learning_rate", train.learning_rate}, {"l1", train.l1},
+                  {"l2", train.l2},                       {"momentum", train.momentum},
+                  {"batch_size", train.batch_size},       {"epochs", train.epochs}};
+    return c;
+}
+
+void StudyDriver::restore_sampler_if_needed() {
+    if (!restore_needed_ || !retries_running_.empty()) return;
+    // Retried genomes were not proposed by the sampler; with nothing else running it is rebuilt
+    // from the study, which now holds their results.
+    sampler_->restore(records_);
+    restore_needed_ = false;
+}
+
+std::optional<Candidate> StudyDriver::next() {
+    if (!requeue_.empty()) {
+        Requeue q = std::move(requeue_.front());
+        requeue_.pop_front();
+        const std::string gen = std::to_string(q.generation);
+        const std::int64_t n = store_.create_trial(
+            stored_params(space_, q.genome), {},
+            {{"failed_trial", std::to_string(q.failed_trial)},
+             {"NSGAIISampler:generation", gen},
+             {"nsga2:generation", gen}});
+        if (n != static_cast<std::int64_t>(records_.size()))
+            throw_runtime("study trial numbers out of step (" + std::to_string(n) + " vs " +
+                          std::to_string(records_.size()) + ")");
+        search::TrialRecord r;
+        r.number = n;
+        r.genome = q.genome;
+        r.generation = q.generation;
+        records_.push_back(r);
+        retries_running_.insert(n);
+        restore_needed_ = true;
+        log::info("trial " + std::to_string(n) + " re-runs interrupted trial " +
+                  std::to_string(q.failed_trial));
+        return make_candidate(n, q.genome);
+    }
+    if (!retries_running_.empty()) return std::nullopt;  // rebuild the sampler after them
+    restore_sampler_if_needed();
+    std::optional<search::Suggestion> s = sampler_->ask();
+    if (!s) return std::nullopt;
+    const std::string gen = std::to_string(s->generation);
+    const std::int64_t n = store_.create_trial(
+        stored_params(space_, s->genome), {},
+        {{"NSGAIISampler:generation", gen}, {"nsga2:generation", gen}});
+    if (n != s->number)
+        throw_runtime("the study file and the sampler disagree on the next trial number (" +
+                      std::to_string(n) + " vs " + std::to_string(s->number) + ")",
+                      "was the study file changed by another program during the run?");
+    search::TrialRecord r;
+    r.number = n;
+    r.genome = s->genome;
+    r.generation = s->generation;
+    records_.push_back(r);
+    return make_candidate(n, s->genome);
+}
+
+void StudyDriver::finish(const FinishedTrial& t) {
+    const std::int64_t n = t.candidate.trial;
+    std::map<std::string, double> metrics = t.estimate.metrics;
+    for (const auto& [k, v] : t.train.metrics) metrics[k] = v;
+
+    search::TrialState state = search::TrialState::kFail;
+    std::string reason = t.reason;
+    std::vector<double> values;
+    if (t.end == TrialEnd::kComplete) {
+        state = search::TrialState::kComplete;
+        for (const auto& o : config_.search.objectives) {
+            const auto v = metric_value(metrics, o.metric);
+            if (!v || std::isnan(*v)) {
+                state = search::TrialState::kFail;
+                reason = "objective '" + o.metric + "' was not measured";
+                values.clear();
+                break;
+            }
+            values.push_back(*v);
+        }
+    } else if (t.end == TrialEnd::kPruned) {
+        state = search::TrialState::kPruned;
+    }
+    std::vector<double> constraints;
+    if (state != search::TrialState::kFail)
+        for (const auto& c : constraint_values(config_.search, metrics))
+            constraints.push_back(c ? *c : 0.0);  // unmeasured (pruned before training): no vote
+
+    std::vector<io::JsonAttr> user, system;
+    for (const auto& [k, v] : metrics) user.push_back({k, json_number(v)});
+    user.push_back({"seed", std::to_string(t.candidate.seed)});
+    if (!t.train.checkpoint.empty()) {
+        user.push_back({"checkpoint", nlohmann::json(t.train.checkpoint).dump()});
+        checkpoints_[n] = t.train.checkpoint;
+    }
+    if (state == search::TrialState::kComplete) {
+        const std::string rel = "architectures/global/" + std::to_string(n) + ".yaml";
+        write_file_atomic((fs::path(run_dir_) / rel).string(), t.candidate.architecture_yaml);
+        user.push_back({"architecture", nlohmann::json(rel).dump()});
+        architectures_[n] = rel;
+    }
+    if (!reason.empty()) user.push_back({"reason", nlohmann::json(reason).dump()});
+    if (!config_.search.constraints.empty() && state != search::TrialState::kFail)
+        system.push_back({"constraints", nlohmann::json(constraints).dump()});
+    if (state == search::TrialState::kFail)
+        system.push_back({"fail_reason", nlohmann::json(reason).dump()});
+    if (t.end == TrialEnd::kInterrupted) system.push_back({kInterruptedAttr, "true"});
+    store_.finish_trial(n, to_store(state), values, user, system);
+
+    metrics_[n] = metrics;
+    auto& rec = records_.at(static_cast<std::size_t>(n));
+    rec.state = state;
+    rec.values = values;
+    rec.constraints = constraints;
+    if (t.end != TrialEnd::kInterrupted) ++counted_;
+
+    if (retries_running_.erase(n)) return;  // the sampler learns about it at its rebuild
+    if (config_.search.mode == SearchMode::kGenerational) {
+        pending_.push_back({n, {values, constraints}});
+        pending_state_[n] = state;
+    } else {
+        sampler_->tell(n, values, constraints, state);
+    }
+}
+
+void StudyDriver::sync() {
+    // Tell in trial order: the sampler's state then depends only on which trials finished, not
+    // on the order trainers returned them.
+    std::sort(pending_.begin(), pending_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [n, vc] : pending_) sampler_->tell(n, vc.first, vc.second, pending_state_[n]);
+    pending_.clear();
+    pending_state_.clear();
+    restore_sampler_if_needed();
+}
+
+std::string StudyDriver::status() const {
+    const auto now = std::chrono::steady_clock::now();
+    if (!status_.empty() && now - status_time_ < std::chrono::seconds(2)) return status_;
+    status_time_ = now;
+    std::ostringstream out;
+    out << "front " << sampler_->pareto_front().size();
+    out.precision(4);
+    out << " | HV " << sampler_->hypervolume();
+    status_ = out.str();
+    return status_;
+}
+
+double StudyDriver::hypervolume() {
+    restore_sampler_if_needed();
+    return sampler_->hypervolume();
+}
+
+std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
+    restore_sampler_if_needed();
+    const std::vector<std::int64_t> front = sampler_->pareto_front();
+    std::vector<std::string> metric_cols;
+    for (const auto& o : config_.search.objectives) metric_cols.push_back(o.metric);
+    for (const char* extra : {"params", "bops", "est_avg_resource_pct", "est_lut_pct", "est_ff_pct",
+                              "est_dsp_pct", "est_bram_pct", "est_latency_cycles", "est_ii_cycles",
+                              "val_accuracy", "test_accuracy", "val_loss", "test_loss",
+                              "val_mean_distance", "test_mean_distance", "train_seconds"}) {
+        bool have = false;
+        for (const auto& c : metric_cols) have |= c == extra;
+        if (!have) metric_cols.push_back(extra);
+    }
+    std::ostringstream csv;
+    csv << "trial";
+    for (const auto& c : metric_cols) csv << "," << c;
+    csv << ",architecture,checkpoint";
+    for (const auto& p : space_.params()) csv << "," << p.name;
+    csv << "\n";
+    for (std::int64_t n : front) {
+        const auto& m = metrics_[n];
+        const auto& rec = records_.at(static_cast<std::size_t>(n));
+        csv << n;
+        for (const auto& c : metric_cols) {
+            const auto v = metric_value(m, c);
+            csv << "," << (v ? num_text(*v) : std::string());
+        }
+        csv << "," << csv_field(architectures_.count(n) ? architectures_[n] : "");
+        csv << "," << csv_field(checkpoints_.count(n) ? checkpoints_[n] : "");
+        for (const auto& p : space_.params()) {
+            auto it = rec.genome.find(p.name);
+            csv << "," << (it == rec.genome.end() ? "" : csv_field(search::gene_text(it->second)));
+        }
+        csv << "\n";
+    }
+    const std::string path = (fs::path(run_dir_) / "pareto_global.csv").string();
+    write_file_atomic(path, csv.str());
+    return {path, front.size()};
+}
+
+}  // namespace snac::runtime::detail

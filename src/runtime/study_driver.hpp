@@ -1,0 +1,73 @@
+#pragma once
+// Private to runtime: the SearchDriver of the global stage. Wraps the sampler (search) and the
+// study file (io), re-queues the genomes of interrupted trials on resume, writes per-trial
+// architecture files and, at the end, pareto_global.csv.
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "snac/core/config.hpp"
+#include "snac/io/study_store.hpp"
+#include "snac/runtime/actors.hpp"
+#include "snac/search/architecture.hpp"
+#include "snac/search/sampler.hpp"
+
+namespace snac::runtime::detail {
+
+class StudyDriver final : public SearchDriver {
+public:
+    /// Opens (or creates) RUN_DIR/study.db. With an existing study (resume): RUNNING trials are
+    /// marked FAIL and their genomes queued for re-running, and the sampler is rebuilt.
+    StudyDriver(const RunConfig& config, std::string run_dir,
+                search::ArchitectureContext context);
+
+    std::optional<Candidate> next() override;
+    void finish(const FinishedTrial& trial) override;
+    void sync() override;
+    std::int64_t counted_trials() const override { return counted_; }
+    std::string status() const override;
+
+    /// Trials re-queued from an interrupted earlier run (resume).
+    std::size_t requeued() const { return requeue_.size(); }
+    /// Writes RUN_DIR/pareto_global.csv (atomically); returns its path and the front size.
+    std::pair<std::string, std::size_t> write_pareto_csv();
+    double hypervolume();
+
+private:
+    struct Requeue {
+        std::int64_t failed_trial = 0;
+        search::Genome genome;
+        int generation = 0;
+    };
+    void load_existing();
+    void restore_sampler_if_needed();
+    Candidate make_candidate(std::int64_t number, const search::Genome& genome) const;
+    void tell(const FinishedTrial& t, search::TrialState state, const std::vector<double>& values,
+              const std::vector<double>& constraints);
+
+    const RunConfig& config_;
+    std::string run_dir_;
+    search::ArchitectureContext context_;
+    search::SearchSpace space_;
+    std::unique_ptr<search::Sampler> sampler_;
+    io::StudyStore store_;
+    std::vector<search::TrialRecord> records_;  // mirror of the study, by number
+    std::map<std::int64_t, std::map<std::string, double>> metrics_;
+    std::map<std::int64_t, std::string> checkpoints_, architectures_;
+    std::deque<Requeue> requeue_;
+    std::set<std::int64_t> retries_running_;
+    bool restore_needed_ = false;
+    std::vector<std::pair<std::int64_t, std::pair<std::vector<double>, std::vector<double>>>>
+        pending_;  // generational: (trial, (values, constraints)) told at sync()
+    std::map<std::int64_t, search::TrialState> pending_state_;
+    std::int64_t counted_ = 0;
+    mutable std::string status_;
+    mutable std::chrono::steady_clock::time_point status_time_{};
+};
+
+/// Writes `text` to `path` atomically (temporary file in the same directory, then rename).
+void write_file_atomic(const std::string& path, const std::string& text);
+
+}  // namespace snac::runtime::detail
