@@ -231,19 +231,27 @@ HardwareEstimate combine_layers(std::vector<LayerEstimate> layers, const HlsSett
     return est;
 }
 
-HardwareEstimate AnalyticalModel::estimate(const nn::NetworkSpec& net, const HlsSettings& hls,
-                                           const FpgaPart& part) const {
+HardwareEstimate estimate_lowered(const Lowered& low, const HlsSettings& hls, const FpgaPart& part,
+                                  const AnalyticalCoefficients& c) {
+    std::vector<LayerEstimate> layers;
+    layers.reserve(low.layers.size());
+    for (const LayerQuantities& q : low.layers) layers.push_back(estimate_layer(q, c, part));
+    HardwareEstimate est = combine_layers(std::move(layers), hls, part, "analytical");
+    est.warnings = low.warnings;
+    return est;
+}
+
+void require_io_parallel(const HlsSettings& hls) {
     if (hls.io_type != IoType::kParallel)
         throw UsageError("the hardware surrogate models io_parallel only (got io_stream)",
                          "io_stream needs FIFO depths that only co-simulation fixes; estimate "
                          "with io_type io_parallel");
-    Lowered low = lower_network(net, hls);
-    std::vector<LayerEstimate> layers;
-    layers.reserve(low.layers.size());
-    for (const LayerQuantities& q : low.layers) layers.push_back(estimate_layer(q, c_, part));
-    HardwareEstimate est = combine_layers(std::move(layers), hls, part, "analytical");
-    est.warnings = std::move(low.warnings);
-    return est;
+}
+
+HardwareEstimate AnalyticalModel::estimate(const nn::NetworkSpec& net, const HlsSettings& hls,
+                                           const FpgaPart& part) const {
+    require_io_parallel(hls);
+    return estimate_lowered(lower_network(net, hls), hls, part, c_);
 }
 
 }  // namespace snac::surrogate

@@ -80,6 +80,13 @@ LayerEstimate estimate_layer(const LayerQuantities& q, const AnalyticalCoefficie
 HardwareEstimate combine_layers(std::vector<LayerEstimate> layers, const HlsSettings& hls,
                                 const FpgaPart& part, std::string model_name);
 
+/// The analytical estimate of an already lowered network (per-layer rows, totals, warnings).
+HardwareEstimate estimate_lowered(const Lowered& low, const HlsSettings& hls, const FpgaPart& part,
+                                  const AnalyticalCoefficients& c);
+
+/// Throws UsageError unless hls.io_type is io_parallel (the only io type modelled).
+void require_io_parallel(const HlsSettings& hls);
+
 class AnalyticalModel final : public CostModel {
 public:
     explicit AnalyticalModel(AnalyticalCoefficients c) : c_(std::move(c)) {}
