@@ -119,6 +119,17 @@ MpiSession::~MpiSession() {
     if (!finalized) MPI_Finalize();
 }
 
+void MpiSession::broadcast(int& status, std::string& text) const {
+    if (!active_) return;
+    long long header[2] = {status, static_cast<long long>(text.size())};
+    check(MPI_Bcast(header, 2, MPI_LONG_LONG, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    status = static_cast<int>(header[0]);
+    text.resize(static_cast<std::size_t>(header[1]));
+    if (!text.empty())
+        check(MPI_Bcast(text.data(), static_cast<int>(text.size()), MPI_CHAR, 0, MPI_COMM_WORLD),
+              "MPI_Bcast");
+}
+
 void MpiSession::abort(int code) const {
     if (active_) MPI_Abort(MPI_COMM_WORLD, code);
     std::_Exit(code);

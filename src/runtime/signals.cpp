@@ -17,6 +17,12 @@ static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_alw
               "signal handlers may only touch lock-free atomics");
 
 extern "C" void on_drain_signal(int sig) {
+    // A second Ctrl-C means "now": fall back to the default action.
+    if (sig == SIGINT && g_drain.load()) {
+        std::signal(SIGINT, SIG_DFL);
+        std::raise(SIGINT);
+        return;
+    }
     g_signal.store(sig);
     g_drain.store(true);
 }

@@ -2,6 +2,7 @@
 /// MPI lifetime and the MPI transport. Only src/runtime includes <mpi.h>; this header exposes our
 /// own types only.
 #include <memory>
+#include <string>
 
 #include "snac/runtime/transport.hpp"
 
@@ -21,6 +22,8 @@ public:
     bool active() const noexcept { return active_; }
     int rank() const noexcept { return rank_; }
     int size() const noexcept { return size_; }
+    /// Rank 0's `status` and `text` reach every rank (once, at start-up; never per trial).
+    void broadcast(int& status, std::string& text) const;
     /// Takes the whole job down (MPI's model for a rank that cannot go on). Never returns.
     [[noreturn]] void abort(int code) const;
 

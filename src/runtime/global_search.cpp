@@ -1,0 +1,308 @@
+// `snac global`: wires the actors to the real work. Start-up is the only collective step (one
+// broadcast from rank 0: setup status + dataset path); after it, ranks talk point-to-point only.
+// Exceptions never unwind across pending MPI calls: a worker that cannot go on aborts the job
+// (MPI's model), and the study, written one transaction per trial, survives it.
+#include "snac/runtime/global_search.hpp"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "snac/core/config.hpp"
+#include "snac/core/error.hpp"
+#include "snac/core/log.hpp"
+#include "snac/io/dataset_store.hpp"
+#include "snac/runtime/actors.hpp"
+#include "snac/runtime/mpi.hpp"
+#include "snac/runtime/signals.hpp"
+#include "study_driver.hpp"
+#include "work.hpp"
+
+namespace snac::runtime {
+namespace fs = std::filesystem;
+namespace {
+
+RunConfig load_with_overrides(const GlobalRunOptions& o) {
+    RunConfig cfg = load_config(o.config_path);
+    if (o.trials) {
+        if (*o.trials < 1) throw UsageError("--trials must be at least 1");
+        cfg.search.trials = *o.trials;
+    }
+    if (o.time_limit_s) cfg.search.time_limit_s = *o.time_limit_s;
+    if (o.seed) cfg.search.seed = *o.seed;
+    if (!o.out_dir.empty()) cfg.output.dir = o.out_dir;
+    return cfg;
+}
+
+int default_threads(const RunConfig& cfg) {
+    if (cfg.runtime.threads_per_rank > 0) return cfg.runtime.threads_per_rank;
+    if (cfg.train.threads > 0) return cfg.train.threads;
+    if (std::getenv("OMP_NUM_THREADS")) return 0;  // the launcher's choice stands
+    int local = 1;
+    for (const char* var : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"})
+        if (const char* v = std::getenv(var)) {
+            local = std::max(1, std::atoi(v));
+            break;
+        }
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return std::max(1, cores / local);
+}
+
+search::ArchitectureContext context_of(const Dataset& data) {
+    search::ArchitectureContext ctx;
+    ctx.input_shape = data.sample_shape;
+    ctx.task = data.task == TaskType::kClassification ? search::TaskKind::kClassification
+                                                      : search::TaskKind::kRegression;
+    ctx.outputs = data.task == TaskType::kClassification ? data.n_classes : data.target_dim;
+    return ctx;
+}
+
+/// JSONL event sink: one line per event, flushed, appended across resumes.
+class EventLog {
+public:
+    explicit EventLog(const std::string& path) : out_(path, std::ios::app) {
+        if (!out_) throw_runtime("cannot open " + path + " for appending");
+    }
+    void write(const std::string& line) {
+        std::lock_guard lock(mutex_);
+        out_ << line << '\n';
+        out_.flush();
+    }
+
+private:
+    std::mutex mutex_;
+    std::ofstream out_;
+};
+
+std::string duration_text(double s) {
+    char buf[64];
+    if (s < 120) std::snprintf(buf, sizeof buf, "%.1f s", s);
+    else std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+    return buf;
+}
+
+/// Rank 0 before any worker starts: run directory, dataset, resolved config.
+struct Setup {
+    std::string run_dir;
+    std::string dataset_path;
+};
+
+Setup prepare_run_dir(const RunConfig& cfg, const GlobalRunOptions& o) {
+    Setup s;
+    s.run_dir = fs::absolute(cfg.output.dir).lexically_normal().string();
+    const fs::path study = fs::path(s.run_dir) / "study.db";
+    if (fs::exists(study) && !o.resume)
+        throw UsageError(s.run_dir + " already holds a study (study.db)",
+                         "continue it with --resume, or choose another --out");
+    if (fs::exists(s.run_dir) && !fs::is_directory(s.run_dir))
+        throw UsageError(s.run_dir + " exists and is not a directory", "choose another --out");
+    fs::create_directories(fs::path(s.run_dir) / "checkpoints" / "global");
+    s.dataset_path = io::resolve_dataset(cfg.data, cfg.base_dir);
+    detail::write_file_atomic((fs::path(s.run_dir) / "config.yaml").string(), to_yaml(cfg));
+    return s;
+}
+
+int coordinate(const RunConfig& cfg, const RoleLayout& layout, const Setup& setup,
+               const Dataset& data, Transport& transport, const GlobalRunOptions& o,
+               const std::function<void()>& start_workers, const std::function<void()>& join) {
+    detail::StudyDriver driver(cfg, setup.run_dir, context_of(data));
+    EventLog events((fs::path(setup.run_dir) / "events.jsonl").string());
+    std::optional<detail::Estimator> estimator;
+    if (layout.estimators.empty()) estimator.emplace(cfg);
+    const EstimateFn inline_estimate = [&](const Candidate& c) { return (*estimator)(c); };
+
+    CoordinatorOptions copt;
+    copt.trial_budget = cfg.search.trials;
+    copt.time_limit_s = cfg.search.time_limit_s;
+    copt.drain_timeout_s = cfg.runtime.drain_timeout_s;
+    copt.generational = cfg.search.mode == SearchMode::kGenerational;
+    copt.progress = o.progress;
+    copt.on_event = [&](const std::string& line) { events.write(line); };
+
+    log::info("global search: " + std::to_string(layout.trainers.size()) + " trainer(s), " +
+              (layout.estimators.empty() ? std::string("inline estimation")
+                                         : std::to_string(layout.estimators.size()) + " estimator(s)") +
+              ", budget " + std::to_string(cfg.search.trials) + " trials, run directory " +
+              setup.run_dir);
+    if (driver.counted_trials() > 0 || driver.requeued() > 0)
+        log::info("resuming: " + std::to_string(driver.counted_trials()) + " trial(s) done, " +
+                  std::to_string(driver.requeued()) + " re-queued");
+    start_workers();
+    CoordinatorSummary sum;
+    try {
+        sum = run_coordinator(transport, layout, driver, inline_estimate, copt);
+    } catch (...) {
+        join();
+        throw;
+    }
+    join();
+    const auto [csv, front] = driver.write_pareto_csv();
+    std::ostringstream msg;
+    msg << "global search: " << sum.counted << "/" << cfg.search.trials << " trials ("
+        << sum.complete << " complete, " << sum.pruned << " pruned, " << sum.failed
+        << " failed this run";
+    if (sum.interrupted) msg << ", " << sum.interrupted << " interrupted and re-queued";
+    msg << ") in " << duration_text(sum.seconds) << "; coordinator CPU "
+        << duration_text(sum.cpu_seconds);
+    log::info(msg.str());
+    if (sum.drained)
+        log::warn("stopped on request: the study is consistent; continue with --resume");
+    else if (sum.time_limit_reached)
+        log::warn("time limit reached: continue with --resume (and a larger budget or time limit)");
+    std::cout << "Pareto front (" << front << " trials): " << csv << "\n"
+              << "study: " << (fs::path(setup.run_dir) / "study.db").string()
+              << "  (optuna.load_study(study_name=\"" << cfg.search.study_name
+              << "\", storage=\"sqlite:///" << (fs::path(setup.run_dir) / "study.db").string()
+              << "\"))\n";
+    return 0;
+}
+
+int run_embedded(const RunConfig& cfg, const GlobalRunOptions& o) {
+    const RoleLayout layout = plan_roles(1, cfg.runtime);
+    const Setup setup = prepare_run_dir(cfg, o);
+    const Dataset data = io::load_dataset(setup.dataset_path);
+    DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
+    detail::Trainer trainer(cfg, data, setup.run_dir, default_threads(cfg), watchdog.stop_flag());
+    const TrainFn train = [&](const Candidate& c) { return trainer(c); };
+
+    auto hub = std::make_shared<InProcessHub>(2);
+    InProcessTransport coordinator_end(hub, 0);
+    std::thread worker;
+    auto start = [&] {
+        worker = std::thread([&] {
+            InProcessTransport t(hub, 1);
+            try {
+                run_trainer(t, train);
+            } catch (const std::exception& e) {
+                log::error(std::string("trainer thread: ") + e.what());
+                std::_Exit(1);  // cannot report across the protocol: end the process
+            }
+        });
+    };
+    auto join = [&] {
+        if (!worker.joinable()) return;
+        hub->post(1, Envelope{0, make_shutdown()});  // harmless if the coordinator sent one
+        worker.join();
+    };
+    return coordinate(cfg, layout, setup, data, coordinator_end, o, start, join);
+}
+
+int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOptions& o) {
+    const RoleLayout layout = plan_roles(session.size(), cfg.runtime);  // same on every rank
+    log::set_prefix("[rank " + std::to_string(session.rank()) + "] ");
+    int status = 0;
+    std::string text;
+    Setup setup;
+    std::optional<Dataset> data;
+    std::exception_ptr setup_error;
+    if (session.rank() == 0) {
+        try {
+            setup = prepare_run_dir(cfg, o);
+            data = io::load_dataset(setup.dataset_path);
+            text = setup.run_dir + "\n" + setup.dataset_path;
+        } catch (const Error& e) {
+            status = static_cast<int>(e.exit_code());
+            setup_error = std::current_exception();
+        } catch (const std::exception&) {
+            status = 1;
+            setup_error = std::current_exception();
+        }
+    }
+    session.broadcast(status, text);
+    if (status != 0) {
+        if (setup_error) std::rethrow_exception(setup_error);
+        return status;  // rank 0 reports the problem
+    }
+    if (session.rank() == 0) {
+        auto transport = make_mpi_transport(session);
+        int code = 0;
+        try {
+            code = coordinate(cfg, layout, setup, *data, *transport, o, [] {}, [] {});
+        } catch (const std::exception& e) {
+            // Workers wait on messages that will never come: take the job down.
+            std::cerr << "[rank 0] error: " << e.what() << "\n";
+            if (auto* se = dynamic_cast<const Error*>(&e); se && !se->hint().empty())
+                std::cerr << "  hint: " << se->hint() << "\n";
+            session.abort(1);
+        }
+        return code;
+    }
+    const auto nl = text.find('\n');
+    setup.run_dir = text.substr(0, nl);
+    setup.dataset_path = text.substr(nl + 1);
+    try {
+        auto transport = make_mpi_transport(session);
+        const bool trainer =
+            std::find(layout.trainers.begin(), layout.trainers.end(), session.rank()) !=
+            layout.trainers.end();
+        if (trainer) {
+            const Dataset d = io::load_dataset(setup.dataset_path);
+            DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
+            detail::Trainer work(cfg, d, setup.run_dir, default_threads(cfg), watchdog.stop_flag());
+            run_trainer(*transport, [&](const Candidate& c) { return work(c); });
+        } else {
+            detail::Estimator work(cfg);
+            run_estimator(*transport, [&](const Candidate& c) { return work(c); });
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "[rank " << session.rank() << "] error: " << e.what() << "\n";
+        session.abort(1);
+    }
+    return 0;
+}
+
+}  // namespace
+
+double parse_duration(const std::string& text) {
+    double total = 0.0;
+    std::size_t i = 0;
+    bool any = false;
+    while (i < text.size()) {
+        std::size_t j = i;
+        while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
+        if (j == i) break;
+        const double v = std::stod(text.substr(i, j - i));
+        double unit = 1.0;
+        if (j < text.size()) {
+            const char u = text[j];
+            if (u == 's') unit = 1.0;
+            else if (u == 'm') unit = 60.0;
+            else if (u == 'h') unit = 3600.0;
+            else if (u == 'd') unit = 86400.0;
+            else break;
+            ++j;
+        }
+        total += v * unit;
+        any = true;
+        i = j;
+    }
+    if (!any || i != text.size() || total < 0)
+        throw UsageError("'" + text + "' is not a duration",
+                         "write e.g. 90, 90s, 30m, 2h or 1h30m");
+    return total;
+}
+
+int run_global(const GlobalRunOptions& options) {
+    MpiSession session;
+    install_signal_handlers();
+    if (!session.active() || session.size() == 1) {
+        const RunConfig cfg = load_with_overrides(options);
+        return run_embedded(cfg, options);
+    }
+    RunConfig cfg;
+    try {
+        cfg = load_with_overrides(options);
+        return run_distributed(session, cfg, options);
+    } catch (const Error& e) {
+        if (session.rank() == 0) throw;  // rank 0 reports; every rank sees the same config
+        return static_cast<int>(e.exit_code());
+    }
+}
+
+}  // namespace snac::runtime
