@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -97,6 +98,34 @@ bool check_sqlite_file(const std::string& path) {
         throw UsageError("'" + path + "' is not an SQLite database",
                          "give the study.db of a snac run, or a new path for a new study");
     return true;
+}
+
+/// Whether the directory holding `path` is on a network file system (no shared memory for WAL).
+bool on_network_fs(const std::string& path) {
+    std::string dir = path;
+    const auto slash = dir.find_last_of('/');
+    dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : dir.substr(0, slash));
+    struct statfs st {};
+    if (::statfs(dir.c_str(), &st) != 0) return false;
+    const auto type = static_cast<unsigned long>(st.f_type);
+    return type == 0x6969UL /* NFS */ || type == 0x0BD00BD0UL /* Lustre */ ||
+           type == 0x47504653UL /* GPFS */ || type == 0xFF534D42UL /* CIFS */ ||
+           type == 0x65735546UL /* FUSE */;
+}
+
+void set_journal(Db& db, StudyJournal journal, const std::string& path) {
+    const bool wal = journal == StudyJournal::kWal ||
+                     (journal == StudyJournal::kAuto && !on_network_fs(path));
+    if (wal) {
+        Stmt s(db, "PRAGMA journal_mode=WAL");
+        if (!s.step() || s.text(0) != "wal") throw Error("study file: cannot switch '" + path + "' to WAL");
+        db.exec("PRAGMA synchronous=NORMAL", "setting synchronous=NORMAL");
+    } else {
+        Stmt s(db, "PRAGMA journal_mode=DELETE");
+        while (s.step()) {
+        }
+        db.exec("PRAGMA synchronous=FULL", "setting synchronous=FULL");
+    }
 }
 
 bool json_equal(const std::string& a, const std::string& b) {
@@ -220,8 +249,10 @@ StudyStore StudyStore::open(const std::string& path, const StudyDefinition& stud
                                  nlohmann::json(study.metric_names).dump(),
                              "use the objectives the study was made with, another search.study_name, or "
                              "another output directory");
+        set_journal(impl->db, study.journal, path);
         return StudyStore(std::move(impl));
     }
+    set_journal(impl->db, study.journal, path);
     {
         Transaction tx(impl->db);
         Stmt(impl->db, "INSERT INTO studies (study_name) VALUES (?)").bind(1, study.name).run();

@@ -94,6 +94,10 @@ void parse_search(MapReader& in, SearchConfig& out) {
         in.error_at("optuna_schema", "unknown Optuna schema revision '" + out.optuna_schema + "'",
                     "v3.0.0.d (Optuna 3.0/3.1, e.g. Debian's python3-optuna) or v3.2.0.a "
                     "(Optuna >= 3.2)");
+    in.get("study_journal", out.study_journal);
+    if (out.study_journal != "auto" && out.study_journal != "wal" && out.study_journal != "delete")
+        in.error_at("study_journal", "unknown study journal '" + out.study_journal + "'",
+                    "one of: auto, wal, delete (use delete on NFS/Lustre/GPFS)");
     in.get("reference_point", out.reference_point);
     if (!out.reference_point.empty() && out.reference_point.size() != out.objectives.size())
         in.error_at("reference_point", "the reference point needs one value per objective",
@@ -138,6 +142,7 @@ void emit_search(YAML::Emitter& out, const SearchConfig& c) {
     out << YAML::Key << "tpe_candidates" << YAML::Value << c.tpe_candidates;
     out << YAML::Key << "tpe_multivariate" << YAML::Value << c.tpe_multivariate;
     out << YAML::Key << "optuna_schema" << YAML::Value << c.optuna_schema;
+    out << YAML::Key << "study_journal" << YAML::Value << c.study_journal;
     out << YAML::Key << "reference_point" << YAML::Value << YAML::Flow << c.reference_point;
     out << YAML::Key << "seed" << YAML::Value << c.seed;
     out << YAML::Key << "study_name" << YAML::Value << c.study_name;

@@ -48,6 +48,9 @@ struct SearchConfig {
     /// Optuna schema revision written to new study files: v3.0.0.d opens strictly in Optuna
     /// 3.0/3.1 (Debian), v3.2.0.a in Optuna >= 3.2.
     std::string optuna_schema = "v3.0.0.d";
+    /// Study-file journal: auto (WAL on local disks, rollback journal on NFS/Lustre/GPFS), wal,
+    /// or delete.
+    std::string study_journal = "auto";
 };
 
 }  // namespace snac
