@@ -1,0 +1,191 @@
+// snac estimate ARCH.yaml|CHECKPOINT.h5 --part P [...]: hardware cost of one network (docs/cli.md).
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "command.hpp"
+#include "snac/core/error.hpp"
+#include "snac/core/fixed_type.hpp"
+#include "snac/core/fpga_part.hpp"
+#include "snac/io/checkpoint_io.hpp"
+#include "snac/surrogate/cost_model.hpp"
+
+namespace snac::app {
+namespace {
+
+struct EstimateFlags {
+    std::string input, part, precision, weight_precision, strategy = "latency",
+                                                          model = "analytical", model_file;
+    int reuse_factor = 1;
+    double clock_ns = 5.0;
+    bool json = false;
+};
+
+// Fraction of exactly-zero kernel weights per layer of a trained checkpoint.
+std::map<std::string, double> checkpoint_sparsity(const CheckpointData& ck) {
+    std::map<std::string, double> out;
+    for (const LayerWeights& l : ck.layers)
+        for (const NamedTensor& t : l.tensors) {
+            if (t.name != "kernel" || t.values.empty()) continue;
+            std::size_t zeros = 0;
+            for (float v : t.values) zeros += v == 0.0f ? 1 : 0;
+            out[l.layer_name] = double(zeros) / double(t.values.size());
+        }
+    return out;
+}
+
+HlsSettings settings_from(const EstimateFlags& f) {
+    HlsSettings hls;
+    if (!f.precision.empty()) {
+        const FixedType t = FixedType::parse(f.precision);
+        hls.default_precision = {t, t, t, t};
+    }
+    if (!f.weight_precision.empty()) {
+        const FixedType t = FixedType::parse(f.weight_precision);
+        hls.default_precision.weight = t;
+        hls.default_precision.bias = t;
+    }
+    if (f.reuse_factor < 1)
+        throw UsageError("--reuse-factor " + std::to_string(f.reuse_factor) + " is below 1",
+                         "use a reuse factor >= 1 (1 = fully parallel)");
+    hls.reuse_factor = f.reuse_factor;
+    if (f.strategy == "latency") hls.strategy = Strategy::kLatency;
+    else if (f.strategy == "resource") hls.strategy = Strategy::kResource;
+    else throw UsageError("--strategy '" + f.strategy + "' is not valid", "use latency or resource");
+    if (!(f.clock_ns > 0)) throw UsageError("--clock-period must be > 0 ns");
+    hls.clock_period_ns = f.clock_ns;
+    return hls;
+}
+
+nlohmann::json to_json(const surrogate::HardwareEstimate& e, const HlsSettings& hls) {
+    nlohmann::json j;
+    j["part"] = e.part;
+    j["model"] = e.model;
+    j["reuse_factor"] = e.reuse_factor;
+    j["strategy"] = std::string(to_string(hls.strategy));
+    j["clock_period_ns"] = hls.clock_period_ns;
+    j["total"] = {{"lut", e.total.lut},
+                  {"ff", e.total.ff},
+                  {"dsp", e.total.dsp},
+                  {"bram_18k", e.total.bram_18k},
+                  {"uram", e.total.uram},
+                  {"lut_pct", e.lut_pct},
+                  {"ff_pct", e.ff_pct},
+                  {"dsp_pct", e.dsp_pct},
+                  {"bram_pct", e.bram_pct},
+                  {"uram_pct", e.uram_pct},
+                  {"avg_resource_pct", e.avg_resource_pct},
+                  {"latency_cycles_min", e.latency_cycles_min},
+                  {"latency_cycles_max", e.latency_cycles_max},
+                  {"ii_cycles", e.ii_cycles}};
+    j["layers"] = nlohmann::json::array();
+    for (const auto& l : e.layers)
+        j["layers"].push_back({{"name", l.name},
+                               {"type", l.type},
+                               {"reuse_factor", l.reuse_factor},
+                               {"strategy", std::string(to_string(l.strategy))},
+                               {"multipliers", l.multipliers},
+                               {"dsp_multipliers", l.dsp_multipliers},
+                               {"lut", l.resources.lut},
+                               {"ff", l.resources.ff},
+                               {"dsp", l.resources.dsp},
+                               {"bram_18k", l.resources.bram_18k},
+                               {"uram", l.resources.uram},
+                               {"latency_cycles_min", l.latency_min},
+                               {"latency_cycles_max", l.latency_max},
+                               {"ii_cycles", l.ii}});
+    j["warnings"] = e.warnings;
+    return j;
+}
+
+void print_table(const surrogate::HardwareEstimate& e, const FpgaPart& part) {
+    std::printf("model %s, part %s (%s)\n", e.model.c_str(), part.part.c_str(), part.board.c_str());
+    std::printf("%-28s %-10s %6s %8s %7s %9s %9s %6s %10s %8s\n", "layer", "type", "RF", "mults",
+                "DSP", "LUT", "FF", "BRAM", "latency", "II");
+    for (const auto& l : e.layers) {
+        const std::string lat = l.latency_min == l.latency_max
+                                    ? std::to_string(l.latency_min)
+                                    : std::to_string(l.latency_min) + "-" + std::to_string(l.latency_max);
+        std::printf("%-28s %-10s %6d %8lld %7lld %9lld %9lld %6lld %10s %8lld\n", l.name.c_str(),
+                    l.type.c_str(), l.reuse_factor, static_cast<long long>(l.multipliers),
+                    static_cast<long long>(l.resources.dsp), static_cast<long long>(l.resources.lut),
+                    static_cast<long long>(l.resources.ff),
+                    static_cast<long long>(l.resources.bram_18k), lat.c_str(),
+                    static_cast<long long>(l.ii));
+    }
+    if (e.model == "learned")
+        std::printf("(layer rows: analytical model; totals: learned model)\n");
+    std::printf("%-28s %-10s %6s %8s %7lld %9lld %9lld %6lld %10s %8lld\n", "total", "", "", "",
+                static_cast<long long>(e.total.dsp), static_cast<long long>(e.total.lut),
+                static_cast<long long>(e.total.ff), static_cast<long long>(e.total.bram_18k),
+                (std::to_string(e.latency_cycles_min) + "-" + std::to_string(e.latency_cycles_max)).c_str(),
+                static_cast<long long>(e.ii_cycles));
+    std::printf("%% of part: LUT %.2f  FF %.2f  DSP %.2f  BRAM %.2f  URAM %.2f  avg %.2f\n",
+                e.lut_pct, e.ff_pct, e.dsp_pct, e.bram_pct, e.uram_pct, e.avg_resource_pct);
+    for (const auto& w : e.warnings) std::printf("warning: %s\n", w.c_str());
+}
+
+int run_estimate(const EstimateFlags& f) {
+    const FpgaPart& part = find_part(f.part);
+    HlsSettings hls = settings_from(f);
+    if (!std::filesystem::exists(f.input))
+        throw UsageError("'" + f.input + "' does not exist",
+                         "pass an architecture file (.yaml) or a snac checkpoint (.h5)");
+    nn::NetworkSpec net;
+    if (io::is_checkpoint(f.input)) {
+        const CheckpointData ck = io::read_checkpoint(f.input);
+        net = nn::NetworkSpec::from_yaml(ck.architecture_yaml, f.input);
+        // Pruned weights of a trained model become per-layer sparsity.
+        for (const auto& [layer, s] : checkpoint_sparsity(ck)) {
+            if (s == 0.0) continue;
+            LayerHlsSettings ls = hls.for_layer(layer);
+            ls.weight_sparsity = s;
+            hls.layers[layer] = ls;
+        }
+    } else {
+        net = nn::NetworkSpec::load(f.input);
+    }
+    SurrogateConfig sc;
+    if (f.model == "analytical") sc.model = SurrogateModel::kAnalytical;
+    else if (f.model == "learned") sc.model = SurrogateModel::kLearned;
+    else throw UsageError("--model '" + f.model + "' is not valid", "use analytical or learned");
+    sc.file = f.model_file;
+    const auto model = surrogate::make_cost_model(sc, "", io::read_checkpoint);
+    const surrogate::HardwareEstimate e = model->estimate(net, hls, part);
+    if (f.json) std::cout << to_json(e, hls).dump(2) << "\n";
+    else print_table(e, part);
+    return 0;
+}
+
+std::function<int()> setup_estimate(CLI::App& sub) {
+    auto f = std::make_shared<EstimateFlags>();
+    sub.add_option("INPUT", f->input, "Architecture file (.yaml) or trained checkpoint (.h5)")
+        ->required();
+    sub.add_option("--part", f->part, "FPGA part or board, e.g. xczu9eg-ffvb1156-2-e, zcu102, "
+                                      "u250, vu13p, pynq-z2, u55c")
+        ->required();
+    sub.add_option("--precision", f->precision,
+                   "Every type (weight, bias, result, accumulator), e.g. 'ap_fixed<16,6>' "
+                   "(default ap_fixed<16,6>)");
+    sub.add_option("--weight-precision", f->weight_precision,
+                   "Weights and biases (overrides --precision for them), e.g. 'ap_fixed<8,1>'");
+    sub.add_option("--reuse-factor", f->reuse_factor, "Reuse factor of every layer (default 1)");
+    sub.add_option("--strategy", f->strategy, "latency | resource (default latency)");
+    sub.add_option("--clock-period", f->clock_ns, "Target clock period in ns (default 5)");
+    sub.add_option("--model", f->model, "analytical | learned (default analytical)");
+    sub.add_option("--model-file", f->model_file,
+                   "Coefficients (.json, analytical) or trained model (.h5, learned)");
+    sub.add_flag("--json", f->json, "Print one JSON object instead of the table");
+    return [f] { return run_estimate(*f); };
+}
+
+const RegisterCommand kRegister{
+    {"estimate", setup_estimate,
+     "Estimate FPGA resources, latency and II of a network with the hardware surrogate"}};
+
+}  // namespace
+}  // namespace snac::app
