@@ -228,6 +228,20 @@ public:
     ap_fixed_base operator+() const { return *this; }
 };
 
+// Out-of-class definitions, so that the constants may be bound to references (C++11).
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
+const int ap_fixed_base<W, I, S, Q, O, N>::width;
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
+const int ap_fixed_base<W, I, S, Q, O, N>::iwidth;
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
+const int ap_fixed_base<W, I, S, Q, O, N>::frac;
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
+const bool ap_fixed_base<W, I, S, Q, O, N>::sign_flag;
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
+const ap_q_mode ap_fixed_base<W, I, S, Q, O, N>::qmode;
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
+const ap_o_mode ap_fixed_base<W, I, S, Q, O, N>::omode;
+
 // C integers act as ap types of their width: int is <32,32> signed, unsigned <32,32> unsigned.
 template <class T>
 struct ap_snac_cint {
