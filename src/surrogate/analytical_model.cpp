@@ -20,6 +20,8 @@ std::int64_t ceil_log2(std::int64_t n) {
     return k;
 }
 
+constexpr int kMaxLutRomDepth = 64;  // deeper weight ROMs go to BRAM
+
 std::int64_t to_count(double v) { return v <= 0.0 ? 0 : static_cast<std::int64_t>(std::llround(v)); }
 
 double dot(const TermVector& coef, const TermVector& terms) {
@@ -48,9 +50,13 @@ void estimate_dense(const LayerQuantities& q, const AnalyticalCoefficients& c, c
     e.resources.ff = to_count(dot(c.ff[static_cast<int>(r)], t));
     if (q.strategy == Strategy::kResource && m.shared) {
         // Weights in a ROM reshaped by block_factor = ⌈n·m/RF⌉: that many weights are read per
-        // cycle over RF addresses.
-        e.resources.bram_18k =
-            rom_bram_18k(m.limit * q.weight_bits, q.reuse_factor) + to_count(c.bram_rom_extra);
+        // cycle over RF addresses. Shallow ROMs become distributed (LUT) ROM, one LUT6 per bit
+        // per 64 words: an assumption (the pilot data only have RF >= 384), see docs/surrogate.md.
+        const std::int64_t width = m.limit * q.weight_bits;
+        if (q.reuse_factor > kMaxLutRomDepth)
+            e.resources.bram_18k = rom_bram_18k(width, q.reuse_factor) + to_count(c.bram_rom_extra);
+        else
+            e.resources.lut += width * ((q.reuse_factor + 63) / 64);
     }
     double lat_min = 0, lat_max = 0, ii = 1;
     if (!m.shared) {

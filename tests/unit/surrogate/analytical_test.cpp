@@ -1,0 +1,240 @@
+// Analytical model: shipped coefficients, monotonicity, reuse-factor correction, parts, lowering
+// of conv / Deep Sets, bad input, thread safety.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "snac/core/error.hpp"
+#include "snac/surrogate/analytical_model.hpp"
+#include "snac/surrogate/fit.hpp"
+
+namespace snac::surrogate {
+namespace {
+
+const AnalyticalModel& model() {
+    static const AnalyticalModel m(load_coefficients(default_coefficients_path()));
+    return m;
+}
+
+nn::LayerSpec layer(nn::LayerType t, std::int64_t units = 0) {
+    nn::LayerSpec l;
+    l.type = t;
+    l.units = units;
+    return l;
+}
+
+nn::NetworkSpec dense_net(std::int64_t n_in, std::int64_t n_out) {
+    nn::NetworkSpec net;
+    net.input_shape = {n_in};
+    net.layers = {layer(nn::LayerType::kDense, n_out)};
+    return net;
+}
+
+HlsSettings settings(int weight_bits, int rf, Strategy s, int input_bits = 16) {
+    HlsSettings h;
+    const FixedType data{input_bits, 6};
+    h.default_precision = {FixedType{weight_bits, 1}, FixedType{weight_bits, 1}, data, data};
+    h.reuse_factor = rf;
+    h.strategy = s;
+    return h;
+}
+
+const FpgaPart& u250() { return find_part("u250"); }
+
+TEST(Coefficients, ShippedFileExistsAndLoads) {
+    const std::string path = std::string(SNAC_SOURCE_DIR) + "/share/surrogate/analytical_v1.json";
+    ASSERT_TRUE(std::filesystem::exists(path)) << "the analytical coefficients file is missing";
+    const AnalyticalCoefficients c = load_coefficients(path);
+    EXPECT_EQ(c.version, 1);
+    EXPECT_NE(c.provenance.find("fitted"), std::string::npos);
+    EXPECT_EQ(coefficients_to_json(coefficients_from_json(coefficients_to_json(c), "x")),
+              coefficients_to_json(c));
+}
+
+TEST(Coefficients, ShippedFileIsWhatFittingThePilotDataGives) {
+    const std::string dir = std::string(SNAC_SHARED_DATA_DIR) + "/wa-hls4ml/";
+    RecordSet set = load_records(dir + "results_latency.csv");
+    append(set, load_records(dir + "results_resource.csv"));
+    std::vector<std::size_t> idx(set.records.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    AnalyticalCoefficients fitted = fit_analytical(set.records, idx, {});
+    AnalyticalCoefficients shipped = load_coefficients(default_coefficients_path());
+    fitted.provenance = shipped.provenance = "";
+    EXPECT_EQ(coefficients_to_json(fitted), coefficients_to_json(shipped))
+        << "refit with: snac surrogate fit --records results_latency.csv --records "
+           "results_resource.csv --out share/surrogate/analytical_v1.json";
+}
+
+TEST(Coefficients, MissingOrBrokenFileIsAUsageError) {
+    EXPECT_THROW(load_coefficients("/nonexistent/analytical.json"), UsageError);
+    EXPECT_THROW(coefficients_from_json("{\"format\": \"snac-surrogate-analytical\"}", "t"),
+                 UsageError);
+    EXPECT_THROW(coefficients_from_json("not json", "t"), UsageError);
+}
+
+TEST(Monotonic, MoreReuseNeverMoreMultipliers) {
+    for (Strategy s : {Strategy::kLatency, Strategy::kResource}) {
+        std::int64_t prev = INT64_MAX;
+        for (int rf : {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}) {
+            const HardwareEstimate e = model().estimate(dense_net(64, 32), settings(10, rf, s), u250());
+            EXPECT_LE(e.layers[0].multipliers, prev) << "rf " << rf;
+            prev = e.layers[0].multipliers;
+        }
+    }
+}
+
+TEST(Monotonic, WiderOperandsNeverFewerResources) {
+    // DSP, FF and BRAM never fall with wider operands. LUT (and so avg_resource_pct) may fall
+    // once products move from LUT to DSP multipliers, as in the pilot data (32x32, Latency, RF 1:
+    // 34,010 LUT at 8-bit weights, 24,971 at 14-bit), so they are checked while every multiplier
+    // stays LUT-mapped (weights below the DSP thresholds).
+    for (Strategy s : {Strategy::kLatency, Strategy::kResource})
+        for (int rf : {1, 512}) {
+            HardwareEstimate prev;
+            bool first = true;
+            for (int bits = 2; bits <= 24; bits += 2) {
+                const HardwareEstimate e =
+                    model().estimate(dense_net(64, 64), settings(bits, rf, s, 16 + bits), u250());
+                if (!first) {
+                    EXPECT_GE(e.total.dsp, prev.total.dsp) << bits;
+                    EXPECT_GE(e.total.ff, prev.total.ff) << bits;
+                    EXPECT_GE(e.total.bram_18k, prev.total.bram_18k) << bits;
+                    if (bits <= 6) {
+                        EXPECT_GE(e.total.lut, prev.total.lut) << bits;
+                        EXPECT_GE(e.avg_resource_pct, prev.avg_resource_pct) << bits;
+                    }
+                }
+                prev = e;
+                first = false;
+            }
+        }
+}
+
+TEST(Monotonic, PruningNeverMoreMultipliersAndRemovesThemUnderLatency) {
+    for (Strategy s : {Strategy::kLatency, Strategy::kResource}) {
+        std::int64_t prev = INT64_MAX, dense_mults = 0;
+        for (double sparsity : {0.0, 0.25, 0.5, 0.75, 0.9}) {
+            HlsSettings h = settings(12, 1, s);
+            LayerHlsSettings l = h.for_layer("dense_0");
+            l.weight_sparsity = sparsity;
+            h.layers["dense_0"] = l;
+            const HardwareEstimate e = model().estimate(dense_net(32, 32), h, u250());
+            EXPECT_LE(e.layers[0].multipliers, prev);
+            prev = e.layers[0].multipliers;
+            if (sparsity == 0.0) dense_mults = prev;
+        }
+        if (s == Strategy::kLatency) EXPECT_LT(prev, dense_mults / 5);
+        else EXPECT_EQ(prev, dense_mults);  // Resource keeps zeros in the ROM (hls4ml §3.4)
+    }
+}
+
+TEST(ReuseFactor, InvalidResourceReuseIsCorrectedWithAWarning) {
+    const HardwareEstimate e =
+        model().estimate(dense_net(10, 10), settings(8, 3, Strategy::kResource), u250());
+    EXPECT_EQ(e.layers[0].reuse_factor, 2);
+    ASSERT_EQ(e.warnings.size(), 1u);
+    EXPECT_NE(e.warnings[0].find("1, 2, 5, 10, 20, 50, 100"), std::string::npos);
+    const HardwareEstimate lat =
+        model().estimate(dense_net(10, 10), settings(8, 3, Strategy::kLatency), u250());
+    EXPECT_EQ(lat.layers[0].reuse_factor, 3);
+    EXPECT_TRUE(lat.warnings.empty());
+}
+
+TEST(Timing, ResourceStrategyReuseLoopSetsIIAndLatency) {
+    const HardwareEstimate e =
+        model().estimate(dense_net(64, 64), settings(8, 512, Strategy::kResource), u250());
+    EXPECT_EQ(e.ii_cycles, 512);
+    EXPECT_GE(e.latency_cycles_min, 512);
+    EXPECT_LE(e.latency_cycles_max, 515);
+}
+
+TEST(Parts, SixReferencePartsByNameOrBoardAndPercentages) {
+    for (const char* name : {"xcu250-figd2104-2L-e", "u250", "vu13p", "xcvu9p-flga2104-2L-e",
+                             "zcu102", "ZU9EG", "pynq-z2", "7z020", "u55c"})
+        EXPECT_NO_THROW(find_part(name)) << name;
+    const FpgaPart& pynq = find_part("pynq-z2");
+    const HardwareEstimate e = model().estimate(dense_net(16, 16), settings(16, 1, Strategy::kLatency), pynq);
+    EXPECT_DOUBLE_EQ(e.dsp_pct, 100.0 * double(e.total.dsp) / 220.0);
+    EXPECT_DOUBLE_EQ(e.avg_resource_pct, (e.lut_pct + e.ff_pct + e.dsp_pct + e.bram_pct) / 4.0);
+    try {
+        find_part("xc7k325t");
+        FAIL();
+    } catch (const UsageError& err) {
+        EXPECT_NE(err.hint().find("xczu9eg-ffvb1156-2-e"), std::string::npos);
+    }
+}
+
+TEST(Lowering, Conv2dIsPerPixelDenseAndDeepSetsRunsPhiPerElement) {
+    nn::NetworkSpec conv;
+    conv.input_shape = {3, 8, 8};
+    nn::LayerSpec c = layer(nn::LayerType::kConv2d);
+    c.filters = 4;
+    c.kernel = 3;
+    conv.layers = {c, layer(nn::LayerType::kRelu), layer(nn::LayerType::kMaxPool2d),
+                   layer(nn::LayerType::kFlatten), layer(nn::LayerType::kDense, 5)};
+    const Lowered low = lower_network(conv, settings(8, 1, Strategy::kLatency));
+    ASSERT_EQ(low.layers.size(), 5u);
+    EXPECT_EQ(low.layers[0].n_in, 27);
+    EXPECT_EQ(low.layers[0].n_out, 4);
+    EXPECT_EQ(low.layers[0].positions, 36);
+    const HardwareEstimate e = model().estimate(conv, settings(8, 1, Strategy::kLatency), u250());
+    EXPECT_GE(e.layers[0].ii, 36);  // one instance, one output pixel per cycle
+
+    nn::NetworkSpec ds;
+    ds.input_shape = {8, 3};
+    nn::LayerSpec d = layer(nn::LayerType::kDeepSets);
+    d.aggregate = nn::Aggregate::kMean;
+    d.phi = {layer(nn::LayerType::kDense, 8), layer(nn::LayerType::kRelu)};
+    d.rho = {layer(nn::LayerType::kDense, 5)};
+    ds.layers = {d};
+    const Lowered dl = lower_network(ds, settings(8, 1, Strategy::kLatency));
+    ASSERT_EQ(dl.layers.size(), 4u);
+    EXPECT_EQ(dl.layers[0].positions, 8);
+    EXPECT_EQ(dl.layers[2].kind, LayerKind::kAggregate);
+    EXPECT_EQ(dl.layers[2].window, 8);
+    EXPECT_EQ(dl.layers[3].positions, 1);
+}
+
+TEST(BadInput, UncoveredLayersAndSettingsAreUsageErrors) {
+    nn::NetworkSpec att;
+    att.input_shape = {4, 6, 6};
+    nn::LayerSpec a = layer(nn::LayerType::kConvAttention);
+    a.hidden = 4;
+    att.layers = {a};
+    try {
+        model().estimate(att, settings(8, 1, Strategy::kLatency), u250());
+        FAIL();
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("conv_attention"), std::string::npos);
+        EXPECT_NE(e.hint().find("would need"), std::string::npos);
+    }
+    EXPECT_THROW(model().estimate(dense_net(8, 8), settings(8, 0, Strategy::kLatency), u250()),
+                 UsageError);
+    HlsSettings stream = settings(8, 1, Strategy::kLatency);
+    stream.io_type = IoType::kStream;
+    EXPECT_THROW(model().estimate(dense_net(8, 8), stream, u250()), UsageError);
+    EXPECT_THROW(FixedType::parse("ap_fixed<65,6>"), UsageError);
+    EXPECT_THROW(FixedType::parse("ap_fixed<16"), UsageError);
+    EXPECT_THROW(metric(HardwareEstimate{}, "est_lut_percent"), UsageError);
+}
+
+TEST(ThreadSafety, ConcurrentEstimatesAgree) {
+    const nn::NetworkSpec net = dense_net(64, 32);
+    const HlsSettings h = settings(8, 4, Strategy::kResource);
+    const HardwareEstimate ref = model().estimate(net, h, u250());
+    std::vector<std::thread> threads;
+    std::vector<int> ok(4, 0);
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i) {
+                const HardwareEstimate e = model().estimate(net, h, u250());
+                ok[t] += e.total.lut == ref.total.lut && e.ii_cycles == ref.ii_cycles;
+            }
+        });
+    for (auto& th : threads) th.join();
+    for (int v : ok) EXPECT_EQ(v, 200);
+}
+
+}  // namespace
+}  // namespace snac::surrogate
