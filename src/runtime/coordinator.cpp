@@ -92,6 +92,7 @@ private:
     bool draining_ = false;
     Clock::time_point start_ = Clock::now(), drain_deadline_;
     CoordinatorSummary sum_;
+    std::int64_t initial_counted_ = 0;  // counted before this process began (resume)
 };
 
 bool Coordinator::may_ask() const {
@@ -323,7 +324,7 @@ void Coordinator::event(nlohmann::json e) {
 ProgressCounts Coordinator::counts() const {
     ProgressCounts c;
     c.done = sum_.counted;
-    c.done_this_run = sum_.counted - driver_.counted_trials();
+    c.done_this_run = sum_.counted - initial_counted_;
     c.running = static_cast<std::int64_t>(flight_.size());
     c.failed = sum_.failed;
     c.pruned = sum_.pruned;
@@ -335,6 +336,7 @@ ProgressCounts Coordinator::counts() const {
 CoordinatorSummary Coordinator::run() {
     const double cpu0 = thread_cpu_seconds();
     sum_.counted = driver_.counted_trials();
+    initial_counted_ = sum_.counted;
     event({{"event", "start"},
            {"ranks", layout_.world_size},
            {"trainers", layout_.trainers.size()},
