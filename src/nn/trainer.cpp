@@ -53,7 +53,10 @@ struct Buffers {
 };
 
 Task make_task(const Network& net, const Dataset& data, const TrainConfig& config) {
-    if (data.sample_shape != net.spec().input_shape)
+    // A 1-D input of the same size reads image samples row-major (an implicit flatten).
+    const Shape& in = net.spec().input_shape;
+    const bool flat_ok = in.size() == 1 && in[0] == data.sample_size();
+    if (data.sample_shape != in && !flat_ok)
         throw UsageError("the network's input_shape " + shape_str(net.spec().input_shape) +
                              " does not match the dataset's sample shape " +
                              shape_str(data.sample_shape),
