@@ -245,6 +245,9 @@ SynthesisRecord record_of(const json& j, const std::string& where, ResourceSourc
         throw Unsupported{"target part '" + part + "'"};
     }
     const char* key = source == ResourceSource::kVivado ? "resource_report" : "hls_resource_report";
+    // Some wa-hls4ml families leave the HLS report empty: such records cannot serve as HLS targets.
+    if (source == ResourceSource::kHls && (!j.contains(key) || j[key].empty()))
+        throw Unsupported{"record without an hls_resource_report"};
     const json& res = need(j, key, where);
     r.y.lut = need_num(res, "lut", where + " " + key);
     r.y.ff = need_num(res, "ff", where + " " + key);
