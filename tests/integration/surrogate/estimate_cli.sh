@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# snac estimate: JSON keys and values, table output, precision flags, and every bad-input error.
+set -euo pipefail
+: "${SNAC_BIN:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cat > "$tmp/jet.yaml" <<'YAML'
+input_shape: [16]
+layers:
+  - {type: dense, units: 64}
+  - {type: relu}
+  - {type: dense, units: 32}
+  - {type: relu}
+  - {type: dense, units: 32}
+  - {type: relu}
+  - {type: dense, units: 5}
+  - {type: softmax}
+YAML
+
+"$SNAC_BIN" estimate "$tmp/jet.yaml" --part zcu102 --json > "$tmp/a.json"
+python3 - "$tmp/a.json" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert isinstance(e["part"], str) and e["part"] == "xczu9eg-ffvb1156-2-e", e["part"]
+assert isinstance(e["reuse_factor"], int) and e["reuse_factor"] == 1
+t = e["total"]
+for k in ["lut", "ff", "dsp", "bram_18k", "uram", "latency_cycles_min", "latency_cycles_max", "ii_cycles"]:
+    assert isinstance(t[k], int) and t[k] >= 0, k
+for k in ["lut_pct", "ff_pct", "dsp_pct", "bram_pct", "avg_resource_pct"]:
+    assert isinstance(t[k], float), k
+assert abs(t["dsp_pct"] - 100.0 * t["dsp"] / 2520) < 1e-9
+assert abs(t["avg_resource_pct"] - (t["lut_pct"] + t["ff_pct"] + t["dsp_pct"] + t["bram_pct"]) / 4) < 1e-9
+assert isinstance(e["layers"], list) and len(e["layers"]) == 8
+assert sum(l["lut"] for l in e["layers"]) == t["lut"]
+assert sum(l["dsp"] for l in e["layers"]) == t["dsp"]
+assert e["layers"][0]["multipliers"] == 16 * 64
+assert e["warnings"] == []
+PY
+
+# --weight-precision narrows weights and biases: 6-bit weights need no DSPs, 16-bit ones do.
+"$SNAC_BIN" estimate "$tmp/jet.yaml" --part u250 --precision 'ap_fixed<16,6>' \
+    --weight-precision 'ap_fixed<6,1>' --json > "$tmp/w6.json"
+"$SNAC_BIN" estimate "$tmp/jet.yaml" --part u250 --precision 'ap_fixed<16,6>' --json > "$tmp/w16.json"
+python3 - "$tmp/w6.json" "$tmp/w16.json" <<'PY'
+import json, sys
+w6, w16 = (json.load(open(p))["total"] for p in sys.argv[1:])
+assert w6["dsp"] < w16["dsp"], (w6["dsp"], w16["dsp"])
+dense = [l for l in json.load(open(sys.argv[1]))["layers"] if l["type"] == "dense"]
+assert all(l["dsp"] == 0 for l in dense), dense
+PY
+
+# Resource strategy: an invalid reuse factor is corrected with a warning listing the valid ones.
+cat > "$tmp/d10.yaml" <<'YAML'
+input_shape: [10]
+layers:
+  - {type: dense, units: 10}
+YAML
+"$SNAC_BIN" estimate "$tmp/d10.yaml" --part vu13p --strategy resource --reuse-factor 3 --json > "$tmp/rf.json"
+python3 - "$tmp/rf.json" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert e["reuse_factor"] == 3 and e["layers"][0]["reuse_factor"] == 2, e["layers"][0]
+assert len(e["warnings"]) == 1 and "1, 2, 5, 10, 20, 50, 100" in e["warnings"][0], e["warnings"]
+assert e["total"]["ii_cycles"] == 2
+PY
+
+# Table output.
+"$SNAC_BIN" estimate "$tmp/jet.yaml" --part pynq-z2 > "$tmp/table.txt"
+grep -q '^total' "$tmp/table.txt" || fail "no total row"
+grep -q '% of part' "$tmp/table.txt" || fail "no percentage row"
+grep -q 'xc7z020clg400-1' "$tmp/table.txt" || fail "part not named"
+
+# A snac checkpoint as input (the learned-surrogate file is one: its own MLP is estimated).
+D="${SNAC_DATA_DIR}/wa-hls4ml"
+"$SNAC_BIN" surrogate fit --records "$D/results_latency.csv" --records "$D/results_resource.csv" \
+    --out "$tmp/model.h5" --epochs 20 > /dev/null 2>&1
+"$SNAC_BIN" estimate "$tmp/model.h5" --part u55c --json > "$tmp/ck.json"
+python3 -c "import json,sys; e=json.load(open('$tmp/ck.json')); assert e['layers'][0]['name']=='dense_0', e['layers'][0]"
+
+# Bad input: exit code 2 and a message naming the problem.
+expect_usage() {  # expect_usage PATTERN -- args...
+    local pattern=$1; shift
+    set +e
+    "$SNAC_BIN" "$@" > "$tmp/out.txt" 2> "$tmp/err.txt"
+    local rc=$?
+    set -e
+    [ "$rc" -eq 2 ] || { cat "$tmp/err.txt"; fail "exit $rc (want 2): $*"; }
+    grep -q -- "$pattern" "$tmp/err.txt" || { cat "$tmp/err.txt"; fail "no '$pattern' for: $*"; }
+}
+expect_usage "unknown FPGA part" estimate "$tmp/jet.yaml" --part xc7k325t
+expect_usage "xcu55c-fsvh2892-2L-e" estimate "$tmp/jet.yaml" --part xc7k325t
+expect_usage "64" estimate "$tmp/jet.yaml" --part u250 --precision 'ap_fixed<65,6>'
+expect_usage "ap_fixed" estimate "$tmp/jet.yaml" --part u250 --weight-precision 'ap_fixd<8,1>'
+expect_usage "below 1" estimate "$tmp/jet.yaml" --part u250 --reuse-factor 0
+expect_usage "strategy" estimate "$tmp/jet.yaml" --part u250 --strategy fast
+expect_usage "does not exist" estimate "$tmp/nothing.yaml" --part u250
+expect_usage "model file" estimate "$tmp/jet.yaml" --part u250 --model learned
+cat > "$tmp/att.yaml" <<'YAML'
+input_shape: [4, 8, 8]
+layers:
+  - {type: conv_attention, hidden: 4}
+  - {type: flatten}
+  - {type: dense, units: 2}
+YAML
+expect_usage "conv_attention" estimate "$tmp/att.yaml" --part u250
+grep -q "would need" "$tmp/err.txt" || fail "no explanation of what conv_attention would need"
+echo "estimate_cli: ok"
