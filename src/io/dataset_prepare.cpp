@@ -22,23 +22,61 @@ void shuffle(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
     for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
 }
 
-// Deals one group of indices into the three splits by fraction (rounded per group).
-void deal(const std::vector<std::int64_t>& group, const SplitConfig& split, Dataset& data) {
-    const auto n = static_cast<std::int64_t>(group.size());
-    const auto n_train = std::min<std::int64_t>(n, std::llround(split.train * static_cast<double>(n)));
-    const auto n_val = std::min<std::int64_t>(n - n_train, std::llround(split.val * static_cast<double>(n)));
-    // Fractions summing to 1 leave no sample unused: the test split takes the rounding remainder.
+// Splits `total` samples over groups in proportion to `quotas` (largest remainder, ties to the
+// lower group), never giving a group more than its cap. Exact totals even with many classes.
+std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& quotas,
+                                    const std::vector<std::int64_t>& caps) {
+    const std::size_t k = quotas.size();
+    std::vector<std::int64_t> out(k);
+    std::int64_t given = 0;
+    for (std::size_t c = 0; c < k; ++c) {
+        out[c] = std::min(caps[c], static_cast<std::int64_t>(std::floor(quotas[c])));
+        given += out[c];
+    }
+    std::vector<std::size_t> order(k);
+    for (std::size_t c = 0; c < k; ++c) order[c] = c;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return quotas[a] - std::floor(quotas[a]) > quotas[b] - std::floor(quotas[b]);
+    });
+    for (bool progress = true; given < total && progress;) {
+        progress = false;
+        for (std::size_t c : order) {
+            if (given >= total) break;
+            if (out[c] < caps[c]) ++out[c], ++given, progress = true;
+        }
+    }
+    return out;
+}
+
+// Deals shuffled groups (one per class, or one for all) into the three splits so that each split
+// holds round(fraction x samples) overall and each group is split in proportion.
+void deal(const std::vector<std::vector<std::int64_t>>& groups, const SplitConfig& split,
+          Dataset& data) {
+    const std::size_t k = groups.size();
+    std::int64_t n = 0;
+    std::vector<std::int64_t> left(k);
+    for (std::size_t c = 0; c < k; ++c) n += left[c] = static_cast<std::int64_t>(groups[c].size());
+    const auto nd = static_cast<double>(n);
+    // Fractions summing to 1 leave no sample unused: the test split takes the remainder.
     const bool complete = split.train + split.val + split.test >= 1.0 - 1e-9;
-    const auto n_test =
-        complete ? n - n_train - n_val
-                 : std::min<std::int64_t>(n - n_train - n_val,
-                                          std::llround(split.test * static_cast<double>(n)));
-    auto at = group.begin();
-    data.train_idx.insert(data.train_idx.end(), at, at + n_train);
-    at += n_train;
-    data.val_idx.insert(data.val_idx.end(), at, at + n_val);
-    at += n_val;
-    data.test_idx.insert(data.test_idx.end(), at, at + n_test);
+    auto quotas = [&](double f) {
+        std::vector<double> q(k);
+        for (std::size_t c = 0; c < k; ++c) q[c] = f * static_cast<double>(groups[c].size());
+        return q;
+    };
+    const auto train = apportion(std::llround(split.train * nd), quotas(split.train), left);
+    for (std::size_t c = 0; c < k; ++c) left[c] -= train[c];
+    const auto val = apportion(std::llround(split.val * nd), quotas(split.val), left);
+    for (std::size_t c = 0; c < k; ++c) left[c] -= val[c];
+    const auto test = complete ? left : apportion(std::llround(split.test * nd), quotas(split.test), left);
+    for (std::size_t c = 0; c < k; ++c) {
+        auto at = groups[c].begin();
+        data.train_idx.insert(data.train_idx.end(), at, at + train[c]);
+        at += train[c];
+        data.val_idx.insert(data.val_idx.end(), at, at + val[c]);
+        at += val[c];
+        data.test_idx.insert(data.test_idx.end(), at, at + test[c]);
+    }
 }
 
 double quantile(std::vector<float>& v, double q) {
@@ -76,20 +114,17 @@ void split_dataset(Dataset& data, const SplitConfig& split) {
     data.val_idx.clear();
     data.test_idx.clear();
     std::mt19937_64 rng(derive_seed(split.seed, 0, "dataset-split"));
+    std::vector<std::vector<std::int64_t>> groups;
     if (split.stratify && data.task == TaskType::kClassification) {
-        std::vector<std::vector<std::int64_t>> groups(static_cast<std::size_t>(std::max<std::int64_t>(data.n_classes, 1)));
+        groups.resize(static_cast<std::size_t>(std::max<std::int64_t>(data.n_classes, 1)));
         for (std::int64_t i = 0; i < data.n_samples; ++i)
             groups[static_cast<std::size_t>(data.labels[static_cast<std::size_t>(i)])].push_back(i);
-        for (auto& g : groups) {
-            shuffle(g, rng);
-            deal(g, split, data);
-        }
     } else {
-        std::vector<std::int64_t> all(static_cast<std::size_t>(data.n_samples));
-        for (std::int64_t i = 0; i < data.n_samples; ++i) all[static_cast<std::size_t>(i)] = i;
-        shuffle(all, rng);
-        deal(all, split, data);
+        groups.emplace_back(static_cast<std::size_t>(data.n_samples));
+        for (std::int64_t i = 0; i < data.n_samples; ++i) groups[0][static_cast<std::size_t>(i)] = i;
     }
+    for (auto& g : groups) shuffle(g, rng);
+    deal(groups, split, data);
     std::sort(data.train_idx.begin(), data.train_idx.end());
     std::sort(data.val_idx.begin(), data.val_idx.end());
     std::sort(data.test_idx.begin(), data.test_idx.end());

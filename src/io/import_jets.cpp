@@ -164,7 +164,13 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
             if (hit < 0) {
                 std::string list;
                 for (const auto& nm : names) list += (list.empty() ? "" : ", ") + nm;
-                const std::string close = closest_name(want, names);
+                // Suggest against the names without the j1_ prefix users usually leave out.
+                std::vector<std::string> bare;
+                for (const auto& nm : names) bare.push_back(lower(nm).rfind("j1_", 0) == 0 ? nm.substr(3) : nm);
+                const std::string close_bare = closest_name(want, bare);
+                std::string close;
+                for (std::size_t i = 0; i < bare.size(); ++i)
+                    if (!close_bare.empty() && bare[i] == close_bare) close = names[i];
                 throw UsageError("'" + file + "' has no particle feature '" + want + "'",
                                  (close.empty() ? std::string() : "did you mean '" + close + "'? ") +
                                      "features are: " + list);

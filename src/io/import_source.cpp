@@ -114,6 +114,10 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
         }
         if (prev[n.size()] < best_d) best_d = prev[n.size()], best = name;
     }
+    // A word that is the start of a longer name ("target" for "target_class") is a good guess too.
+    if (best.empty() && w.size() >= 3)
+        for (const auto& name : names)
+            if (lower(name).rfind(w, 0) == 0) return name;
     return best;
 }
 
