@@ -165,6 +165,8 @@ int run_hls(const HlsArgs& a) {
     if (a.clock_period > 0) settings.clock_period_ns = a.clock_period;
     if (a.table_size > 0) settings.table_size = a.table_size;
     apply_precisions(a.precision, settings);
+    if (settings.io_type == IoType::kStream)
+        log::warn("io_stream is not implemented by snac's emitter; the project uses io_parallel");
     std::vector<std::string> names;
     collect_names(net.layers, "", names);
     for (const auto& [layer, _] : settings.layers)

@@ -1,0 +1,113 @@
+// snac's fixed-point inference (nn/fixed_model.hpp): the softmax golden example of
+// hls4ml-semantics.md §5, and agreement with the float model (nn::predict) within the error bound
+// the chosen precisions imply.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "snac/core/error.hpp"
+#include "snac/nn/fixed_model.hpp"
+#include "snac/nn/trainer.hpp"
+
+namespace snac::nn {
+namespace {
+
+FixedType T(const char* s) { return FixedType::parse(s); }
+
+TEST(FixedModel, SoftmaxGoldenExample) {
+    const NetworkSpec net = NetworkSpec::from_yaml("input_shape: [5]\nlayers:\n  - {type: softmax}\n");
+    const float x[5] = {1.0f, 2.0f, 0.5f, -1.0f, 1.7f};
+    for (const char* accum : {"ap_fixed<16,6>", "ap_fixed<18,8,AP_RND,AP_SAT>"}) {
+        HlsSettings s;
+        s.default_precision.accum = T(accum);
+        const FixedModel m = lower_network(net, CheckpointData{}, s);
+        const std::vector<double> y = m.run(x);
+        const double want[5] = {0.1630859375, 0.4443359375, 0.0986328125, 0.021484375,
+                                0.3349609375};
+        for (int i = 0; i < 5; ++i) EXPECT_EQ(y[static_cast<std::size_t>(i)], want[i]) << accum;
+    }
+}
+
+/// Dense kernels [in, out] and biases with seeded uniform values.
+CheckpointData mlp_checkpoint(const NetworkSpec& net, std::uint64_t seed) {
+    CheckpointData ck;
+    ck.architecture_yaml = net.to_yaml();
+    std::mt19937_64 rng(seed);
+    std::int64_t in = net.input_shape[0];
+    for (const LayerSpec& l : net.layers) {
+        if (l.type != LayerType::kDense) continue;
+        std::uniform_real_distribution<double> u(-1.5 / std::sqrt(double(in)), 1.5 / std::sqrt(double(in)));
+        NamedTensor k{"kernel", {in, l.units}, {}}, b{"bias", {l.units}, {}};
+        for (std::int64_t i = 0; i < in * l.units; ++i) k.values.push_back(float(u(rng)));
+        for (std::int64_t i = 0; i < l.units; ++i) b.values.push_back(float(u(rng)));
+        ck.layers.push_back({l.name, "dense", {k, b}});
+        in = l.units;
+    }
+    return ck;
+}
+
+TEST(FixedModel, MlpAgreesWithFloatWithinThePrecisionBound) {
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [24]\nlayers:\n  - {type: dense, units: 64}\n  - {type: relu}\n"
+        "  - {type: dense, units: 32}\n  - {type: relu}\n  - {type: dense, units: 5}\n");
+    const CheckpointData ck = mlp_checkpoint(net, 17);
+    HlsSettings s;
+    s.default_precision = {T("ap_fixed<14,3>"), T("ap_fixed<14,3>"), T("ap_fixed<18,8>"),
+                           T("ap_fixed<28,12>")};
+    const FixedModel m = lower_network(net, ck, s);
+    const double dw = std::ldexp(1.0, -11), db = dw, dr = std::ldexp(1.0, -10),
+                 da = std::ldexp(1.0, -16);
+
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> u(-3.0, 3.0);
+    const int n = 200;
+    std::vector<float> x(static_cast<std::size_t>(n * 24));
+    for (auto& v : x) v = float(u(rng));
+    const std::vector<float> ref = predict(ck, x.data(), n);
+
+    for (int s_i = 0; s_i < n; ++s_i) {
+        // Propagate a worst-case bound through the float network: for every dense output,
+        // sum |w|·e_in + (|x| + e_in)·dw, one accumulator LSB per product and for the bias, the
+        // bias quantization and one result LSB. ReLU is 1-Lipschitz.
+        std::vector<double> a(x.begin() + s_i * 24, x.begin() + (s_i + 1) * 24);
+        std::vector<double> e(24, dr);
+        for (const auto& lw : ck.layers) {
+            const auto& k = lw.tensors[0];
+            const auto& b = lw.tensors[1];
+            const std::int64_t in = k.shape[0], out = k.shape[1];
+            std::vector<double> a2(static_cast<std::size_t>(out)), e2(static_cast<std::size_t>(out));
+            for (std::int64_t j = 0; j < out; ++j) {
+                double v = b.values[static_cast<std::size_t>(j)], err = db + (in + 1) * da + dr;
+                for (std::int64_t i = 0; i < in; ++i) {
+                    const double w = k.values[static_cast<std::size_t>(i * out + j)];
+                    v += w * a[static_cast<std::size_t>(i)];
+                    err += std::abs(w) * e[static_cast<std::size_t>(i)] +
+                           (std::abs(a[static_cast<std::size_t>(i)]) + e[static_cast<std::size_t>(i)]) * dw;
+                }
+                const bool relu = out != 5;
+                a2[static_cast<std::size_t>(j)] = relu ? std::max(v, 0.0) : v;
+                e2[static_cast<std::size_t>(j)] = err + (relu ? dr : 0.0);
+            }
+            a = a2;
+            e = e2;
+        }
+        const std::vector<double> y = m.run(x.data() + s_i * 24);
+        for (int j = 0; j < 5; ++j) {
+            const double diff = std::abs(y[static_cast<std::size_t>(j)] - ref[static_cast<std::size_t>(s_i * 5 + j)]);
+            ASSERT_LE(diff, e[static_cast<std::size_t>(j)] + 1e-4) << "sample " << s_i << " output " << j;
+        }
+    }
+}
+
+TEST(FixedModel, RejectsMissingTensorsAndConvAttention) {
+    const NetworkSpec net = NetworkSpec::from_yaml("input_shape: [4]\nlayers:\n  - {type: dense, units: 2}\n");
+    EXPECT_THROW(lower_network(net, CheckpointData{}, HlsSettings{}), UsageError);
+    const NetworkSpec att = NetworkSpec::from_yaml(
+        "input_shape: [2, 4, 4]\nlayers:\n  - {type: conv_attention, hidden: 2}\n  - {type: flatten}\n"
+        "  - {type: dense, units: 2}\n");
+    EXPECT_THROW(lower_network(att, CheckpointData{}, HlsSettings{}), UsageError);
+}
+
+}  // namespace
+}  // namespace snac::nn
