@@ -1,0 +1,184 @@
+// Coordinator capacity (../shared/docs/design.md §9): trainers that answer instantly, so the
+// coordinator is the only thing working. Prints finished trials per second at the coordinator,
+// its CPU time per trial, and from that the number of busy trainers it could feed at 10 s and
+// 60 s per trial. Two drivers:
+//   full      the real global-stage driver: NSGA-II (steady state) + SQLite study (one
+//             transaction per trial) + inline estimation (counts + analytical cost model)
+//   protocol  a trivial driver: messages, bookkeeping and dispatch only
+// Run in one process (trainer threads on the in-process transport):
+//   bench_runtime_capacity [--trials N] [--trainers T] [--driver full|protocol] [--config F]
+// or distributed, unchanged on a cluster: mpiexec -n N bench_runtime_capacity ...
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "snac/core/config.hpp"
+#include "snac/core/log.hpp"
+#include "snac/core/seed.hpp"
+#include "snac/runtime/actors.hpp"
+#include "snac/runtime/mpi.hpp"
+#include "study_driver.hpp"
+#include "work.hpp"
+
+using namespace snac;
+using namespace snac::runtime;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Args {
+    std::int64_t trials = 2000;
+    int trainers = 4;
+    std::string driver = "full";
+    std::string config = std::string(SNAC_SOURCE_DIR) + "/configs/quickstart.yaml";
+};
+
+Args parse(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i], v = argv[i + 1];
+        if (k == "--trials") a.trials = std::stoll(v);
+        else if (k == "--trainers") a.trainers = std::stoi(v);
+        else if (k == "--driver") a.driver = v;
+        else if (k == "--config") a.config = v;
+        else {
+            std::cerr << "unknown option " << k << "\n";
+            std::exit(2);
+        }
+    }
+    return a;
+}
+
+/// Instant training: a metric derived from the seed, no work.
+TrainReport instant_train(const Candidate& c) {
+    TrainReport r;
+    r.trial = c.trial;
+    r.metrics["val_accuracy"] = static_cast<double>(mix64(c.seed) % 10000) / 10000.0;
+    r.metrics["test_accuracy"] = r.metrics["val_accuracy"];
+    return r;
+}
+
+class ProtocolDriver final : public SearchDriver {
+public:
+    std::optional<Candidate> next() override {
+        Candidate c;
+        c.trial = next_++;
+        c.seed = derive_seed(1, static_cast<std::uint64_t>(c.trial), "train");
+        c.architecture_yaml = "input_shape: [64]\nlayers:\n  - {type: dense, units: 10}\n";
+        c.params = {{"n_layers", "1"}, {"units_0", "32"}, {"activation", "relu"}};
+        return c;
+    }
+    void finish(const FinishedTrial&) override {}
+
+private:
+    std::int64_t next_ = 0;
+};
+
+EstimateResult trivial_estimate(const Candidate& c) {
+    EstimateResult r;
+    r.trial = c.trial;
+    r.metrics["bops"] = 1000.0 + static_cast<double>(c.trial % 97);
+    return r;
+}
+
+void report(const Args& a, const std::string& where, std::size_t trainers, std::size_t estimators,
+            const CoordinatorSummary& s) {
+    const double per_trial = s.cpu_seconds / static_cast<double>(std::max<std::int64_t>(1, s.counted));
+    std::printf("\n%-9s %-22s %8s %6s %8s %10s %12s %10s %14s %14s\n", "driver", "transport",
+                "trainers", "estim", "trials", "wall s", "coord CPU s", "trials/s",
+                "CPU ms/trial", "fed@10s|60s");
+    std::printf("%-9s %-22s %8zu %6zu %8lld %10.2f %12.3f %10.0f %14.4f %7.0f|%.0f\n",
+                a.driver.c_str(), where.c_str(), trainers, estimators,
+                static_cast<long long>(s.counted), s.seconds, s.cpu_seconds,
+                static_cast<double>(s.counted) / s.seconds, per_trial * 1e3, 10.0 / per_trial,
+                60.0 / per_trial);
+    std::printf("fed@Ts = T / (coordinator CPU per trial): busy trainers one coordinator core keeps "
+                "supplied when a trial takes T seconds\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Args a = parse(argc, argv);
+    MpiSession session;
+    log::set_level(log::Level::kWarn);
+    RunConfig cfg = load_config(a.config);
+    cfg.search.trials = a.trials;
+    cfg.search.mode = SearchMode::kSteadyState;
+    const fs::path dir = fs::temp_directory_path() / ("snac-capacity-" + std::to_string(::getpid()));
+    if (!session.active() || session.rank() == 0) fs::create_directories(dir);
+    search::ArchitectureContext ctx;
+    ctx.input_shape = {64};
+    ctx.outputs = 10;
+
+    CoordinatorOptions opt;
+    opt.trial_budget = a.trials;
+    opt.progress = false;
+    const TrainFn train = instant_train;
+
+    if (session.active() && session.size() > 1) {
+        const RoleLayout layout = plan_roles(session.size(), cfg.runtime);
+        auto t = make_mpi_transport(session);
+        if (session.rank() == 0) {
+            std::optional<detail::StudyDriver> full;
+            ProtocolDriver proto;
+            if (a.driver == "full") full.emplace(cfg, dir.string(), ctx);
+            detail::Estimator est(cfg);
+            const EstimateFn inline_est = [&](const Candidate& c) {
+                return a.driver == "full" ? est(c) : trivial_estimate(c);
+            };
+            SearchDriver& d = full ? static_cast<SearchDriver&>(*full) : proto;
+            const CoordinatorSummary s = run_coordinator(*t, layout, d, inline_est, opt);
+            report(a, "MPI " + std::to_string(session.size()) + " ranks", layout.trainers.size(),
+                   layout.estimators.size(), s);
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+        } else if (std::find(layout.trainers.begin(), layout.trainers.end(), session.rank()) !=
+                   layout.trainers.end()) {
+            run_trainer(*t, train);
+        } else {
+            detail::Estimator est(cfg);
+            run_estimator(*t, [&](const Candidate& c) {
+                return a.driver == "full" ? est(c) : trivial_estimate(c);
+            });
+        }
+        return 0;
+    }
+
+    // One process: trainer threads on the in-process transport.
+    auto hub = std::make_shared<InProcessHub>(1 + a.trainers);
+    RoleLayout layout;
+    layout.world_size = 1 + a.trainers;
+    layout.embedded = false;
+    std::vector<std::thread> threads;
+    for (int r = 1; r <= a.trainers; ++r) {
+        layout.trainers.push_back(r);
+        threads.emplace_back([hub, r, &train] {
+            InProcessTransport t(hub, r);
+            run_trainer(t, train);
+        });
+    }
+    std::optional<detail::StudyDriver> full;
+    ProtocolDriver proto;
+    if (a.driver == "full") full.emplace(cfg, dir.string(), ctx);
+    detail::Estimator est(cfg);
+    const EstimateFn inline_est = [&](const Candidate& c) {
+        return a.driver == "full" ? est(c) : trivial_estimate(c);
+    };
+    SearchDriver& d = full ? static_cast<SearchDriver&>(*full) : proto;
+    InProcessTransport t(hub, 0);
+    const CoordinatorSummary s = run_coordinator(t, layout, d, inline_est, opt);
+    for (auto& th : threads) th.join();
+    report(a, "in-process threads", layout.trainers.size(), 0, s);
+    full.reset();
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return 0;
+}
