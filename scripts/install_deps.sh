@@ -17,7 +17,7 @@ BUILD_PKGS=(
     libcli11-dev
     nlohmann-json3-dev
     zlib1g-dev
-    python3 python3-optuna
+    python3 python3-optuna python3-pandas
 )
 BENCH_PKGS=(python3-torch python3-h5py python3-numpy)
 
