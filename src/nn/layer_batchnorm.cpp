@@ -15,8 +15,7 @@ using nflags = dnnl::normalization_flags;
 class BatchNormLayer final : public Layer {
 public:
     BatchNormLayer(const LayerSpec& spec, const Shape& in, const Shape& out, DnnlContext& ctx)
-        : Layer(spec, in, out), ctx_(ctx), c_(in[0]),
-          spatial_(in.size() == 3 ? in[1] * in[2] : 1) {
+        : Layer(spec, in, out), ctx_(ctx), c_(in[0]) {
         const auto c = static_cast<std::size_t>(c_);
         gamma_.assign(c, 1.0f);
         beta_.assign(c, 0.0f);
@@ -105,9 +104,13 @@ private:
         auto it = cache_.find(key);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
-        // [n, C, spatial] viewed as nchw with w = 1 keeps one code path for [F] and [C, H, W].
-        const memory::desc data_md({n, c_, spatial_, 1}, memory::data_type::f32,
-                                   memory::format_tag::nchw);
+        // [F] samples as [n, F, 1, 1] in nhwc (the same bytes as row-major [n, F]): oneDNN picks
+        // its JIT channels-last kernel, several times faster than its generic 2-D path.
+        const memory::desc data_md =
+            in_.size() == 1
+                ? memory::desc({n, c_, 1, 1}, memory::data_type::f32, memory::format_tag::nhwc)
+                : memory::desc({n, c_, in_[1], in_[2]}, memory::data_type::f32,
+                               memory::format_tag::nchw);
         const auto eps = static_cast<float>(spec_.epsilon);
         const bool train = mode == Mode::kTrain;
         const nflags flags = train ? (nflags::use_scale | nflags::use_shift)
@@ -140,7 +143,7 @@ private:
     }
 
     DnnlContext& ctx_;
-    std::int64_t c_, spatial_;
+    std::int64_t c_;
     std::vector<float> gamma_, beta_, ggamma_, gbeta_, mean_, var_, batch_mean_, batch_var_;
     std::vector<float> scratch_;
     Mode last_mode_ = Mode::kTrain;

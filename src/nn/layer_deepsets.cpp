@@ -1,6 +1,8 @@
 // Deep Sets (Zaheer et al., "Deep Sets", NeurIPS 2017): phi is applied to every element of every
 // sample in one batched call (n * elements rows), a oneDNN reduction pools over the elements
-// (mean | max | sum), and rho maps the pooled vector to the output.
+// (mean | max | sum), and rho maps the pooled vector to the output. The pooling over elements is a
+// oneDNN pooling primitive on the [n][elements][width] buffer viewed as NHWC with H = elements
+// (the reference reduction primitive is several times slower here), so it also has a backward.
 #include <map>
 
 #include "layer.hpp"
@@ -27,8 +29,12 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(h));
         p.dst.set_data_handle(pooled_.data());
-        p.reduce.execute(ctx_.stream, {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}});
+        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
+        if (p.ws) args.emplace(DNNL_ARG_WORKSPACE, p.ws);
+        p.fwd.execute(ctx_.stream, args);
         ctx_.stream.wait();
+        if (spec_.aggregate == Aggregate::kSum)  // sum = elements x mean
+            for (auto& v : pooled_) v *= static_cast<float>(elements_);
         const float* r = rho_.forward(pooled_.data(), n, mode);
         std::copy(r, r + n * out_size(), y);
     }
@@ -37,28 +43,17 @@ public:
                   std::int64_t n) override {
         dpooled_.resize(pooled_.size());
         rho_.backward(pooled_.data(), dy, dpooled_.data(), n, rho_.size());
-        // Reduction has no oneDNN backward: spread the pooled gradient over the elements.
-        const float* h = phi_.output(phi_.size() - 1);
+        if (spec_.aggregate == Aggregate::kSum)
+            for (auto& v : dpooled_) v *= static_cast<float>(elements_);
         dh_.resize(static_cast<std::size_t>(n * elements_ * width_));
-        const std::int64_t w = width_, e = elements_;
-        const float inv = spec_.aggregate == Aggregate::kMean ? 1.0f / static_cast<float>(e) : 1.0f;
-        for (std::int64_t b = 0; b < n; ++b) {
-            float* d = dh_.data() + b * e * w;
-            const float* g = dpooled_.data() + b * w;
-            if (spec_.aggregate != Aggregate::kMax) {
-                for (std::int64_t i = 0; i < e; ++i)
-                    for (std::int64_t j = 0; j < w; ++j) d[i * w + j] = g[j] * inv;
-                continue;
-            }
-            std::fill(d, d + e * w, 0.0f);
-            const float* hb = h + b * e * w;
-            for (std::int64_t j = 0; j < w; ++j) {
-                std::int64_t best = 0;  // the first maximum receives the gradient
-                for (std::int64_t i = 1; i < e; ++i)
-                    if (hb[i * w + j] > hb[best * w + j]) best = i;
-                d[best * w + j] = g[j];
-            }
-        }
+        Prims& p = prims(n);
+        p.ddst.set_data_handle(dpooled_.data());
+        p.dsrc.set_data_handle(dh_.data());
+        std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, p.ddst},
+                                             {DNNL_ARG_DIFF_SRC, p.dsrc}};
+        if (p.ws) args.emplace(DNNL_ARG_WORKSPACE, p.ws);
+        p.bwd.execute(ctx_.stream, args);
+        ctx_.stream.wait();
         phi_.backward(x, dh_.data(), dx, n * elements_, phi_.size());
     }
 
@@ -81,23 +76,36 @@ public:
 
 private:
     struct Prims {
-        dnnl::reduction reduce;
-        memory src, dst;
+        dnnl::pooling_forward fwd;
+        dnnl::pooling_backward bwd;
+        memory src, dst, dsrc, ddst, ws;
     };
 
     Prims& prims(std::int64_t n) {
         auto it = cache_.find(n);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
-        const auto alg = spec_.aggregate == Aggregate::kMean  ? dnnl::algorithm::reduction_mean
-                         : spec_.aggregate == Aggregate::kMax ? dnnl::algorithm::reduction_max
-                                                              : dnnl::algorithm::reduction_sum;
-        const memory::desc src_md = plain_md({n, elements_, width_});
-        const memory::desc dst_md = plain_md({n, 1, width_});
-        const dnnl::reduction::primitive_desc pd(
-            dnnl::reduction::desc(alg, src_md, dst_md, 0.0f, 0.0f), eng);
-        Prims p{dnnl::reduction(pd), memory(src_md, eng, DNNL_MEMORY_NONE),
-                memory(dst_md, eng, DNNL_MEMORY_NONE)};
+        const auto alg = spec_.aggregate == Aggregate::kMax ? dnnl::algorithm::pooling_max
+                                                            : dnnl::algorithm::pooling_avg;
+        using tag = memory::format_tag;
+        const memory::desc src_md({n, width_, elements_, 1}, memory::data_type::f32, tag::nhwc);
+        const memory::desc dst_md({n, width_, 1, 1}, memory::data_type::f32, tag::nhwc);
+        const memory::dims kernel{elements_, 1}, strides{elements_, 1}, pad{0, 0};
+        const dnnl::pooling_forward::primitive_desc fwd_pd(
+            dnnl::pooling_forward::desc(dnnl::prop_kind::forward_training, alg, src_md, dst_md,
+                                        strides, kernel, pad, pad),
+            eng);
+        const dnnl::pooling_backward::primitive_desc bwd_pd(
+            dnnl::pooling_backward::desc(alg, src_md, dst_md, strides, kernel, pad, pad), eng,
+            fwd_pd);
+        Prims p;
+        p.fwd = dnnl::pooling_forward(fwd_pd);
+        p.bwd = dnnl::pooling_backward(bwd_pd);
+        p.src = memory(src_md, eng, DNNL_MEMORY_NONE);
+        p.dst = memory(dst_md, eng, DNNL_MEMORY_NONE);
+        p.dsrc = memory(src_md, eng, DNNL_MEMORY_NONE);
+        p.ddst = memory(dst_md, eng, DNNL_MEMORY_NONE);
+        if (fwd_pd.workspace_desc().get_size() > 0) p.ws = memory(fwd_pd.workspace_desc(), eng);
         return cache_.emplace(n, std::move(p)).first->second;
     }
 
