@@ -161,7 +161,8 @@ void lower_sequence(const std::vector<nn::LayerSpec>& layers, nn::Shape shape,
 }  // namespace
 
 Lowered lower_network(const nn::NetworkSpec& net, const HlsSettings& hls) {
-    nn::infer_shapes(net);  // validates the whole network first (named errors)
+    // No separate infer_shapes pass: lower_sequence validates each layer as it goes (named
+    // errors), which keeps the hot path of batch scoring to one walk over the layers.
     Lowered out;
     Context ctx{hls, out, hls.default_precision.result.width};
     lower_sequence(net.layers, net.input_shape, 1, "", ctx);

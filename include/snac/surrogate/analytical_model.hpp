@@ -92,6 +92,10 @@ public:
     explicit AnalyticalModel(AnalyticalCoefficients c) : c_(std::move(c)) {}
     HardwareEstimate estimate(const nn::NetworkSpec& net, const HlsSettings& hls,
                               const FpgaPart& part) const override;
+    /// Parallel over networks (TBB); results in input order, identical to estimate().
+    std::vector<HardwareEstimate> estimate_batch(std::span<const nn::NetworkSpec> nets,
+                                                 std::span<const HlsSettings> hls,
+                                                 const FpgaPart& part) const override;
     std::string_view name() const noexcept override { return "analytical"; }
     const AnalyticalCoefficients& coefficients() const noexcept { return c_; }
 

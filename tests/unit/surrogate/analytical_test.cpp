@@ -238,3 +238,28 @@ TEST(ThreadSafety, ConcurrentEstimatesAgree) {
 
 }  // namespace
 }  // namespace snac::surrogate
+
+namespace snac::surrogate {
+namespace {
+
+TEST(Batch, ParallelBatchEqualsOneByOne) {
+    std::vector<nn::NetworkSpec> nets;
+    std::vector<HlsSettings> hls;
+    for (int i = 1; i <= 50; ++i) {
+        nets.push_back(dense_net(8 * i, 4 + i % 7));
+        hls.push_back(settings(2 + i % 14, 1 + i % 5, i % 2 ? Strategy::kLatency : Strategy::kResource));
+    }
+    const auto batch = model().estimate_batch(nets, hls, u250());
+    ASSERT_EQ(batch.size(), nets.size());
+    for (std::size_t i = 0; i < nets.size(); ++i) {
+        const HardwareEstimate one = model().estimate(nets[i], hls[i], u250());
+        EXPECT_EQ(batch[i].total.lut, one.total.lut);
+        EXPECT_EQ(batch[i].total.dsp, one.total.dsp);
+        EXPECT_EQ(batch[i].latency_cycles_max, one.latency_cycles_max);
+    }
+    nets[7].layers[0].units = 0;  // invalid: the error surfaces from the batch
+    EXPECT_THROW(model().estimate_batch(nets, hls, u250()), UsageError);
+}
+
+}  // namespace
+}  // namespace snac::surrogate
