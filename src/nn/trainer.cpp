@@ -149,10 +149,8 @@ std::string status_name(TrainStatus s) {
     return "?";
 }
 
-}  // namespace
-
-TrainResult train_network(const NetworkSpec& spec, const Dataset& data, const TrainConfig& config,
-                          const TrainOptions& options) {
+TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const TrainConfig& config,
+                       const TrainOptions& options) {
     const auto t0 = Clock::now();
     ThreadScope threads(options.threads);
     Network net(spec, derive_seed(options.seed, 0, "init"));
@@ -255,6 +253,77 @@ TrainResult train_network(const NetworkSpec& spec, const Dataset& data, const Tr
     ck.attributes["status"] = status_name(result.status);
     if (!result.reason.empty()) ck.attributes["reason"] = result.reason;
     result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return result;
+}
+
+/// k-fold cross-validation on the training split (contiguous folds of a seeded permutation):
+/// each fold trains on the other k-1 folds and validates on itself; the fold metrics are reported
+/// as cv_<metric>_mean and cv_<metric>_std next to the metrics of the final model.
+std::map<std::string, double> cross_validate(const NetworkSpec& spec, const Dataset& data,
+                                             const TrainConfig& config, const TrainOptions& options,
+                                             TrainStatus& status, std::string& reason) {
+    const int k = config.kfold;
+    if (static_cast<std::int64_t>(data.train_idx.size()) < k)
+        throw UsageError("kfold " + std::to_string(k) + " needs at least " + std::to_string(k) +
+                             " training samples",
+                         "lower train.kfold");
+    Dataset fold = data;  // one copy; only its split indices change per fold
+    std::vector<std::int64_t> order = data.train_idx;
+    detail::Rng rng(derive_seed(options.seed, 0, "kfold"));
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);
+    std::map<std::string, std::vector<double>> values;
+    for (int f = 0; f < k; ++f) {
+        const std::size_t lo = order.size() * static_cast<std::size_t>(f) / static_cast<std::size_t>(k);
+        const std::size_t hi = order.size() * static_cast<std::size_t>(f + 1) / static_cast<std::size_t>(k);
+        fold.val_idx.assign(order.begin() + static_cast<std::ptrdiff_t>(lo),
+                            order.begin() + static_cast<std::ptrdiff_t>(hi));
+        fold.train_idx.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(lo));
+        fold.train_idx.insert(fold.train_idx.end(), order.begin() + static_cast<std::ptrdiff_t>(hi),
+                              order.end());
+        fold.test_idx.clear();
+        TrainOptions o = options;
+        o.seed = derive_seed(options.seed, static_cast<std::uint64_t>(f) + 1, "fold");
+        o.on_epoch = nullptr;
+        const TrainResult r = train_once(spec, fold, config, o);
+        if (r.status != TrainStatus::kOk) {
+            status = r.status;
+            reason = "fold " + std::to_string(f + 1) + ": " + r.reason;
+            return {};
+        }
+        for (const auto& [name, v] : r.metrics)
+            if (name.rfind("val_", 0) == 0) values[name.substr(4)].push_back(v);
+    }
+    std::map<std::string, double> out;
+    for (const auto& [name, v] : values) {
+        double mean = 0.0, var = 0.0;
+        for (double x : v) mean += x / static_cast<double>(v.size());
+        for (double x : v) var += (x - mean) * (x - mean) / static_cast<double>(v.size());
+        out["cv_" + name + "_mean"] = mean;
+        out["cv_" + name + "_std"] = std::sqrt(var);
+    }
+    return out;
+}
+
+}  // namespace
+
+TrainResult train_network(const NetworkSpec& spec, const Dataset& data, const TrainConfig& config,
+                          const TrainOptions& options) {
+    if (config.kfold <= 1) return train_once(spec, data, config, options);
+    ThreadScope threads(options.threads);
+    TrainStatus status = TrainStatus::kOk;
+    std::string reason;
+    const auto cv = cross_validate(spec, data, config, options, status, reason);
+    TrainResult result = train_once(spec, data, config, options);
+    if (status != TrainStatus::kOk && result.status == TrainStatus::kOk) {
+        result.status = status;
+        result.reason = reason;
+        result.checkpoint.attributes["status"] = status_name(status);
+        result.checkpoint.attributes["reason"] = reason;
+    }
+    for (const auto& [k, v] : cv) {
+        result.metrics[k] = v;
+        result.checkpoint.final_metrics[k] = v;
+    }
     return result;
 }
 

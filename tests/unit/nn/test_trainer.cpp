@@ -137,6 +137,19 @@ TEST(Trainer, EarlyStoppingStopsAndKeepsBestEpoch) {
     EXPECT_DOUBLE_EQ(r.metrics.at("val_accuracy"), best);
 }
 
+TEST(Trainer, KFoldReportsCrossValidatedMetrics) {
+    const Dataset d = testing::blobs(300, 6, 3);
+    TrainConfig c = quick(4);
+    c.kfold = 3;
+    const auto r = train_network(NetworkSpec::from_yaml(kMlp), d, c, opts(5));
+    ASSERT_EQ(r.status, TrainStatus::kOk);
+    EXPECT_GT(r.metrics.at("cv_accuracy_mean"), 0.8);
+    EXPECT_GE(r.metrics.at("cv_accuracy_std"), 0.0);
+    EXPECT_LT(r.metrics.at("cv_accuracy_std"), 0.2);
+    EXPECT_TRUE(r.metrics.count("test_accuracy"));  // the final model is trained as usual
+    EXPECT_EQ(r.checkpoint.final_metrics.at("cv_loss_mean"), r.metrics.at("cv_loss_mean"));
+}
+
 TEST(Trainer, StopFlagStopsBetweenBatches) {
     const Dataset d = testing::blobs(300, 6, 3);
     std::atomic<bool> stop{true};
