@@ -5,3 +5,9 @@ foreach(script train_then_hls project_safety)
         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/hls/${script}.sh
         TIMEOUT 300)
 endforeach()
+
+# The hls unit tests also run emitted projects on the real MNIST test split, imported through the
+# io dataset store.
+if(TARGET test_hls)
+    target_link_libraries(test_hls PRIVATE snac_io)
+endif()

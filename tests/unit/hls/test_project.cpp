@@ -1,6 +1,7 @@
 // Emitted projects compile with g++ -Wall -Wextra -Werror against snac's emulation header and
 // reproduce snac's fixed-point inference bit for bit on 1,000 random inputs.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,19 @@ fs::path scratch(const std::string& name) {
     fs::create_directories(p.parent_path());
     return p;
 }
+
+/// Removes this process's scratch projects (and the real-data test's) after all tests.
+class ScratchCleanup : public ::testing::Environment {
+public:
+    void TearDown() override {
+        std::error_code ec;
+        const std::string pid = std::to_string(::getpid());
+        fs::remove_all(fs::temp_directory_path() / ("snac_hls_unit_" + pid), ec);
+        fs::remove_all(fs::temp_directory_path() / ("snac_hls_data_" + pid), ec);
+    }
+};
+[[maybe_unused]] ::testing::Environment* const kCleanup =
+    ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
 
 struct Emitted {
     nn::FixedModel model;
