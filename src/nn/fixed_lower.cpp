@@ -69,11 +69,18 @@ private:
                              "constants are emitted exactly as doubles; use at most 53 bits");
     }
 
-    void quantize_into(const std::vector<float>& values, const FixedType& t,
-                       std::vector<std::int64_t>& out) const {
+    static std::int64_t quantize(double v, const FixedType& t, const std::string& layer) {
+        if (!std::isfinite(v))
+            throw UsageError("layer '" + layer + "' has a non-finite parameter",
+                             "the checkpoint comes from a diverged training; retrain it");
+        return fx::from_double(v, t);
+    }
+
+    static void quantize_into(const std::vector<float>& values, const FixedType& t,
+                              std::vector<std::int64_t>& out, const std::string& layer) {
         out.resize(values.size());
         for (std::size_t i = 0; i < values.size(); ++i)
-            out[i] = fx::from_double(static_cast<double>(values[i]), t);
+            out[i] = quantize(static_cast<double>(values[i]), t, layer);
     }
 
     void resolve_rf(FixedLayer& fl, const LayerHlsSettings& ls, std::int64_t n_in,
@@ -116,9 +123,10 @@ private:
                 check_width(fl.weight, "weight", path);
                 check_width(fl.bias, "bias", path);
                 quantize_into(tensor(path, "kernel", {fl.n_in, l.units}).values, fl.weight,
-                              fl.weights);
+                              fl.weights, path);
                 if (l.use_bias)
-                    quantize_into(tensor(path, "bias", {l.units}).values, fl.bias, fl.biases);
+                    quantize_into(tensor(path, "bias", {l.units}).values, fl.bias, fl.biases,
+                                  path);
                 else
                     fl.biases.assign(static_cast<std::size_t>(l.units), 0);
                 fl.index = next_index_++;
@@ -142,9 +150,9 @@ private:
                     // Folded in double at conversion time (§6): scale = γ/√(var+ε), bias = β − scale·mean.
                     const double scale = static_cast<double>(g[i]) /
                                          std::sqrt(static_cast<double>(v[i]) + l.epsilon);
-                    fl.weights[i] = fx::from_double(scale, fl.weight);
-                    fl.biases[i] = fx::from_double(
-                        static_cast<double>(b[i]) - scale * static_cast<double>(m[i]), fl.bias);
+                    fl.weights[i] = quantize(scale, fl.weight, path);
+                    fl.biases[i] = quantize(
+                        static_cast<double>(b[i]) - scale * static_cast<double>(m[i]), fl.bias, path);
                 }
                 if (in.size() == 3) {
                     fl.channels = static_cast<int>(in[0]);
@@ -223,11 +231,11 @@ private:
         fl.weights.resize(static_cast<std::size_t>(rows * f));
         for (std::int64_t fi = 0; fi < f; ++fi)
             for (std::int64_t r = 0; r < rows; ++r)
-                fl.weights[static_cast<std::size_t>(r * f + fi)] =
-                    fx::from_double(static_cast<double>(kern[static_cast<std::size_t>(fi * rows + r)]),
-                                    fl.weight);
+                fl.weights[static_cast<std::size_t>(r * f + fi)] = quantize(
+                    static_cast<double>(kern[static_cast<std::size_t>(fi * rows + r)]), fl.weight,
+                    fl.name);
         if (l.use_bias)
-            quantize_into(tensor(fl.name, "bias", {f}).values, fl.bias, fl.biases);
+            quantize_into(tensor(fl.name, "bias", {f}).values, fl.bias, fl.biases, fl.name);
         else
             fl.biases.assign(static_cast<std::size_t>(f), 0);
         fl.index = next_index_++;

@@ -155,6 +155,18 @@ TEST(HlsProject, ResourceStrategyMatchesAndTamperingIsDetected) {
     EXPECT_EQ(again.mismatches, 1);
 }
 
+TEST(HlsProject, ConvResourceStrategyMatches) {
+    HlsSettings s;
+    s.strategy = Strategy::kResource;
+    s.reuse_factor = 9;  // valid for n_in = 2·3·3 = 18
+    const auto e = emit_and_simulate(
+        "input_shape: [2, 6, 6]\nlayers:\n  - {type: conv2d, filters: 3, kernel: 3, stride: 2, padding: same}\n"
+        "  - {type: relu}\n  - {type: flatten}\n  - {type: dense, units: 4}\n",
+        s, "conv_resource", 300);
+    EXPECT_EQ(e.csim.mismatches, 0);
+    EXPECT_EQ(e.model.layers[0].reuse_factor, 9);
+}
+
 TEST(HlsProject, EmissionIsDeterministicAndRefusesForeignDirectories) {
     const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(
         "input_shape: [6]\nlayers:\n  - {type: dense, units: 4}\n  - {type: sigmoid}\n");

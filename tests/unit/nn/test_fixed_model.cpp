@@ -109,5 +109,22 @@ TEST(FixedModel, RejectsMissingTensorsAndConvAttention) {
     EXPECT_THROW(lower_network(att, CheckpointData{}, HlsSettings{}), UsageError);
 }
 
+TEST(FixedModel, WarnsAboutLargeLatencyLayersAndRejectsNonFiniteWeights) {
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [128]\nlayers:\n  - {type: dense, units: 64}\n  - {type: relu}\n"
+        "  - {type: dense, units: 5}\n");
+    CheckpointData ck = mlp_checkpoint(net, 2);
+    const FixedModel m = lower_network(net, ck, HlsSettings{});
+    ASSERT_EQ(m.warnings.size(), 1u);  // 8,192 multiplications unrolled in dense_0
+    EXPECT_NE(m.warnings[0].find("dense_0"), std::string::npos);
+    EXPECT_NE(m.warnings[0].find("--strategy resource"), std::string::npos);
+    EXPECT_NE(m.warnings[0].find("--reuse-factor"), std::string::npos);
+    HlsSettings rf;
+    rf.reuse_factor = 2;  // 4,096 per cycle: at the limit, no warning
+    EXPECT_TRUE(lower_network(net, ck, rf).warnings.empty());
+    ck.layers[1].tensors[0].values[3] = std::nanf("");
+    EXPECT_THROW(lower_network(net, ck, HlsSettings{}), UsageError);
+}
+
 }  // namespace
 }  // namespace snac::nn
