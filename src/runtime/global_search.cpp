@@ -40,11 +40,13 @@ RunConfig load_with_overrides(const GlobalRunOptions& o) {
     return cfg;
 }
 
-int default_threads(const RunConfig& cfg) {
+/// oneDNN threads per trainer: explicit settings first, then the launcher's OMP_NUM_THREADS,
+/// else the cores of this node shared by the trainers on it.
+int default_threads(const RunConfig& cfg, int trainers_here) {
     if (cfg.runtime.threads_per_rank > 0) return cfg.runtime.threads_per_rank;
     if (cfg.train.threads > 0) return cfg.train.threads;
     if (std::getenv("OMP_NUM_THREADS")) return 0;  // the launcher's choice stands
-    int local = 1;
+    int local = trainers_here;
     for (const char* var : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"})
         if (const char* v = std::getenv(var)) {
             local = std::max(1, std::atoi(v));
@@ -168,27 +170,31 @@ int run_embedded(const RunConfig& cfg, const GlobalRunOptions& o) {
     const Setup setup = prepare_run_dir(cfg, o);
     const Dataset data = io::load_dataset(setup.dataset_path);
     DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
-    detail::Trainer trainer(cfg, data, setup.run_dir, default_threads(cfg), watchdog.stop_flag());
+    const int n = static_cast<int>(layout.trainers.size());
+    detail::Trainer trainer(cfg, data, setup.run_dir, default_threads(cfg, n),
+                            watchdog.stop_flag());
     const TrainFn train = [&](const Candidate& c) { return trainer(c); };
 
-    auto hub = std::make_shared<InProcessHub>(2);
+    auto hub = std::make_shared<InProcessHub>(1 + n);
     InProcessTransport coordinator_end(hub, 0);
-    std::thread worker;
+    std::vector<std::thread> workers;
     auto start = [&] {
-        worker = std::thread([&] {
-            InProcessTransport t(hub, 1);
-            try {
-                run_trainer(t, train);
-            } catch (const std::exception& e) {
-                log::error(std::string("trainer thread: ") + e.what());
-                std::_Exit(1);  // cannot report across the protocol: end the process
-            }
-        });
+        for (int r : layout.trainers)
+            workers.emplace_back([&, r] {
+                InProcessTransport t(hub, r);
+                try {
+                    run_trainer(t, train);
+                } catch (const std::exception& e) {
+                    log::error(std::string("trainer thread: ") + e.what());
+                    std::_Exit(1);  // cannot report across the protocol: end the process
+                }
+            });
     };
     auto join = [&] {
-        if (!worker.joinable()) return;
-        hub->post(1, Envelope{0, make_shutdown()});  // harmless if the coordinator sent one
-        worker.join();
+        for (int r : layout.trainers)
+            hub->post(r, Envelope{0, make_shutdown()});  // harmless after the coordinator's
+        for (auto& w : workers) w.join();
+        workers.clear();
     };
     return coordinate(cfg, layout, setup, data, coordinator_end, o, start, join);
 }
@@ -244,7 +250,7 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
         if (trainer) {
             const Dataset d = io::load_dataset(setup.dataset_path);
             DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
-            detail::Trainer work(cfg, d, setup.run_dir, default_threads(cfg), watchdog.stop_flag());
+            detail::Trainer work(cfg, d, setup.run_dir, default_threads(cfg, 1), watchdog.stop_flag());
             run_trainer(*transport, [&](const Candidate& c) { return work(c); });
         } else {
             detail::Estimator work(cfg);

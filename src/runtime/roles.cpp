@@ -1,6 +1,8 @@
 #include "snac/runtime/roles.hpp"
 
+#include <algorithm>
 #include <string>
+#include <thread>
 
 #include "snac/core/error.hpp"
 
@@ -13,8 +15,12 @@ RoleLayout plan_roles(int world_size, const RuntimeConfig& config) {
     if (world_size == 1) {
         // Embedded: one trainer thread; estimation inline. runtime.estimators has nothing to
         // distribute over here.
+        // Embedded: trainer threads are ranks 1..T of an in-process world; estimation is inline.
+        // Small networks train fastest single-threaded, so the default is one trainer per core.
         layout.embedded = true;
-        layout.trainers = {1};  // the trainer thread: rank 1 of a two-rank in-process world
+        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        const int trainers = config.embedded_trainers > 0 ? config.embedded_trainers : cores;
+        for (int r = 1; r <= trainers; ++r) layout.trainers.push_back(r);
         return layout;
     }
     layout.embedded = false;

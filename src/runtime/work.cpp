@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 
 #include "snac/core/error.hpp"
@@ -153,6 +154,10 @@ TrainReport Trainer::operator()(const Candidate& c) const {
         std::filesystem::create_directories(path.parent_path());
         result.checkpoint.attributes["trial"] = std::to_string(c.trial);
         result.checkpoint.attributes["stage"] = "global";
+        // Debian's HDF5 is built without thread safety: trainer threads of one process (embedded
+        // mode) take turns; ranks write their own files anyway.
+        static std::mutex hdf5_mutex;
+        std::lock_guard lock(hdf5_mutex);
         io::write_checkpoint(path.string(), result.checkpoint);
     }
     return report;

@@ -7,6 +7,7 @@ void parse_runtime(MapReader& in, RuntimeConfig& out) {
     in.get("estimators", out.estimators, -1, 1 << 20);
     in.get("threads_per_rank", out.threads_per_rank, 0, 4096);
     in.get("drain_timeout", out.drain_timeout_s, 0.0, 86400.0);
+    in.get("embedded_trainers", out.embedded_trainers, 0, 4096);
 }
 
 void emit_runtime(YAML::Emitter& out, const RuntimeConfig& c) {
@@ -14,6 +15,7 @@ void emit_runtime(YAML::Emitter& out, const RuntimeConfig& c) {
     out << YAML::Key << "estimators" << YAML::Value << c.estimators;
     out << YAML::Key << "threads_per_rank" << YAML::Value << c.threads_per_rank;
     out << YAML::Key << "drain_timeout" << YAML::Value << c.drain_timeout_s;
+    out << YAML::Key << "embedded_trainers" << YAML::Value << c.embedded_trainers;
     out << YAML::EndMap;
 }
 

@@ -78,9 +78,12 @@ TEST(Messages, TruncatedOrForeignBytesAreErrors) {
 
 TEST(Roles, DefaultLayouts) {
     RuntimeConfig cfg;
+    EXPECT_GE(plan_roles(1, cfg).trainers.size(), 1u);  // one per core
+    cfg.embedded_trainers = 3;
     const RoleLayout one = plan_roles(1, cfg);
     EXPECT_TRUE(one.embedded);
-    EXPECT_EQ(one.trainers.size(), 1u);
+    EXPECT_EQ(one.trainers, std::vector<int>({1, 2, 3}));
+    cfg.embedded_trainers = 0;
     EXPECT_TRUE(one.estimators.empty());
     const RoleLayout two = plan_roles(2, cfg);
     EXPECT_FALSE(two.embedded);
