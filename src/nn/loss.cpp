@@ -13,6 +13,15 @@ double cross_entropy(const float* out, const std::int32_t* labels, std::int64_t 
         const float* o = out + b * classes;
         float* g = grad ? grad + b * classes : nullptr;
         const std::int32_t y = labels[b];
+        if (kind == OutputKind::kNestedProbabilities) {
+            const double p = std::max(static_cast<double>(o[y]), 1e-12);
+            total -= std::log(p);
+            if (g) {
+                std::fill(g, g + classes, 0.0f);
+                g[y] = static_cast<float>(-1.0 / p) * inv_n;
+            }
+            continue;
+        }
         if (kind == OutputKind::kProbabilities) {
             // d(-log p_y)/d(logits) = p - onehot(y): the softmax Jacobian folds into the loss.
             total -= std::log(std::max(static_cast<double>(o[y]), 1e-12));

@@ -4,10 +4,13 @@
 
 namespace snac::nn::detail {
 
-enum class OutputKind { kLogits, kProbabilities };
+/// kProbabilities: the network ends with a top-level softmax whose Jacobian the loss folds in
+/// (gradient with respect to the softmax input); kNestedProbabilities: a softmax ends a nested
+/// sequence (Deep Sets rho), so the gradient is taken with respect to the probabilities.
+enum class OutputKind { kLogits, kProbabilities, kNestedProbabilities };
 
-/// Sum over the batch of -log p(label). Writes the gradient of the batch-mean loss with respect
-/// to the logits (the softmax input when `kind` is kProbabilities) into grad (n x classes).
+/// Sum over the batch of -log p(label). Writes the gradient of the batch-mean loss into grad
+/// (n x classes), with respect to what `kind` says.
 double cross_entropy(const float* out, const std::int32_t* labels, std::int64_t n,
                      std::int64_t classes, OutputKind kind, float* grad);
 /// Sum over the batch of the per-sample mean squared error; gradient of the batch mean into grad.

@@ -15,4 +15,10 @@ bool Network::ends_with_softmax() const {
     return seq_.layer(seq_.size() - 1).spec().type == LayerType::kSoftmax;
 }
 
+bool Network::outputs_probabilities() const {
+    const LayerSpec* last = &spec_.layers.back();
+    while (last->type == LayerType::kDeepSets) last = &last->rho.back();
+    return last->type == LayerType::kSoftmax;
+}
+
 }  // namespace snac::nn::detail

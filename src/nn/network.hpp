@@ -26,6 +26,8 @@ public:
     void load(const std::vector<LayerWeights>& weights) { seq_.load(weights, ""); }
 
     bool ends_with_softmax() const;
+    /// True when the output is a softmax at any nesting depth (e.g. the end of a Deep Sets rho).
+    bool outputs_probabilities() const;
     std::int64_t in_size() const { return numel(seq_.in_shape()); }
     std::int64_t out_size() const { return numel(seq_.out_shape()); }
     const NetworkSpec& spec() const { return spec_; }

@@ -77,8 +77,9 @@ Task make_task(const Network& net, const Dataset& data, const TrainConfig& confi
     if (t.objective == Objective::kCrossEntropy && !t.classification)
         throw UsageError("loss cross_entropy needs a classification dataset",
                          "use loss: mse (or auto) for regression");
-    t.output_kind = net.ends_with_softmax() ? detail::OutputKind::kProbabilities
-                                            : detail::OutputKind::kLogits;
+    t.output_kind = net.ends_with_softmax()        ? detail::OutputKind::kProbabilities
+                    : net.outputs_probabilities() ? detail::OutputKind::kNestedProbabilities
+                                                  : detail::OutputKind::kLogits;
     return t;
 }
 

@@ -202,7 +202,19 @@ layers:
 )");
     auto r = train_network(ds, d, quick(5), opts(1));
     ASSERT_EQ(r.status, TrainStatus::kOk);
-    EXPECT_GT(r.metrics.at("test_accuracy"), 0.5);
+    EXPECT_GT(r.metrics.at("test_accuracy"), 0.9);
+    // A softmax at the end of rho: the loss is taken on probabilities and still trains.
+    const auto ds_softmax = NetworkSpec::from_yaml(R"(input_shape: [4, 3]
+layers:
+  - type: deepsets
+    aggregate: mean
+    phi: [{type: dense, units: 8}, {type: relu}]
+    rho: [{type: dense, units: 3}, {type: softmax}]
+)");
+    r = train_network(ds_softmax, d, quick(5), opts(1));
+    ASSERT_EQ(r.status, TrainStatus::kOk);
+    EXPECT_GT(r.metrics.at("test_accuracy"), 0.9);
+    EXPECT_LT(r.metrics.at("test_loss"), 0.5);
     d.sample_shape = {1, 3, 4};
     const auto cnn = NetworkSpec::from_yaml(R"(input_shape: [1, 3, 4]
 layers:
