@@ -39,4 +39,13 @@ diff <(grep test_accuracy a/metrics.json) <(grep test_accuracy b/metrics.json) |
 "$SNAC_BIN" inspect a/checkpoint.h5 --json > ck.json
 "$SNAC_BIN" inspect "$here/htru2_mlp.yaml" --json > arch.json
 diff ck.json arch.json || fail "checkpoint architecture differs"
+# A diverged training is a status: files written, status "diverged", exit code 1.
+set +e
+"$SNAC_BIN" train "$here/diverge.yaml" --arch "$here/linear_deep.yaml" --out div --threads 1 \
+    > div.log 2> div.err; rc=$?
+set -e
+[[ $rc == 1 ]] || fail "diverged run exit code $rc"
+grep -q '"status": "diverged"' div/metrics.json || fail "no diverged status: $(cat div/metrics.json)"
+grep -q "diverged" div.err || fail "no divergence message: $(cat div.err)"
+"$SNAC_BIN" inspect div/checkpoint.h5 > /dev/null || fail "diverged checkpoint unreadable"
 echo PASS
