@@ -108,6 +108,12 @@ TEST(Trainer, DeterministicForSeedAndThreads) {
                       b.checkpoint.layers[i].tensors[t].values);
     EXPECT_EQ(a.metrics, b.metrics);
     EXPECT_NE(a.checkpoint.layers[0].tensors[0].values, c.checkpoint.layers[0].tensors[0].values);
+    // Two threads: reproducible run to run as well.
+    const auto d2a = train_network(net, d, quick(3), opts(11, 2));
+    const auto d2b = train_network(net, d, quick(3), opts(11, 2));
+    EXPECT_EQ(d2a.checkpoint.layers[0].tensors[0].values, d2b.checkpoint.layers[0].tensors[0].values);
+    EXPECT_EQ(d2a.metrics, d2b.metrics);
+    EXPECT_EQ(d2a.checkpoint.attributes.at("threads"), "2");
 }
 
 TEST(Trainer, DivergenceIsAStatus) {
