@@ -100,13 +100,27 @@ struct Inputs {
     std::string source;
 };
 
-Inputs test_inputs(const HlsArgs& a, const nn::FixedModel& model) {
+/// The dataset a checkpoint was trained on, when it can be found: its recorded path, or
+/// <name>.h5 in the data directories. Empty otherwise.
+std::string training_dataset(const CheckpointData& ck) {
+    namespace fs = std::filesystem;
+    const auto it = ck.attributes.find("dataset");
+    if (it == ck.attributes.end() || it->second.empty()) return {};
+    std::error_code ec;
+    if (fs::is_regular_file(it->second, ec)) return it->second;
+    for (const std::string& dir : io::data_search_dirs()) {
+        const fs::path p = fs::path(dir) / (it->second + ".h5");
+        if (fs::is_regular_file(p, ec)) return p.string();
+    }
+    return {};
+}
+
+Inputs dataset_inputs(const std::string& path, const HlsArgs& a, std::int64_t size) {
     Inputs in;
-    const std::int64_t size = model.input_size();
-    if (!a.data.empty()) {
-        const Dataset d = io::load_dataset(a.data);
+    {
+        const Dataset d = io::load_dataset(path);
         if (d.sample_size() != size)
-            throw UsageError("dataset " + a.data + " has samples of " +
+            throw UsageError("dataset " + path + " has samples of " +
                                  std::to_string(d.sample_size()) + " values, the network expects " +
                                  std::to_string(size),
                              "pass the dataset the checkpoint was trained on");
@@ -118,9 +132,22 @@ Inputs test_inputs(const HlsArgs& a, const nn::FixedModel& model) {
             if (d.task == TaskType::kClassification)
                 in.labels.push_back(d.labels[static_cast<std::size_t>(s)]);
         }
-        in.source = a.data + " (test split)";
+        in.source = path + " (test split)";
         return in;
     }
+}
+
+Inputs test_inputs(const HlsArgs& a, const nn::FixedModel& model, const CheckpointData& ck) {
+    const std::int64_t size = model.input_size();
+    if (!a.data.empty()) return dataset_inputs(a.data, a, size);
+    if (const std::string found = training_dataset(ck); !found.empty()) {
+        try {
+            return dataset_inputs(found, a, size);
+        } catch (const Error& e) {
+            log::warn("not using the training dataset " + found + ": " + e.what());
+        }
+    }
+    Inputs in;
     std::mt19937_64 rng(a.seed);
     std::uniform_real_distribution<double> u(-2.0, 2.0);
     in.n = a.samples;
@@ -190,7 +217,7 @@ int run_hls(const HlsArgs& a) {
     if (sanitized != opt.name)
         log::warn("project name '" + opt.name + "' sanitized to '" + sanitized + "'");
 
-    const Inputs inputs = test_inputs(a, model);
+    const Inputs inputs = test_inputs(a, model, ck);
     const hls::TestBench bench = hls::make_testbench(model, inputs.x.data(), inputs.n);
     const hls::EmittedProject project = hls::emit_project(model, opt, bench, a.out);
     log::info("wrote " + project.dir + " (" + std::to_string(project.files.size()) + " files)");
@@ -279,7 +306,9 @@ std::function<int()> setup_hls(CLI::App& sub) {
         ->check(CLI::Range(0.1, 1000.0));
     sub.add_option("--table-size", a->table_size, "Entries of each activation lookup table")
         ->check(CLI::Range(2, 65536));
-    sub.add_option("--data", a->data, "Dataset (.h5) whose test split feeds the testbench");
+    sub.add_option("--data", a->data,
+                   "Dataset (.h5) whose test split feeds the testbench (default: the training "
+                   "dataset when found, else random inputs)");
     sub.add_option("--samples", a->samples, "Testbench samples")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();

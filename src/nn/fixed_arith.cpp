@@ -111,6 +111,8 @@ double to_double(std::int64_t raw, const FixedType& t) {
     return std::ldexp(static_cast<double>(raw), -t.fractional());
 }
 
+double quantize(double v, const FixedType& t) { return to_double(from_double(v, t), t); }
+
 Wide trunc_int(Wide raw, int frac) {
     if (frac <= 0) return static_cast<Wide>(static_cast<UWide>(raw) << (-frac));
     if (frac >= 127) return 0;

@@ -18,6 +18,8 @@ std::int64_t cast(Wide raw, int src_frac, const FixedType& t);
 std::int64_t from_double(double v, const FixedType& t);
 /// The exact value of a raw word of type `t` (rounded to nearest only beyond 53 bits).
 double to_double(std::int64_t raw, const FixedType& t);
+/// v rounded into type `t` and back (fake quantization for quantization-aware training).
+double quantize(double v, const FixedType& t);
 /// Truncation toward zero of raw·2^-frac (ap_fixed::to_int()).
 Wide trunc_int(Wide raw, int frac);
 /// raw·2^shift for shift >= 0 (binary-point alignment; the caller guarantees no overflow).
