@@ -237,6 +237,31 @@ HardwareEstimate combine_layers(std::vector<LayerEstimate> layers, const HlsSett
     return est;
 }
 
+namespace {
+
+void add_stream_fifos(const Lowered& low, HardwareEstimate& est) {
+    // io_stream: the kernels compute as in io_parallel, and every layer output goes through a
+    // FIFO of stream_depth beats × stream_width·result bits (hls4ml sizes FIFOs to the stream
+    // length before co-simulation optimizes them). Deep FIFOs use BRAM, shallow ones SRL LUTs.
+    // Not calibrated on any synthesis data: the estimate says so in its warnings.
+    for (std::size_t i = 0; i + 1 < low.layers.size() && i < est.layers.size(); ++i) {
+        const LayerQuantities& q = low.layers[i];
+        if (q.kind == LayerKind::kFree) continue;
+        const std::int64_t width = q.stream_width * q.result_bits;
+        Resources fifo;
+        if (q.stream_depth > 32) fifo.bram_18k = rom_bram_18k(width, q.stream_depth);
+        else fifo.lut = width * ((q.stream_depth + 31) / 32);
+        fifo.ff = width;  // output register of the FIFO
+        est.layers[i].resources += fifo;
+        est.total += fifo;
+    }
+    est.warnings.push_back(
+        "io_stream: FIFOs between layers are sized to the full stream length and are not "
+        "calibrated on synthesis data (docs/surrogate.md); the compute is modelled as io_parallel");
+}
+
+}  // namespace
+
 HardwareEstimate estimate_lowered(const Lowered& low, const HlsSettings& hls, const FpgaPart& part,
                                   const AnalyticalCoefficients& c) {
     std::vector<LayerEstimate> layers;
@@ -244,19 +269,16 @@ HardwareEstimate estimate_lowered(const Lowered& low, const HlsSettings& hls, co
     for (const LayerQuantities& q : low.layers) layers.push_back(estimate_layer(q, c, part));
     HardwareEstimate est = combine_layers(std::move(layers), hls, part, "analytical");
     est.warnings = low.warnings;
+    if (hls.io_type == IoType::kStream) {
+        add_stream_fifos(low, est);
+        est.set_percentages(part);
+    }
     return est;
 }
 
-void require_io_parallel(const HlsSettings& hls) {
-    if (hls.io_type != IoType::kParallel)
-        throw UsageError("the hardware surrogate models io_parallel only (got io_stream)",
-                         "io_stream needs FIFO depths that only co-simulation fixes; estimate "
-                         "with io_type io_parallel");
-}
 
 HardwareEstimate AnalyticalModel::estimate(const nn::NetworkSpec& net, const HlsSettings& hls,
                                            const FpgaPart& part) const {
-    require_io_parallel(hls);
     return estimate_lowered(lower_network(net, hls), hls, part, c_);
 }
 

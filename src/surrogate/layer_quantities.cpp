@@ -134,11 +134,20 @@ void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shap
             agg.n_in = agg.n_out * elements;
             // Mean divides by N: one constant multiply per feature (kept as `leaky` = const mult).
             agg.leaky = l.aggregate == nn::Aggregate::kMean;
+            agg.stream_depth = positions;
+            agg.stream_width = product(phi_out);
             ctx.out.layers.push_back(agg);
             ctx.input_bits = agg.result_bits;
             lower_sequence(l.rho, phi_out, positions, name + "/rho", ctx);
             return;
         }
+    }
+    if (out_shape.size() == 3) {
+        q.stream_depth = positions * out_shape[1] * out_shape[2];
+        q.stream_width = out_shape[0];
+    } else {
+        q.stream_depth = positions;
+        q.stream_width = product(out_shape);
     }
     ctx.out.layers.push_back(q);
     ctx.input_bits = q.result_bits;

@@ -64,7 +64,8 @@ const std::vector<std::string>& learned_feature_names() {
         "n_batchnorm",      "n_logic",           "n_table",           "n_softmax",
         "n_pool",           "log_max_rf",        "log_mean_rf",       "resource_fraction",
         "sparsity",         "log_io_bits",       "log_mux_bits",      "log_lut_mult_bits",
-        "log_adder_bits",   "log_max_positions", "clock_ns",          "dsp_per_mult"};
+        "log_adder_bits",   "log_max_positions", "clock_ns",          "dsp_per_mult",
+        "io_stream"};
     return names;
 }
 
@@ -117,8 +118,8 @@ void learned_features(const Lowered& low, const HardwareEstimate& a, const FpgaP
         lg(rf_max), lg(rf_sum / nd), float(resource / nd),
         float(weights > 0 ? zeros / weights : 0.0), lg(terms[int(Term::kIoBits)]),
         lg(terms[int(Term::kMuxBits)]), lg(terms[int(Term::kLutMultBits)]),
-        lg(terms[int(Term::kAdderBits)]), lg(positions), 0.0f, float(dsp_per)};
-    static_assert(sizeof(f) / sizeof(f[0]) == 32);
+        lg(terms[int(Term::kAdderBits)]), lg(positions), 0.0f, float(dsp_per), 0.0f};
+    static_assert(sizeof(f) / sizeof(f[0]) == 33);
     std::copy(std::begin(f), std::end(f), out);
     (void)c;
 }
@@ -132,13 +133,13 @@ struct Row {
 };
 
 std::vector<float> features_of(const SynthesisRecord& r, const AnalyticalCoefficients& c) {
-    require_io_parallel(r.hls);
     const FpgaPart& part = find_part(r.part);
     const Lowered low = lower_network(r.network, r.hls);
     const HardwareEstimate a = estimate_lowered(low, r.hls, part, c);
     std::vector<float> x(learned_feature_names().size());
     learned_features(low, a, part, c, x.data());
     x[30] = static_cast<float>(r.hls.clock_period_ns);
+    x[32] = r.hls.io_type == IoType::kStream ? 1.0f : 0.0f;
     return x;
 }
 
@@ -318,12 +319,12 @@ std::vector<HardwareEstimate> LearnedModel::estimate_batch(std::span<const nn::N
     std::vector<float> x(nets.size() * nf);
     for (std::size_t i = 0; i < nets.size(); ++i) {
         const HlsSettings& h = hls.size() == 1 ? hls[0] : hls[i];
-        require_io_parallel(h);
         const Lowered low = lower_network(nets[i], h);
         out.push_back(estimate_lowered(low, h, part, analytical_.coefficients()));
         float* row = x.data() + i * nf;
         learned_features(low, out.back(), part, analytical_.coefficients(), row);
         row[30] = static_cast<float>(h.clock_period_ns);
+        row[32] = h.io_type == IoType::kStream ? 1.0f : 0.0f;
         for (std::size_t j = 0; j < nf; ++j) row[j] = (row[j] - x_mean_[j]) / x_std_[j];
     }
     const std::vector<float> y = nn::predict(checkpoint_, x.data(), std::int64_t(nets.size()));

@@ -84,9 +84,6 @@ HardwareEstimate combine_layers(std::vector<LayerEstimate> layers, const HlsSett
 HardwareEstimate estimate_lowered(const Lowered& low, const HlsSettings& hls, const FpgaPart& part,
                                   const AnalyticalCoefficients& c);
 
-/// Throws UsageError unless hls.io_type is io_parallel (the only io type modelled).
-void require_io_parallel(const HlsSettings& hls);
-
 class AnalyticalModel final : public CostModel {
 public:
     explicit AnalyticalModel(AnalyticalCoefficients c) : c_(std::move(c)) {}

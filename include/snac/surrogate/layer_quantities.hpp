@@ -43,6 +43,10 @@ struct LayerQuantities {
     int reuse_requested = 1;
     int reuse_factor = 1;           ///< after the validity rule (kDense only; else requested)
     Strategy strategy = Strategy::kLatency;
+    // Output tensor as io_stream would carry it: `stream_depth` beats of `stream_width` elements
+    // ([C,H,W] -> H·W beats of C; [F] -> 1 beat of F; set elements -> N beats of F).
+    std::int64_t stream_depth = 1;
+    std::int64_t stream_width = 1;
 
     std::int64_t products() const noexcept { return n_in * n_out; }  ///< per position
 };

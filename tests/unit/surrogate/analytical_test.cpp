@@ -211,12 +211,30 @@ TEST(BadInput, UncoveredLayersAndSettingsAreUsageErrors) {
     }
     EXPECT_THROW(model().estimate(dense_net(8, 8), settings(8, 0, Strategy::kLatency), u250()),
                  UsageError);
-    HlsSettings stream = settings(8, 1, Strategy::kLatency);
-    stream.io_type = IoType::kStream;
-    EXPECT_THROW(model().estimate(dense_net(8, 8), stream, u250()), UsageError);
     EXPECT_THROW(FixedType::parse("ap_fixed<65,6>"), UsageError);
     EXPECT_THROW(FixedType::parse("ap_fixed<16"), UsageError);
     EXPECT_THROW(metric(HardwareEstimate{}, "est_lut_percent"), UsageError);
+}
+
+TEST(IoStream, AddsFifosWithAWarning) {
+    nn::NetworkSpec net;
+    net.input_shape = {3, 16, 16};
+    nn::LayerSpec c = layer(nn::LayerType::kConv2d);
+    c.filters = 8;
+    c.kernel = 3;
+    net.layers = {c, layer(nn::LayerType::kRelu), layer(nn::LayerType::kFlatten),
+                  layer(nn::LayerType::kDense, 4)};
+    const HlsSettings par = settings(8, 1, Strategy::kLatency);
+    HlsSettings stream = par;
+    stream.io_type = IoType::kStream;
+    const HardwareEstimate p = model().estimate(net, par, u250());
+    const HardwareEstimate s = model().estimate(net, stream, u250());
+    EXPECT_GT(s.total.bram_18k, p.total.bram_18k);  // 196-beat FIFOs after conv and relu
+    EXPECT_GE(s.total.ff, p.total.ff);
+    EXPECT_EQ(s.total.dsp, p.total.dsp);
+    ASSERT_FALSE(s.warnings.empty());
+    EXPECT_NE(s.warnings.back().find("io_stream"), std::string::npos);
+    EXPECT_TRUE(p.warnings.empty());
 }
 
 TEST(ThreadSafety, ConcurrentEstimatesAgree) {
