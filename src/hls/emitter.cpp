@@ -161,7 +161,11 @@ EmittedProject emit_project(const nn::FixedModel& model, const ProjectOptions& o
                             const TestBench& bench, const std::string& out_dir) {
     const std::string name = sanitize_identifier(options.name);
     if (out_dir.empty()) throw UsageError("no output directory given", "pass --out DIR");
-    const fs::path target = fs::absolute(out_dir).lexically_normal();
+    fs::path target = fs::absolute(out_dir).lexically_normal();
+    if (target.filename().empty()) target = target.parent_path();  // "dir/" or "."
+    if (target == target.root_path())
+        throw UsageError("refusing to write an HLS project into " + target.string(),
+                         "pass a dedicated --out directory");
     std::error_code ec;
     const bool exists = fs::exists(target, ec);
     if (exists && !fs::is_directory(target, ec))

@@ -185,8 +185,14 @@ TEST(HlsProject, EmissionIsDeterministicAndRefusesForeignDirectories) {
         return s.str();
     };
     EXPECT_EQ(read(fs::path(a.dir) / "snac_hls.json"), read(fs::path(b.dir) / "snac_hls.json"));
-    // Re-emitting into a snac project replaces it; a foreign directory is refused.
+    // Re-emitting into a snac project replaces it (also spelled with a trailing slash); a foreign
+    // directory is refused.
     EXPECT_NO_THROW(emit_project(model, opt, tb, a.dir));
+    EXPECT_EQ(emit_project(model, opt, tb, a.dir + "/").files, a.files);
+    EXPECT_TRUE(fs::is_regular_file(fs::path(a.dir) / "snac_hls.json"));
+    for (const auto& entry : fs::directory_iterator(fs::path(a.dir).parent_path()))
+        EXPECT_EQ(entry.path().filename().string().find("snac-tmp"), std::string::npos)
+            << "staging directory left behind: " << entry.path();
     const fs::path foreign = scratch("foreign");
     fs::create_directories(foreign);
     std::ofstream(foreign / "mine.txt") << "keep";
