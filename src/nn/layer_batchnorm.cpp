@@ -32,12 +32,7 @@ public:
         Prims& p = prims(n, mode);
         p.src.set_data_handle(const_cast<float*>(x));
         p.dst.set_data_handle(y);
-        p.fwd.execute(ctx_.stream, {{DNNL_ARG_SRC, p.src},
-                                    {DNNL_ARG_DST, p.dst},
-                                    {DNNL_ARG_SCALE, p.gamma},
-                                    {DNNL_ARG_SHIFT, p.beta},
-                                    {DNNL_ARG_MEAN, p.mean},
-                                    {DNNL_ARG_VARIANCE, p.var}});
+        p.fwd.execute(ctx_.stream, p.fwd_args);
         ctx_.stream.wait();
         if (mode == Mode::kTrain) {
             const auto m = static_cast<float>(spec_.momentum);
@@ -59,15 +54,7 @@ public:
             dx = scratch_.data();
         }
         p.dsrc.set_data_handle(dx);
-        p.bwd.execute(ctx_.stream, {{DNNL_ARG_SRC, p.src},
-                                    {DNNL_ARG_DIFF_DST, p.ddst},
-                                    {DNNL_ARG_SCALE, p.gamma},
-                                    {DNNL_ARG_SHIFT, p.beta},  // required by oneDNN 2.6
-                                    {DNNL_ARG_MEAN, p.mean},
-                                    {DNNL_ARG_VARIANCE, p.var},
-                                    {DNNL_ARG_DIFF_SRC, p.dsrc},
-                                    {DNNL_ARG_DIFF_SCALE, p.dgamma},
-                                    {DNNL_ARG_DIFF_SHIFT, p.dbeta}});
+        p.bwd.execute(ctx_.stream, p.bwd_args);
         ctx_.stream.wait();
     }
 
@@ -97,6 +84,7 @@ private:
         dnnl::batch_normalization_forward fwd;
         dnnl::batch_normalization_backward bwd;
         memory src, dst, dsrc, ddst, gamma, beta, dgamma, dbeta, mean, var;
+        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
     };
 
     Prims& prims(std::int64_t n, Mode mode) {
@@ -139,6 +127,18 @@ private:
         p.dbeta = memory(c_md, eng, gbeta_.data());
         p.mean = memory(c_md, eng, train ? batch_mean_.data() : mean_.data());
         p.var = memory(c_md, eng, train ? batch_var_.data() : var_.data());
+        p.fwd_args = {{DNNL_ARG_SRC, p.src},     {DNNL_ARG_DST, p.dst},
+                      {DNNL_ARG_SCALE, p.gamma}, {DNNL_ARG_SHIFT, p.beta},
+                      {DNNL_ARG_MEAN, p.mean},   {DNNL_ARG_VARIANCE, p.var}};
+        p.bwd_args = {{DNNL_ARG_SRC, p.src},
+                      {DNNL_ARG_DIFF_DST, p.ddst},
+                      {DNNL_ARG_SCALE, p.gamma},
+                      {DNNL_ARG_SHIFT, p.beta},  // required by oneDNN 2.6
+                      {DNNL_ARG_MEAN, p.mean},
+                      {DNNL_ARG_VARIANCE, p.var},
+                      {DNNL_ARG_DIFF_SRC, p.dsrc},
+                      {DNNL_ARG_DIFF_SCALE, p.dgamma},
+                      {DNNL_ARG_DIFF_SHIFT, p.dbeta}};
         return cache_.emplace(key, std::move(p)).first->second;
     }
 

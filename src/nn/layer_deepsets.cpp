@@ -29,9 +29,7 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(h));
         p.dst.set_data_handle(pooled_.data());
-        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
-        if (p.ws) args.emplace(DNNL_ARG_WORKSPACE, p.ws);
-        p.fwd.execute(ctx_.stream, args);
+        p.fwd.execute(ctx_.stream, p.fwd_args);
         ctx_.stream.wait();
         if (spec_.aggregate == Aggregate::kSum)  // sum = elements x mean
             for (auto& v : pooled_) v *= static_cast<float>(elements_);
@@ -49,10 +47,7 @@ public:
         Prims& p = prims(n);
         p.ddst.set_data_handle(dpooled_.data());
         p.dsrc.set_data_handle(dh_.data());
-        std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, p.ddst},
-                                             {DNNL_ARG_DIFF_SRC, p.dsrc}};
-        if (p.ws) args.emplace(DNNL_ARG_WORKSPACE, p.ws);
-        p.bwd.execute(ctx_.stream, args);
+        p.bwd.execute(ctx_.stream, p.bwd_args);
         ctx_.stream.wait();
         phi_.backward(x, dh_.data(), dx, n * elements_, phi_.size());
     }
@@ -79,6 +74,7 @@ private:
         dnnl::pooling_forward fwd;
         dnnl::pooling_backward bwd;
         memory src, dst, dsrc, ddst, ws;
+        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
     };
 
     Prims& prims(std::int64_t n) {
@@ -106,6 +102,12 @@ private:
         p.dsrc = memory(src_md, eng, DNNL_MEMORY_NONE);
         p.ddst = memory(dst_md, eng, DNNL_MEMORY_NONE);
         if (fwd_pd.workspace_desc().get_size() > 0) p.ws = memory(fwd_pd.workspace_desc(), eng);
+        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
+        p.bwd_args = {{DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}};
+        if (p.ws) {
+            p.fwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
+            p.bwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
+        }
         return cache_.emplace(n, std::move(p)).first->second;
     }
 

@@ -27,10 +27,7 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(x));
         p.dst.set_data_handle(y);
-        std::unordered_map<int, memory> args{
-            {DNNL_ARG_SRC, p.src}, {DNNL_ARG_WEIGHTS, p.w}, {DNNL_ARG_DST, p.dst}};
-        if (spec_.use_bias) args.emplace(DNNL_ARG_BIAS, p.b);
-        p.fwd.execute(ctx_.stream, args);
+        p.fwd.execute(ctx_.stream, p.fwd_args);
         ctx_.stream.wait();
     }
 
@@ -39,15 +36,10 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(x));
         p.ddst.set_data_handle(const_cast<float*>(dy));
-        std::unordered_map<int, memory> args{
-            {DNNL_ARG_SRC, p.src}, {DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_WEIGHTS, p.dw}};
-        if (spec_.use_bias) args.emplace(DNNL_ARG_DIFF_BIAS, p.db);
-        p.bwd_w.execute(ctx_.stream, args);
+        p.bwd_w.execute(ctx_.stream, p.bwd_w_args);
         if (dx) {
             p.dsrc.set_data_handle(dx);
-            p.bwd_d.execute(ctx_.stream, {{DNNL_ARG_DIFF_DST, p.ddst},
-                                          {DNNL_ARG_WEIGHTS, p.w},
-                                          {DNNL_ARG_DIFF_SRC, p.dsrc}});
+            p.bwd_d.execute(ctx_.stream, p.bwd_d_args);
         }
         ctx_.stream.wait();
     }
@@ -77,6 +69,8 @@ private:
         dnnl::inner_product_backward_data bwd_d;
         dnnl::inner_product_backward_weights bwd_w;
         memory src, dst, w, b, dsrc, ddst, dw, db;
+        // Built once: memory objects are handles, so set_data_handle reaches these maps too.
+        std::unordered_map<int, memory> fwd_args, bwd_w_args, bwd_d_args;
     };
 
     Prims& prims(std::int64_t n) {
@@ -111,6 +105,15 @@ private:
         p.dw = memory(w_md, eng, gw_.data());
         p.b = memory(b_md, eng, spec_.use_bias ? b_.data() : nullptr);
         p.db = memory(b_md, eng, spec_.use_bias ? gb_.data() : nullptr);
+        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_WEIGHTS, p.w}, {DNNL_ARG_DST, p.dst}};
+        p.bwd_w_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DIFF_DST, p.ddst},
+                        {DNNL_ARG_DIFF_WEIGHTS, p.dw}};
+        p.bwd_d_args = {{DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_WEIGHTS, p.w},
+                        {DNNL_ARG_DIFF_SRC, p.dsrc}};
+        if (spec_.use_bias) {
+            p.fwd_args.emplace(DNNL_ARG_BIAS, p.b);
+            p.bwd_w_args.emplace(DNNL_ARG_DIFF_BIAS, p.db);
+        }
         return cache_.emplace(n, std::move(p)).first->second;
     }
 

@@ -36,7 +36,7 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(x));
         p.dst.set_data_handle(y);
-        p.fwd.execute(ctx_.stream, {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}});
+        p.fwd.execute(ctx_.stream, p.fwd_args);
         ctx_.stream.wait();
     }
 
@@ -47,8 +47,7 @@ public:
         p.dst.set_data_handle(const_cast<float*>(y));
         p.ddst.set_data_handle(const_cast<float*>(dy));
         p.dsrc.set_data_handle(dx);
-        p.bwd.execute(ctx_.stream,
-                      {{DNNL_ARG_DST, p.dst}, {DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}});
+        p.bwd.execute(ctx_.stream, p.bwd_args);
         ctx_.stream.wait();
     }
 
@@ -57,6 +56,7 @@ private:
         dnnl::eltwise_forward fwd;
         dnnl::eltwise_backward bwd;
         memory src, dst, dsrc, ddst;
+        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
     };
 
     Prims& prims(std::int64_t n) {
@@ -71,7 +71,9 @@ private:
             dnnl::eltwise_backward::desc(alg_, md, md, alpha_, 0.0f), eng, fwd_pd);
         Prims p{dnnl::eltwise_forward(fwd_pd), dnnl::eltwise_backward(bwd_pd),
                 memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE),
-                memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE)};
+                memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE), {}, {}};
+        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
+        p.bwd_args = {{DNNL_ARG_DST, p.dst}, {DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}};
         return cache_.emplace(n, std::move(p)).first->second;
     }
 
@@ -91,7 +93,7 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(x));
         p.dst.set_data_handle(y);
-        p.fwd.execute(ctx_.stream, {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}});
+        p.fwd.execute(ctx_.stream, p.fwd_args);
         ctx_.stream.wait();
     }
 
@@ -102,8 +104,7 @@ public:
         p.dst.set_data_handle(const_cast<float*>(y));
         p.ddst.set_data_handle(const_cast<float*>(dy));
         p.dsrc.set_data_handle(dx);
-        p.bwd.execute(ctx_.stream,
-                      {{DNNL_ARG_DST, p.dst}, {DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}});
+        p.bwd.execute(ctx_.stream, p.bwd_args);
         ctx_.stream.wait();
     }
 
@@ -112,6 +113,7 @@ private:
         dnnl::softmax_forward fwd;
         dnnl::softmax_backward bwd;
         memory src, dst, dsrc, ddst;
+        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
     };
 
     Prims& prims(std::int64_t n) {
@@ -125,7 +127,9 @@ private:
             dnnl::softmax_backward::desc(md, md, 1), eng, fwd_pd);
         Prims p{dnnl::softmax_forward(fwd_pd), dnnl::softmax_backward(bwd_pd),
                 memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE),
-                memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE)};
+                memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE), {}, {}};
+        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
+        p.bwd_args = {{DNNL_ARG_DST, p.dst}, {DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}};
         return cache_.emplace(n, std::move(p)).first->second;
     }
 
