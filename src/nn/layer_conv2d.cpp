@@ -39,10 +39,7 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(x));
         p.dst.set_data_handle(y);
-        std::unordered_map<int, memory> args{
-            {DNNL_ARG_SRC, p.src}, {DNNL_ARG_WEIGHTS, p.w}, {DNNL_ARG_DST, p.dst}};
-        if (spec_.use_bias) args.emplace(DNNL_ARG_BIAS, p.b);
-        p.fwd.execute(ctx_.stream, args);
+        p.fwd.execute(ctx_.stream, p.fwd_args);
         ctx_.stream.wait();
     }
 
@@ -51,15 +48,10 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(x));
         p.ddst.set_data_handle(const_cast<float*>(dy));
-        std::unordered_map<int, memory> args{
-            {DNNL_ARG_SRC, p.src}, {DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_WEIGHTS, p.dw}};
-        if (spec_.use_bias) args.emplace(DNNL_ARG_DIFF_BIAS, p.db);
-        p.bwd_w.execute(ctx_.stream, args);
+        p.bwd_w.execute(ctx_.stream, p.bwd_w_args);
         if (dx) {
             p.dsrc.set_data_handle(dx);
-            p.bwd_d.execute(ctx_.stream, {{DNNL_ARG_DIFF_DST, p.ddst},
-                                          {DNNL_ARG_WEIGHTS, p.w},
-                                          {DNNL_ARG_DIFF_SRC, p.dsrc}});
+            p.bwd_d.execute(ctx_.stream, p.bwd_d_args);
         }
         ctx_.stream.wait();
     }
@@ -89,6 +81,7 @@ private:
         dnnl::convolution_backward_data bwd_d;
         dnnl::convolution_backward_weights bwd_w;
         memory src, dst, w, b, dsrc, ddst, dw, db;
+        std::unordered_map<int, memory> fwd_args, bwd_w_args, bwd_d_args;  ///< built once
     };
 
     Prims& prims(std::int64_t n) {
@@ -131,6 +124,15 @@ private:
         p.dw = memory(w_md, eng, gw_.data());
         p.b = memory(b_md, eng, spec_.use_bias ? b_.data() : nullptr);
         p.db = memory(b_md, eng, spec_.use_bias ? gb_.data() : nullptr);
+        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_WEIGHTS, p.w}, {DNNL_ARG_DST, p.dst}};
+        p.bwd_w_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DIFF_DST, p.ddst},
+                        {DNNL_ARG_DIFF_WEIGHTS, p.dw}};
+        p.bwd_d_args = {{DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_WEIGHTS, p.w},
+                        {DNNL_ARG_DIFF_SRC, p.dsrc}};
+        if (spec_.use_bias) {
+            p.fwd_args.emplace(DNNL_ARG_BIAS, p.b);
+            p.bwd_w_args.emplace(DNNL_ARG_DIFF_BIAS, p.db);
+        }
         return cache_.emplace(n, std::move(p)).first->second;
     }
 
@@ -153,9 +155,7 @@ public:
         Prims& p = prims(n);
         p.src.set_data_handle(const_cast<float*>(x));
         p.dst.set_data_handle(y);
-        std::unordered_map<int, memory> args{{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
-        if (p.ws) args.emplace(DNNL_ARG_WORKSPACE, p.ws);
-        p.fwd.execute(ctx_.stream, args);
+        p.fwd.execute(ctx_.stream, p.fwd_args);
         ctx_.stream.wait();
     }
 
@@ -165,10 +165,7 @@ public:
         Prims& p = prims(n);
         p.ddst.set_data_handle(const_cast<float*>(dy));
         p.dsrc.set_data_handle(dx);
-        std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, p.ddst},
-                                             {DNNL_ARG_DIFF_SRC, p.dsrc}};
-        if (p.ws) args.emplace(DNNL_ARG_WORKSPACE, p.ws);
-        p.bwd.execute(ctx_.stream, args);
+        p.bwd.execute(ctx_.stream, p.bwd_args);
         ctx_.stream.wait();
     }
 
@@ -177,6 +174,7 @@ private:
         dnnl::pooling_forward fwd;
         dnnl::pooling_backward bwd;
         memory src, dst, dsrc, ddst, ws;
+        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
     };
 
     Prims& prims(std::int64_t n) {
@@ -204,6 +202,12 @@ private:
         p.dsrc = memory(src_md, eng, DNNL_MEMORY_NONE);
         p.ddst = memory(dst_md, eng, DNNL_MEMORY_NONE);
         if (fwd_pd.workspace_desc().get_size() > 0) p.ws = memory(fwd_pd.workspace_desc(), eng);
+        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
+        p.bwd_args = {{DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}};
+        if (p.ws) {
+            p.fwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
+            p.bwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
+        }
         return cache_.emplace(n, std::move(p)).first->second;
     }
 
