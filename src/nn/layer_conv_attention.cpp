@@ -24,6 +24,7 @@ memory::desc md3(memory::dim a, memory::dim b, memory::dim c, memory::dims strid
 struct Mm {
     dnnl::matmul prim;
     memory src, wei, dst, bias;
+    std::unordered_map<int, memory> args;  ///< built once: memory objects are handles
 
     Mm() = default;
     Mm(const dnnl::engine& eng, const memory::desc& s, const memory::desc& w,
@@ -39,7 +40,11 @@ struct Mm {
         src = memory(s, eng, DNNL_MEMORY_NONE);
         wei = memory(w, eng, DNNL_MEMORY_NONE);
         dst = memory(d, eng, DNNL_MEMORY_NONE);
-        if (b) bias = memory(*b, eng, DNNL_MEMORY_NONE);
+        args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
+        if (b) {
+            bias = memory(*b, eng, DNNL_MEMORY_NONE);
+            args.emplace(DNNL_ARG_BIAS, bias);
+        }
     }
 
     void run(dnnl::stream& st, const float* s, const float* w, float* d,
@@ -47,12 +52,7 @@ struct Mm {
         src.set_data_handle(const_cast<float*>(s));
         wei.set_data_handle(const_cast<float*>(w));
         dst.set_data_handle(d);
-        std::unordered_map<int, memory> args{
-            {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
-        if (b) {
-            bias.set_data_handle(const_cast<float*>(b));
-            args.emplace(DNNL_ARG_BIAS, bias);
-        }
+        if (b) bias.set_data_handle(const_cast<float*>(b));
         prim.execute(st, args);
     }
 };
