@@ -272,12 +272,6 @@ void StudyDriver::finish(const FinishedTrial& t) {
         user.push_back({"checkpoint", nlohmann::json(t.train.checkpoint).dump()});
         checkpoints_[n] = t.train.checkpoint;
     }
-    if (state == search::TrialState::kComplete) {
-        const std::string rel = "architectures/global/" + std::to_string(n) + ".yaml";
-        write_file_atomic((fs::path(run_dir_) / rel).string(), t.candidate.architecture_yaml);
-        user.push_back({"architecture", nlohmann::json(rel).dump()});
-        architectures_[n] = rel;
-    }
     if (!reason.empty()) user.push_back({"reason", nlohmann::json(reason).dump()});
     if (!config_.search.constraints.empty() && state != search::TrialState::kFail)
         system.push_back({"constraints", nlohmann::json(constraints).dump()});
@@ -349,6 +343,18 @@ std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
     csv << ",architecture,checkpoint";
     for (const auto& p : space_.params()) csv << "," << p.name;
     csv << "\n";
+    // Architecture files for the front only: one file per trial would cost the coordinator a file
+    // creation per trial (every checkpoint holds its architecture anyway), and the front's are
+    // rebuilt exactly from the genomes.
+    for (std::int64_t n : front) {
+        if (architectures_.count(n)) continue;
+        const std::string rel = "architectures/global/" + std::to_string(n) + ".yaml";
+        write_file_atomic((fs::path(run_dir_) / rel).string(),
+                          search::build_architecture(space_, records_.at(static_cast<std::size_t>(n)).genome,
+                                                     context_));
+        store_.set_trial_attrs(n, {{"architecture", nlohmann::json(rel).dump()}}, {});
+        architectures_[n] = rel;
+    }
     for (std::int64_t n : front) {
         const auto& m = metrics_[n];
         const auto& rec = records_.at(static_cast<std::size_t>(n));

@@ -102,13 +102,24 @@ def check_study(run_dir, budget):
     for t in ts:
         if t["state"] == "COMPLETE":
             check(len(t["values"]) == 2, "trial %d lacks objective values" % t["number"])
-            for key in ("checkpoint", "architecture"):
-                check(os.path.exists(os.path.join(run_dir, t["user"][key])),
-                      "trial %d: %s missing" % (t["number"], key))
+            check(os.path.exists(os.path.join(run_dir, t["user"]["checkpoint"])),
+                  "trial %d: checkpoint missing" % t["number"])
     check(os.path.exists(os.path.join(run_dir, "pareto_global.csv")), "no pareto_global.csv")
     check(os.path.exists(os.path.join(run_dir, "config.yaml")), "no config.yaml")
     rows = open(os.path.join(run_dir, "pareto_global.csv")).read().splitlines()
     check(len(rows) >= 2 and rows[0].startswith("trial,accuracy,bops"), "bad pareto_global.csv")
+    header = rows[0].split(",")
+    for row in rows[1:]:
+        fields = dict(zip(header, row.split(",")))
+        n = int(fields["trial"])
+        check(ts[n]["state"] == "COMPLETE", "Pareto trial %d is not COMPLETE" % n)
+        arch = os.path.join(run_dir, fields["architecture"])
+        check(os.path.exists(arch) and "layers:" in open(arch).read(),
+              "Pareto trial %d: architecture file missing" % n)
+        check(ts[n]["user"].get("architecture") == fields["architecture"],
+              "Pareto trial %d: architecture attribute not set" % n)
+        check(os.path.exists(os.path.join(run_dir, fields["checkpoint"])),
+              "Pareto trial %d: checkpoint missing" % n)
     events = [json.loads(line) for line in open(os.path.join(run_dir, "events.jsonl"))]
     check(events[0]["event"] == "start" and events[-1]["event"] == "end", "bad events.jsonl")
     return ts
