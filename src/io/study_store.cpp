@@ -147,11 +147,29 @@ struct StudyStore::Impl {
     StudySummary summary;
     std::map<std::string, std::string> distributions;  ///< param name -> JSON of the study
 
+    /// The single writer caches number -> trial_id (Optuna 3.1's schema has no index on
+    /// trials.study_id, so every lookup would scan the table).
+    std::vector<std::int64_t> ids;
+
     std::optional<std::int64_t> trial_id(std::int64_t number) const {
+        if (number >= 0 && static_cast<std::size_t>(number) < ids.size()) return ids[static_cast<std::size_t>(number)];
         Stmt s(db, "SELECT trial_id FROM trials WHERE study_id = ? AND number = ?");
         s.bind(1, study_id).bind(2, number);
         if (s.step()) return s.int64(0);
         return std::nullopt;
+    }
+
+    void load_ids() {
+        ids.clear();
+        Stmt s(db, "SELECT number, trial_id FROM trials WHERE study_id = ? ORDER BY number, trial_id");
+        s.bind(1, study_id);
+        while (s.step()) {
+            if (s.int64(0) != static_cast<std::int64_t>(ids.size()))
+                throw UsageError("study '" + summary.name + "' in '" + path + "' has non-contiguous trial numbers (trial " +
+                                     std::to_string(ids.size()) + " is missing)",
+                                 "the file was edited by another tool; start a new study");
+            ids.push_back(s.int64(1));
+        }
     }
 
     void load_summary(const std::string& name) {
@@ -249,6 +267,7 @@ StudyStore StudyStore::open(const std::string& path, const StudyDefinition& stud
                                  nlohmann::json(study.metric_names).dump(),
                              "use the objectives the study was made with, another search.study_name, or "
                              "another output directory");
+        impl->load_ids();
         set_journal(impl->db, study.journal, path);
         return StudyStore(std::move(impl));
     }
@@ -269,6 +288,7 @@ StudyStore StudyStore::open(const std::string& path, const StudyDefinition& stud
         tx.commit();
     }
     impl->load_summary(study.name);
+    impl->load_ids();
     return StudyStore(std::move(impl));
 }
 
@@ -324,7 +344,7 @@ std::int64_t StudyStore::create_trial(const std::vector<StoredParam>& params,
             throw Error("parameter '" + p.name + "' has a non-finite value");
     }
     Transaction tx(impl_->db);
-    const std::int64_t number = trial_count();
+    const auto number = static_cast<std::int64_t>(impl_->ids.size());
     Stmt(impl_->db, "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) "
                     "VALUES (?, ?, 'RUNNING', ?, NULL)")
         .bind(1, number)
@@ -342,6 +362,7 @@ std::int64_t StudyStore::create_trial(const std::vector<StoredParam>& params,
     impl_->upsert_attrs("trial_user_attributes", "trial_id", id, user_attrs);
     impl_->upsert_attrs("trial_system_attributes", "trial_id", id, system_attrs);
     tx.commit();
+    impl_->ids.push_back(id);
     for (const auto& p : params) impl_->distributions.emplace(p.name, p.distribution_json);
     impl_->summary.trials = number + 1;
     return number;

@@ -48,21 +48,33 @@ protected:
         return breed(parents, rng, Tournament::kDomination);
     }
 
-    void on_update() override {
-        for (const auto& t : trials_) {
-            if (t.state != TrialState::kComplete || absorbed_.count(t.number)) continue;
-            absorbed_.insert(t.number);
-            absorb_intersection(t.genome);
-            if (options_.mode == SearchMode::kSteadyState) {
-                archive_.push_back(t.number);
-                if (archive_.size() > static_cast<std::size_t>(options_.population))
-                    archive_ = elite(archive_);
-            }
+    void on_asked(const TrialRecord& t) override {
+        auto& c = counts_[t.generation];
+        ++c.running;
+    }
+
+    void on_told(const TrialRecord& t) override {
+        auto& c = counts_[t.generation];
+        --c.running;
+        if (t.state == TrialState::kComplete) {
+            ++c.complete;
+            absorb(t);
         }
-        if (options_.mode == SearchMode::kGenerational) {
-            // Keep only caches whose source generation can no longer change.
-            for (auto it = parents_.begin(); it != parents_.end();)
-                it = it->first > closed_generations() ? parents_.erase(it) : std::next(it);
+    }
+
+    void on_restored() override {
+        counts_.clear();
+        parents_.clear();
+        archive_.clear();
+        intersection_.clear();
+        intersection_initialised_ = false;
+        for (const auto& t : trials_) {
+            auto& c = counts_[t.generation];
+            if (t.state == TrialState::kRunning) ++c.running;
+            if (t.state == TrialState::kComplete) {
+                ++c.complete;
+                absorb(t);
+            }
         }
     }
 
@@ -71,31 +83,20 @@ private:
 
     /// Optuna's counting rule, made order-independent by waiting while the outcome is open.
     std::optional<int> next_generation() const {
-        if (trials_.empty()) return 0;
-        int g = 0;
-        for (const auto& t : trials_) g = std::max(g, t.generation);
-        std::size_t complete = 0, running = 0;
-        for (const auto& t : trials_) {
-            if (t.generation != g) continue;
-            complete += t.state == TrialState::kComplete;
-            running += t.state == TrialState::kRunning;
-        }
+        if (counts_.empty()) return 0;
+        const auto& [g, c] = *counts_.rbegin();
         const auto pop = static_cast<std::size_t>(options_.population);
-        if (complete + running < pop) return g;
-        if (running > 0) return std::nullopt;
+        if (c.complete + c.running < pop) return g;
+        if (c.running > 0) return std::nullopt;
         return g + 1;
     }
 
-    /// Highest generation g whose trials have all finished (so parents of g + 1 are final).
-    int closed_generations() const {
-        std::map<int, bool> open;
-        for (const auto& t : trials_) open[t.generation] |= t.state == TrialState::kRunning;
-        int closed = -1;
-        for (const auto& [g, is_open] : open) {
-            if (is_open) break;
-            closed = g;
-        }
-        return closed + 1;
+    /// Steady state: the new result joins the population, which is cut back to its size.
+    void absorb(const TrialRecord& t) {
+        absorb_intersection(t.genome);
+        if (options_.mode != SearchMode::kSteadyState) return;
+        archive_.push_back(t.number);
+        if (archive_.size() > static_cast<std::size_t>(options_.population)) archive_ = elite(archive_);
     }
 
     const std::vector<std::int64_t>& parent_population(int g) {
@@ -209,9 +210,14 @@ private:
         return kept;
     }
 
-    std::map<int, std::vector<std::int64_t>> parents_;  ///< generational: parents of generation g
+    struct Counts {
+        std::size_t running = 0, complete = 0;
+    };
+    std::map<int, Counts> counts_;                      ///< per generation label
+    /// Generational: parents of generation g. Final once computed: generation g - 1 had no
+    /// RUNNING trial then, and no trial joins an older generation later.
+    std::map<int, std::vector<std::int64_t>> parents_;
     std::vector<std::int64_t> archive_;                 ///< steady-state population
-    std::set<std::int64_t> absorbed_;
     std::set<std::string> intersection_;
     bool intersection_initialised_ = false;
 };

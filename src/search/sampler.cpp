@@ -51,6 +51,7 @@ std::optional<Suggestion> Sampler::ask() {
     Rng rng(derive_seed(options_.seed, static_cast<std::uint64_t>(number), "search.ask"));
     Suggestion s;
     s.number = number;
+    std::string key;
     for (int attempt = 0;; ++attempt) {
         int generation = s.generation;
         // A model-based sampler can keep proposing the same optimum: after half of the retries,
@@ -61,7 +62,8 @@ std::optional<Suggestion> Sampler::ask() {
         if (!g) return std::nullopt;
         s.genome = space_.repair(std::move(*g), rng);
         s.generation = generation;
-        s.duplicate_of = evaluated_duplicate(s.genome);
+        key = SearchSpace::key(s.genome);
+        s.duplicate_of = evaluated_duplicate(key);
         if (!s.duplicate_of || attempt >= options_.max_duplicate_retries) break;
     }
     TrialRecord t;
@@ -70,16 +72,20 @@ std::optional<Suggestion> Sampler::ask() {
     t.generation = s.generation;
     t.state = TrialState::kRunning;
     trials_.push_back(std::move(t));
+    by_key_[key].push_back(number);
+    on_asked(trials_.back());
     return s;
 }
 
-std::optional<std::int64_t> Sampler::evaluated_duplicate(const Genome& g) const {
+std::optional<std::int64_t> Sampler::evaluated_duplicate(const std::string& key) const {
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) return std::nullopt;
     // Prefer a finished twin: its result can be copied at once.
     std::optional<std::int64_t> running;
-    for (const auto& t : trials_) {
-        if (t.genome != g) continue;
-        if (t.state == TrialState::kComplete) return t.number;
-        if (t.state == TrialState::kRunning && !running) running = t.number;
+    for (auto n : it->second) {
+        const auto& t = trials_[static_cast<std::size_t>(n)];
+        if (t.state == TrialState::kComplete) return n;
+        if (t.state == TrialState::kRunning && !running) running = n;
     }
     return running;
 }
@@ -107,7 +113,7 @@ void Sampler::tell(std::int64_t number, std::span<const double> values,
     t.state = state;
     t.values.assign(values.begin(), values.end());
     t.constraints.assign(constraints.begin(), constraints.end());
-    on_update();
+    on_told(t);
 }
 
 void Sampler::restore(std::vector<TrialRecord> trials) {
@@ -125,7 +131,9 @@ void Sampler::restore(std::vector<TrialRecord> trials) {
             trials[i].state = TrialState::kFail;
     }
     trials_ = std::move(trials);
-    on_update();
+    by_key_.clear();
+    for (const auto& t : trials_) by_key_[SearchSpace::key(t.genome)].push_back(t.number);
+    on_restored();
 }
 
 std::vector<double> Sampler::minimized(const TrialRecord& t) const {

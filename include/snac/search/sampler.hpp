@@ -4,6 +4,7 @@
 /// draws from its own stream derive_seed(seed, n, purpose), so results do not depend on which
 /// worker evaluated what. Samplers are pure: no I/O; state is rebuilt from stored trials.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -94,8 +95,10 @@ protected:
     /// Proposes the genome of trial `number` (already repaired to the space), or nullopt to
     /// wait. May set `generation`.
     virtual std::optional<Genome> propose(std::int64_t number, int& generation, Rng& rng) = 0;
-    /// Called after every tell and after restore, to update internal state.
-    virtual void on_update() {}
+    /// Called after a trial was asked (it is RUNNING), after it was told, and after restore.
+    virtual void on_asked(const TrialRecord&) {}
+    virtual void on_told(const TrialRecord&) {}
+    virtual void on_restored() {}
     /// Objective values of a COMPLETE trial, sign-flipped to minimisation.
     std::vector<double> minimized(const TrialRecord& t) const;
     const TrialRecord* find(std::int64_t number) const;
@@ -105,7 +108,9 @@ protected:
     std::vector<TrialRecord> trials_;  ///< indexed by number
 
 private:
-    std::optional<std::int64_t> evaluated_duplicate(const Genome& g) const;
+    std::optional<std::int64_t> evaluated_duplicate(const std::string& key) const;
+
+    std::map<std::string, std::vector<std::int64_t>> by_key_;  ///< genome key -> trial numbers
 };
 
 /// The sampler the options name.
