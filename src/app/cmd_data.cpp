@@ -106,9 +106,10 @@ int run_import(const ImportFlags& f) {
         if (!f.out.empty()) data.path = f.out;
     } else {
         if (f.format.empty())
-            throw UsageError("nothing to import: give --config FILE or --format and the source files",
-                             "e.g. snac data import --format csv --file htru2_pulsar/pulsar_stars.csv.gz "
-                             "--label-column target_class --out data/htru2.h5");
+            throw UsageError(
+                "nothing to import: give --config FILE or --format and the source files",
+                "e.g. snac data import --format csv --file htru2_pulsar/pulsar_stars.csv.gz "
+                "--label-column target_class --out data/htru2.h5");
         if (f.out.empty() && f.name.empty())
             throw UsageError("give --out FILE.h5 or --name NAME (imports into ./data/NAME.h5)",
                              "e.g. --out data/htru2.h5");
@@ -117,9 +118,9 @@ int run_import(const ImportFlags& f) {
         data = data_config_from_flags(g);
         data.path = f.out.empty() ? (fs::path("data") / (g.name + ".h5")).string() : f.out;
     }
-    const std::string path =
-        io::resolve_dataset(data, base_dir, f.force || f.config.empty() ? io::Reimport::kAlways
-                                                                       : io::Reimport::kIfChanged);
+    const std::string path = io::resolve_dataset(
+        data, base_dir,
+        f.force || f.config.empty() ? io::Reimport::kAlways : io::Reimport::kIfChanged);
     if (global_options().quiet) {
         std::cout << path << "\n";
         return 0;
@@ -157,22 +158,26 @@ std::function<int()> setup_data(CLI::App& sub) {
     imp->add_option("--name", flags->name, "Dataset name (default: the output file's stem)");
     imp->add_option("--format", flags->format,
                     "Source format: csv, idx, npy, hdf5, jets_hlf, jets_constituents");
-    imp->add_option("--file", flags->file, "csv / jets_hlf: the CSV(.gz); hdf5 / jets_constituents: the .h5");
+    imp->add_option("--file", flags->file,
+                    "csv / jets_hlf: the CSV(.gz); hdf5 / jets_constituents: the .h5");
     imp->add_option("--images", flags->images, "idx: images file (IDX3, may be .gz)");
-    imp->add_option("--labels", flags->labels,
-                    "idx: labels file (IDX1, may be .gz); jets_constituents: one-hot label dataset");
+    imp->add_option(
+        "--labels", flags->labels,
+        "idx: labels file (IDX1, may be .gz); jets_constituents: one-hot label dataset");
     imp->add_option("--x", flags->x, "npy: samples file; hdf5: samples dataset name");
     imp->add_option("--y", flags->y, "npy: labels/targets file; hdf5: labels dataset name");
     imp->add_option("--label-column", flags->label_column, "csv: name of the label column");
     imp->add_option("--features", flags->features,
                     "Comma-separated feature columns (csv, jets_hlf) or particle features "
                     "(jets_constituents); default all");
-    imp->add_option("--resize", flags->resize, "idx: down-size images to HxW by area averaging, e.g. 8x8");
+    imp->add_option("--resize", flags->resize,
+                    "idx: down-size images to HxW by area averaging, e.g. 8x8");
     imp->add_option("--subset", flags->subset, "Keep only the first N samples");
     imp->add_option("--task", flags->task, "auto (default), classification or regression");
     imp->add_option("--particles", flags->particles,
                     "jets_constituents: particle array name (default jetConstituentList)");
-    imp->add_option("--n-particles", flags->n_particles, "jets_constituents: keep the K leading particles");
+    imp->add_option("--n-particles", flags->n_particles,
+                    "jets_constituents: keep the K leading particles");
     imp->add_option("--layout", flags->layout, "jets_constituents: flat ([K*F]) or set ([K, F])");
     imp->add_option("--normalize", flags->normalize,
                     "standardize (default), minmax, robust or none; fitted on the training split");
@@ -187,7 +192,8 @@ std::function<int()> setup_data(CLI::App& sub) {
         "info", "Print a dataset's shapes, split sizes, class balance and per-feature statistics.");
     auto info_file = std::make_shared<std::string>();
     auto info_all = std::make_shared<bool>(false);
-    info->add_option("FILE", *info_file, "Dataset file (.h5) written by 'snac data import'")->required();
+    info->add_option("FILE", *info_file, "Dataset file (.h5) written by 'snac data import'")
+        ->required();
     info->add_flag("--all", *info_all, "List statistics of every feature");
 
     return [flags, imp, info, info_file, info_all]() {

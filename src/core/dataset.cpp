@@ -34,17 +34,24 @@ std::int64_t Dataset::sample_size() const {
 
 const std::vector<std::int64_t>& Dataset::indices(Split split) const {
     switch (split) {
-        case Split::kTrain: return train_idx;
-        case Split::kVal: return val_idx;
-        case Split::kTest: return test_idx;
+        case Split::kTrain:
+            return train_idx;
+        case Split::kVal:
+            return val_idx;
+        case Split::kTest:
+            return test_idx;
     }
     return train_idx;
 }
 
 BatchIterator::BatchIterator(const Dataset& data, Split split, std::int64_t batch_size,
                              std::uint64_t seed, bool shuffle)
-    : data_(data), base_(data.indices(split)), order_(base_), batch_size_(batch_size),
-      seed_(seed), shuffle_(shuffle) {
+    : data_(data),
+      base_(data.indices(split)),
+      order_(base_),
+      batch_size_(batch_size),
+      seed_(seed),
+      shuffle_(shuffle) {
     if (batch_size < 1) throw std::invalid_argument("batch size must be >= 1");
 }
 

@@ -33,8 +33,9 @@ void write_contents(const std::string& tmp, const Dataset& d,
     h5::set_attr(f, "snac_format", std::string(kMarker));
     h5::set_attr(f, "format_version", kFormatVersion);
     h5::set_attr(f, "name", d.name);
-    h5::set_attr(f, "task", std::string(d.task == TaskType::kClassification ? "classification"
-                                                                             : "regression"));
+    h5::set_attr(
+        f, "task",
+        std::string(d.task == TaskType::kClassification ? "classification" : "regression"));
     h5::set_attr(f, "created_utc", utc_now());
     for (const auto& [key, value] : provenance) h5::set_attr(f, key, value);
 
@@ -45,8 +46,9 @@ void write_contents(const std::string& tmp, const Dataset& d,
         h5::write_array<std::int32_t>(f, "y", {static_cast<hsize_t>(d.n_samples)}, d.labels.data());
         h5::write_strings(f, "class_names", d.class_names);
     } else {
-        h5::write_array<float>(f, "y", {static_cast<hsize_t>(d.n_samples), static_cast<hsize_t>(d.target_dim)},
-                               d.targets.data());
+        h5::write_array<float>(
+            f, "y", {static_cast<hsize_t>(d.n_samples), static_cast<hsize_t>(d.target_dim)},
+            d.targets.data());
     }
     h5::write_strings(f, "feature_names", d.feature_names);
     {
@@ -77,14 +79,13 @@ void write_dataset(const std::string& path, const Dataset& data,
     const fs::path target = fs::absolute(path);
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
-    if (!fs::is_directory(target.parent_path()) ||
-        access(target.parent_path().c_str(), W_OK) != 0)
+    if (!fs::is_directory(target.parent_path()) || access(target.parent_path().c_str(), W_OK) != 0)
         throw UsageError("cannot write '" + path + "': directory '" +
                              target.parent_path().string() + "' is not writable",
                          "choose an output path in a writable directory (--out)");
     std::random_device rd;
-    const std::string tmp = target.string() + ".tmp." + std::to_string(getpid()) + "." +
-                            std::to_string(rd());
+    const std::string tmp =
+        target.string() + ".tmp." + std::to_string(getpid()) + "." + std::to_string(rd());
     try {
         write_contents(tmp, data, provenance);
     } catch (...) {
@@ -95,8 +96,9 @@ void write_dataset(const std::string& path, const Dataset& data,
     if (ec) {
         std::error_code ignore;
         fs::remove(tmp, ignore);
-        throw UsageError("cannot move the new dataset into place at '" + path + "': " + ec.message(),
-                         "check that the output path is writable and not a directory");
+        throw UsageError(
+            "cannot move the new dataset into place at '" + path + "': " + ec.message(),
+            "check that the output path is writable and not a directory");
     }
 }
 
@@ -144,7 +146,8 @@ Dataset load_dataset(const std::string& path) {
     d.x = h5::read_array<float>(f, "x", path, &xd);
     if (xd.empty()) not_a_dataset(path, "'x' is a scalar");
     d.n_samples = static_cast<std::int64_t>(xd[0]);
-    for (std::size_t i = 1; i < xd.size(); ++i) d.sample_shape.push_back(static_cast<std::int64_t>(xd[i]));
+    for (std::size_t i = 1; i < xd.size(); ++i)
+        d.sample_shape.push_back(static_cast<std::int64_t>(xd[i]));
     if (d.task == TaskType::kClassification) {
         d.labels = h5::read_array<std::int32_t>(f, "y", path, &yd);
         d.class_names = h5::read_strings(f, "class_names", path);

@@ -68,7 +68,8 @@ void deal(const std::vector<std::vector<std::int64_t>>& groups, const SplitConfi
     for (std::size_t c = 0; c < k; ++c) left[c] -= train[c];
     const auto val = apportion(std::llround(split.val * nd), quotas(split.val), left);
     for (std::size_t c = 0; c < k; ++c) left[c] -= val[c];
-    const auto test = complete ? left : apportion(std::llround(split.test * nd), quotas(split.test), left);
+    const auto test =
+        complete ? left : apportion(std::llround(split.test * nd), quotas(split.test), left);
     for (std::size_t c = 0; c < k; ++c) {
         auto at = groups[c].begin();
         data.train_idx.insert(data.train_idx.end(), at, at + train[c]);
@@ -87,7 +88,8 @@ double quantile(std::vector<float>& v, double q) {
     const auto hi = std::min(lo + 1, v.size() - 1);
     std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
     const double a = v[lo];
-    const double b = hi == lo ? a : *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
+    const double b =
+        hi == lo ? a : *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
     return a + (pos - static_cast<double>(lo)) * (b - a);
 }
 
@@ -121,7 +123,8 @@ void split_dataset(Dataset& data, const SplitConfig& split) {
             groups[static_cast<std::size_t>(data.labels[static_cast<std::size_t>(i)])].push_back(i);
     } else {
         groups.emplace_back(static_cast<std::size_t>(data.n_samples));
-        for (std::int64_t i = 0; i < data.n_samples; ++i) groups[0][static_cast<std::size_t>(i)] = i;
+        for (std::int64_t i = 0; i < data.n_samples; ++i)
+            groups[0][static_cast<std::size_t>(i)] = i;
     }
     for (auto& g : groups) shuffle(g, rng);
     deal(groups, split, data);
@@ -129,9 +132,9 @@ void split_dataset(Dataset& data, const SplitConfig& split) {
     std::sort(data.val_idx.begin(), data.val_idx.end());
     std::sort(data.test_idx.begin(), data.test_idx.end());
     if (data.train_idx.empty())
-        throw UsageError("the training split is empty (" + std::to_string(data.n_samples) +
-                             " samples)",
-                         "use more samples (subset) or a larger 'split.train'");
+        throw UsageError(
+            "the training split is empty (" + std::to_string(data.n_samples) + " samples)",
+            "use more samples (subset) or a larger 'split.train'");
 }
 
 void normalize_dataset(Dataset& data, Normalization method) {
@@ -144,7 +147,8 @@ void normalize_dataset(Dataset& data, Normalization method) {
     // Gather each channel's training values (robust needs quantiles, so keep them all).
     std::vector<std::vector<float>> values(static_cast<std::size_t>(channels));
     std::vector<std::int64_t> channel_of(static_cast<std::size_t>(ss));
-    for (std::int64_t e = 0; e < ss; ++e) channel_of[static_cast<std::size_t>(e)] = scaling_channel_of(data.sample_shape, e);
+    for (std::int64_t e = 0; e < ss; ++e)
+        channel_of[static_cast<std::size_t>(e)] = scaling_channel_of(data.sample_shape, e);
     for (std::int64_t s : data.train_idx)
         for (std::int64_t e = 0; e < ss; ++e)
             values[static_cast<std::size_t>(channel_of[static_cast<std::size_t>(e)])].push_back(

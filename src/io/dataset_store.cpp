@@ -1,12 +1,13 @@
 // Finding a run's dataset: explicit path, then <data dir>/<name>.h5 with matching provenance,
 // else an import into ./data/<name>.h5. Imports write a unique temporary file and rename it, so
 // ranks racing on the same dataset each see either no file or a complete one.
+#include "snac/io/dataset_store.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
-#include "snac/io/dataset_store.hpp"
 #include "snac/io/import.hpp"
 
 namespace snac::io {

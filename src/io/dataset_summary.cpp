@@ -62,8 +62,9 @@ std::string describe_dataset(const Dataset& d, const std::map<std::string, std::
         << " values, float32)\n";
     out << "split:          train " << d.train_idx.size() << ", val " << d.val_idx.size()
         << ", test " << d.test_idx.size();
-    const auto unused = d.n_samples - static_cast<std::int64_t>(d.train_idx.size() +
-                                                              d.val_idx.size() + d.test_idx.size());
+    const auto unused =
+        d.n_samples -
+        static_cast<std::int64_t>(d.train_idx.size() + d.val_idx.size() + d.test_idx.size());
     if (unused > 0) out << ", unused " << unused;
     out << "\n";
     out << "normalization:  " << d.scaling.method;
@@ -85,7 +86,9 @@ std::string describe_dataset(const Dataset& d, const std::map<std::string, std::
         std::vector<std::array<std::int64_t, 3>> counts(static_cast<std::size_t>(d.n_classes));
         int split_no = 0;
         for (const auto* idx : {&d.train_idx, &d.val_idx, &d.test_idx}) {
-            for (auto i : *idx) ++counts[static_cast<std::size_t>(d.labels[static_cast<std::size_t>(i)])][static_cast<std::size_t>(split_no)];
+            for (auto i : *idx)
+                ++counts[static_cast<std::size_t>(d.labels[static_cast<std::size_t>(i)])]
+                        [static_cast<std::size_t>(split_no)];
             ++split_no;
         }
         std::vector<std::int64_t> total(static_cast<std::size_t>(d.n_classes), 0);
@@ -95,10 +98,13 @@ std::string describe_dataset(const Dataset& d, const std::map<std::string, std::
             const auto t = total[static_cast<std::size_t>(c)];
             std::snprintf(line, sizeof line, "  %-5lld %-14s %8lld %8lld %8lld %8lld %6.2f%%\n",
                           static_cast<long long>(c),
-                          c < static_cast<std::int64_t>(d.class_names.size()) ? d.class_names[static_cast<std::size_t>(c)].c_str() : "",
+                          c < static_cast<std::int64_t>(d.class_names.size())
+                              ? d.class_names[static_cast<std::size_t>(c)].c_str()
+                              : "",
                           static_cast<long long>(k[0]), static_cast<long long>(k[1]),
                           static_cast<long long>(k[2]), static_cast<long long>(t),
-                          100.0 * static_cast<double>(t) / static_cast<double>(std::max<std::int64_t>(d.n_samples, 1)));
+                          100.0 * static_cast<double>(t) /
+                              static_cast<double>(std::max<std::int64_t>(d.n_samples, 1)));
             out << line;
         }
     } else {
@@ -124,11 +130,13 @@ std::string describe_dataset(const Dataset& d, const std::map<std::string, std::
     std::snprintf(line, sizeof line, "  %-*s %10s %10s %10s %10s %12s %12s\n", width, "feature",
                   "mean", "std", "min", "max", "shift", "scale");
     out << line;
-    const auto limit = max_features == 0 ? static_cast<std::size_t>(ss)
-                                         : std::min<std::size_t>(max_features, static_cast<std::size_t>(ss));
+    const auto limit = max_features == 0
+                           ? static_cast<std::size_t>(ss)
+                           : std::min<std::size_t>(max_features, static_cast<std::size_t>(ss));
     for (std::size_t e = 0; e < limit; ++e) {
         const Stats s = column_stats(d.x, ss, static_cast<std::int64_t>(e), d.train_idx);
-        const auto c = static_cast<std::size_t>(scaling_channel_of(d.sample_shape, static_cast<std::int64_t>(e)));
+        const auto c = static_cast<std::size_t>(
+            scaling_channel_of(d.sample_shape, static_cast<std::int64_t>(e)));
         std::string name = "element " + std::to_string(e);
         if (d.feature_names.size() == static_cast<std::size_t>(ss)) {
             name = d.feature_names[e];

@@ -21,8 +21,8 @@ public:
     Handle(hid_t id, Kind kind) noexcept : id_(id), kind_(kind) {}
     Handle(const Handle&) = delete;
     Handle& operator=(const Handle&) = delete;
-    Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)),
-                                      kind_(other.kind_) {}
+    Handle(Handle&& other) noexcept
+        : id_(std::exchange(other.id_, H5I_INVALID_HID)), kind_(other.kind_) {}
     Handle& operator=(Handle&& other) noexcept {
         if (this != &other) {
             close();
@@ -34,7 +34,9 @@ public:
     ~Handle() { close(); }
 
     hid_t get() const noexcept { return id_; }
-    operator hid_t() const noexcept { return id_; }  // NOLINT: lets a Handle go straight into H5 calls
+    operator hid_t() const noexcept {
+        return id_;
+    }  // NOLINT: lets a Handle go straight into H5 calls
     bool valid() const noexcept { return id_ >= 0; }
 
     /// Closes now and returns the close status (< 0 on failure); the destructor ignores it.
@@ -42,13 +44,27 @@ public:
         if (id_ < 0) return 0;
         herr_t status = 0;
         switch (kind_) {
-            case Kind::kFile: status = H5Fclose(id_); break;
-            case Kind::kGroup: status = H5Gclose(id_); break;
-            case Kind::kDataset: status = H5Dclose(id_); break;
-            case Kind::kDataspace: status = H5Sclose(id_); break;
-            case Kind::kDatatype: status = H5Tclose(id_); break;
-            case Kind::kAttribute: status = H5Aclose(id_); break;
-            case Kind::kPropList: status = H5Pclose(id_); break;
+            case Kind::kFile:
+                status = H5Fclose(id_);
+                break;
+            case Kind::kGroup:
+                status = H5Gclose(id_);
+                break;
+            case Kind::kDataset:
+                status = H5Dclose(id_);
+                break;
+            case Kind::kDataspace:
+                status = H5Sclose(id_);
+                break;
+            case Kind::kDatatype:
+                status = H5Tclose(id_);
+                break;
+            case Kind::kAttribute:
+                status = H5Aclose(id_);
+                break;
+            case Kind::kPropList:
+                status = H5Pclose(id_);
+                break;
         }
         id_ = H5I_INVALID_HID;
         return status;
@@ -71,6 +87,8 @@ inline void check(herr_t status, const std::string& what) {
 }
 
 /// Turns off HDF5's automatic error-stack printing: snac reports errors itself, with context.
-inline void silence_errors() noexcept { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+inline void silence_errors() noexcept {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 }  // namespace snac::io::h5

@@ -21,7 +21,9 @@ Handle open_dataset(hid_t loc, const std::string& name, const std::string& file)
                    "opening dataset '" + name + "' in " + file);
 }
 
-Handle scalar_space() { return checked(H5Screate(H5S_SCALAR), Kind::kDataspace, "H5Screate"); }
+Handle scalar_space() {
+    return checked(H5Screate(H5S_SCALAR), Kind::kDataspace, "H5Screate");
+}
 
 Handle vlen_string_type() {
     Handle t = checked(H5Tcopy(H5T_C_S1), Kind::kDatatype, "H5Tcopy");
@@ -143,13 +145,34 @@ bool is_integer_dataset(hid_t loc, const std::string& name, const std::string& f
     return cls == H5T_INTEGER || cls == H5T_ENUM;
 }
 
-template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
-template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
-template <> hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
-template <> hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
-template <> hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
-template <> hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
-template <> hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+template <>
+hid_t native_type<float>() {
+    return H5T_NATIVE_FLOAT;
+}
+template <>
+hid_t native_type<double>() {
+    return H5T_NATIVE_DOUBLE;
+}
+template <>
+hid_t native_type<std::int8_t>() {
+    return H5T_NATIVE_INT8;
+}
+template <>
+hid_t native_type<std::uint8_t>() {
+    return H5T_NATIVE_UINT8;
+}
+template <>
+hid_t native_type<std::int32_t>() {
+    return H5T_NATIVE_INT32;
+}
+template <>
+hid_t native_type<std::int64_t>() {
+    return H5T_NATIVE_INT64;
+}
+template <>
+hid_t native_type<std::uint64_t>() {
+    return H5T_NATIVE_UINT64;
+}
 
 template <class T>
 void write_array(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
@@ -162,15 +185,15 @@ void write_array(hid_t loc, const std::string& name, const std::vector<hsize_t>&
         // Chunks of whole rows, about 256 KiB each, so reading a few rows stays cheap.
         std::vector<hsize_t> chunk = dims;
         const hsize_t row = n / dims[0];
-        chunk[0] = std::clamp<hsize_t>((256u << 10) / std::max<hsize_t>(1, row * sizeof(T)), 1,
-                                       dims[0]);
+        chunk[0] =
+            std::clamp<hsize_t>((256u << 10) / std::max<hsize_t>(1, row * sizeof(T)), 1, dims[0]);
         check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
         check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
         check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
     }
-    Handle ds = checked(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, H5P_DEFAULT, dcpl,
-                                   H5P_DEFAULT),
-                        Kind::kDataset, "creating dataset '" + name + "'");
+    Handle ds = checked(
+        H5Dcreate2(loc, name.c_str(), native_type<T>(), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+        Kind::kDataset, "creating dataset '" + name + "'");
     if (n > 0)
         check(H5Dwrite(ds, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
               "writing dataset '" + name + "'");
@@ -195,14 +218,11 @@ std::vector<T> read_slab(hid_t loc, const std::string& name, const std::vector<h
                          const std::vector<hsize_t>& count, const std::string& file) {
     Handle ds = open_dataset(loc, name, file);
     Handle fspace = checked(H5Dget_space(ds), Kind::kDataspace, "H5Dget_space " + name);
-    check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                              nullptr),
+    check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
           "selecting a hyperslab of '" + name + "' in " + file);
-    Handle mspace = checked(H5Screate_simple(static_cast<int>(count.size()), count.data(),
-                                             nullptr),
+    Handle mspace = checked(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
                             Kind::kDataspace, "H5Screate_simple");
-    const hsize_t n =
-        std::accumulate(count.begin(), count.end(), hsize_t{1}, std::multiplies<>());
+    const hsize_t n = std::accumulate(count.begin(), count.end(), hsize_t{1}, std::multiplies<>());
     std::vector<T> out(static_cast<std::size_t>(n));
     if (n > 0 && H5Dread(ds, native_type<T>(), mspace, fspace, H5P_DEFAULT, out.data()) < 0)
         throw UsageError("cannot read dataset '" + name + "' of '" + file + "' as numbers",
@@ -210,13 +230,12 @@ std::vector<T> read_slab(hid_t loc, const std::string& name, const std::vector<h
     return out;
 }
 
-#define SNAC_H5_INSTANTIATE(T)                                                                  \
-    template void write_array<T>(hid_t, const std::string&, const std::vector<hsize_t>&,       \
-                                 const T*);                                                     \
-    template std::vector<T> read_array<T>(hid_t, const std::string&, const std::string&,       \
-                                          std::vector<hsize_t>*);                               \
-    template std::vector<T> read_slab<T>(hid_t, const std::string&,                            \
-                                         const std::vector<hsize_t>&,                          \
+#define SNAC_H5_INSTANTIATE(T)                                                                   \
+    template void write_array<T>(hid_t, const std::string&, const std::vector<hsize_t>&,         \
+                                 const T*);                                                      \
+    template std::vector<T> read_array<T>(hid_t, const std::string&, const std::string&,         \
+                                          std::vector<hsize_t>*);                                \
+    template std::vector<T> read_slab<T>(hid_t, const std::string&, const std::vector<hsize_t>&, \
                                          const std::vector<hsize_t>&, const std::string&);
 SNAC_H5_INSTANTIATE(float)
 SNAC_H5_INSTANTIATE(double)
@@ -231,9 +250,9 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
     const hsize_t n = values.size();
     Handle space = checked(H5Screate_simple(1, &n, nullptr), Kind::kDataspace, "H5Screate_simple");
     Handle type = vlen_string_type();
-    Handle ds = checked(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT,
-                                   H5P_DEFAULT),
-                        Kind::kDataset, "creating dataset '" + name + "'");
+    Handle ds =
+        checked(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                Kind::kDataset, "creating dataset '" + name + "'");
     std::vector<const char*> ptrs;
     ptrs.reserve(values.size());
     for (const auto& v : values) ptrs.push_back(v.c_str());
@@ -242,8 +261,7 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
               "writing dataset '" + name + "'");
 }
 
-std::vector<std::string> read_strings(hid_t loc, const std::string& name,
-                                      const std::string& file) {
+std::vector<std::string> read_strings(hid_t loc, const std::string& name, const std::string& file) {
     const std::vector<hsize_t> dims = dataset_dims(loc, name, file);
     Handle ds = open_dataset(loc, name, file);
     Handle ftype = checked(H5Dget_type(ds), Kind::kDatatype, "H5Dget_type " + name);
@@ -257,7 +275,9 @@ std::vector<std::string> read_strings(hid_t loc, const std::string& name,
     });
 }
 
-bool has_attr(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+bool has_attr(hid_t obj, const std::string& name) {
+    return H5Aexists(obj, name.c_str()) > 0;
+}
 
 void set_attr(hid_t obj, const std::string& name, const std::string& value) {
     Handle space = scalar_space();
@@ -285,9 +305,8 @@ std::optional<std::string> get_string_attr(hid_t obj, const std::string& name) {
                           "opening attribute '" + name + "'");
     Handle ftype = checked(H5Aget_type(attr), Kind::kDatatype, "H5Aget_type " + name);
     if (H5Tget_class(ftype) != H5T_STRING) return std::nullopt;
-    auto values = read_string_values(ftype, 1, [&](hid_t mtype, void* buf) {
-        return H5Aread(attr, mtype, buf);
-    });
+    auto values = read_string_values(
+        ftype, 1, [&](hid_t mtype, void* buf) { return H5Aread(attr, mtype, buf); });
     return values.empty() ? std::nullopt : std::optional<std::string>(values[0]);
 }
 

@@ -63,7 +63,9 @@ bool next_line(const std::string& text, std::size_t& pos, std::string_view& line
     return true;
 }
 
-bool blank(std::string_view line) { return trim(line).empty(); }
+bool blank(std::string_view line) {
+    return trim(line).empty();
+}
 
 std::string list_columns(const std::vector<std::string>& header) {
     std::string out;
@@ -101,9 +103,9 @@ CsvTable::CsvTable(std::string path) : file_(std::move(path)), text_(read_bytes(
                              "the first row must name every column");
         for (std::size_t j = 0; j < i; ++j)
             if (header_[j] == header_[i])
-                throw UsageError("'" + file_ + "' line 1: column name '" + header_[i] +
-                                     "' appears twice",
-                                 "give every column a distinct name");
+                throw UsageError(
+                    "'" + file_ + "' line 1: column name '" + header_[i] + "' appears twice",
+                    "give every column a distinct name");
     }
 }
 
@@ -139,9 +141,9 @@ std::int64_t CsvTable::read_rows(const std::vector<std::size_t>& numeric, std::i
         if (blank(line)) continue;
         split_fields(line, fields);
         if (fields.size() != header_.size())
-            throw UsageError("'" + file_ + "' line " + std::to_string(line_no) + ": ragged row with " +
-                                 std::to_string(fields.size()) + " fields, the header has " +
-                                 std::to_string(header_.size()),
+            throw UsageError("'" + file_ + "' line " + std::to_string(line_no) +
+                                 ": ragged row with " + std::to_string(fields.size()) +
+                                 " fields, the header has " + std::to_string(header_.size()),
                              "every row needs one value per header column (check for a missing "
                              "or extra comma)");
         for (std::size_t c : numeric) {
@@ -200,8 +202,8 @@ Dataset read_csv_source(const DataSourceConfig& source, const std::vector<std::s
     Dataset data;
     std::vector<std::string> label_text;
     std::vector<std::int64_t> lines;
-    data.n_samples = table.read_rows(features, static_cast<std::int64_t>(label), data.x,
-                                     label_text, lines);
+    data.n_samples =
+        table.read_rows(features, static_cast<std::int64_t>(label), data.x, label_text, lines);
     data.sample_shape = {static_cast<std::int64_t>(features.size())};
     for (std::size_t c : features) data.feature_names.push_back(table.header()[c]);
 
@@ -232,8 +234,7 @@ Dataset read_csv_source(const DataSourceConfig& source, const std::vector<std::s
     } else {
         if (all_numeric)  // "1" and "1.0" are the same class
             for (std::size_t i = 0; i < label_text.size(); ++i)
-                if (all_integer)
-                    label_text[i] = std::to_string(static_cast<long long>(numbers[i]));
+                if (all_integer) label_text[i] = std::to_string(static_cast<long long>(numbers[i]));
         assign_classes(data, label_text);
     }
     return data;

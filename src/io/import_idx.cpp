@@ -29,11 +29,11 @@ IdxArray parse_idx(const std::string& bytes, const std::string& file, unsigned r
                    const char* role) {
     const std::uint32_t want_magic = 0x0800u | rank;
     if (bytes.size() < 4 + 4 * rank)
-        throw UsageError("'" + file + "' is too short for an IDX " + role + " file (" +
-                             std::to_string(bytes.size()) + " bytes)",
-                         "give the " + std::string(role) + " file in IDX format (e.g. " +
-                             (rank == 1 ? "t10k-labels-idx1-ubyte.gz" : "t10k-images-idx3-ubyte.gz") +
-                             ")");
+        throw UsageError(
+            "'" + file + "' is too short for an IDX " + role + " file (" +
+                std::to_string(bytes.size()) + " bytes)",
+            "give the " + std::string(role) + " file in IDX format (e.g. " +
+                (rank == 1 ? "t10k-labels-idx1-ubyte.gz" : "t10k-images-idx3-ubyte.gz") + ")");
     const std::uint32_t magic = be32(bytes, 0);
     if (magic != want_magic) {
         std::string hint = "expected magic " + std::to_string(want_magic) + " (" + role + ", " +
@@ -41,8 +41,8 @@ IdxArray parse_idx(const std::string& bytes, const std::string& file, unsigned r
         if (magic == 0x0801u || magic == 0x0803u)
             hint += "; this looks like the " + std::string(magic == 0x0801u ? "labels" : "images") +
                     " file: are 'images' and 'labels' swapped?";
-        throw UsageError("'" + file + "' has IDX magic number " + std::to_string(magic) +
-                             ", not " + std::to_string(want_magic),
+        throw UsageError("'" + file + "' has IDX magic number " + std::to_string(magic) + ", not " +
+                             std::to_string(want_magic),
                          hint);
     }
     IdxArray a;
@@ -112,8 +112,10 @@ Dataset read_idx_source(const DataSourceConfig& source, const std::vector<std::s
     data.x.resize(static_cast<std::size_t>(n * oh * ow));
     std::vector<float> pixels(static_cast<std::size_t>(h * w));
     for (std::int64_t s = 0; s < n; ++s) {
-        const auto* src = reinterpret_cast<const unsigned char*>(images.data() + im.offset) + s * h * w;
-        for (std::int64_t i = 0; i < h * w; ++i) pixels[static_cast<std::size_t>(i)] = src[i] / 255.0f;
+        const auto* src =
+            reinterpret_cast<const unsigned char*>(images.data() + im.offset) + s * h * w;
+        for (std::int64_t i = 0; i < h * w; ++i)
+            pixels[static_cast<std::size_t>(i)] = src[i] / 255.0f;
         float* dst = data.x.data() + s * oh * ow;
         if (oh == h && ow == w)
             std::copy(pixels.begin(), pixels.end(), dst);
@@ -128,7 +130,8 @@ Dataset read_idx_source(const DataSourceConfig& source, const std::vector<std::s
     data.labels.resize(static_cast<std::size_t>(n));
     std::int32_t max_label = 0;
     for (std::int64_t s = 0; s < n; ++s) {
-        const std::int32_t v = static_cast<unsigned char>(labels[lb.offset + static_cast<std::size_t>(s)]);
+        const std::int32_t v =
+            static_cast<unsigned char>(labels[lb.offset + static_cast<std::size_t>(s)]);
         data.labels[static_cast<std::size_t>(s)] = v;
         max_label = std::max(max_label, v);
     }

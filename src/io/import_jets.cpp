@@ -20,9 +20,9 @@ namespace {
 const std::array<const char*, 5> kClassKeys = {"g", "q", "w", "z", "t"};
 const std::vector<std::string> kClassNames = {"g", "q", "W", "Z", "t"};
 const std::array<const char*, 16> kHlfFeatures = {
-    "zlogz",         "c1_b0_mmdt",    "c1_b1_mmdt", "c1_b2_mmdt", "c2_b1_mmdt", "c2_b2_mmdt",
-    "d2_b1_mmdt",    "d2_b2_mmdt",    "d2_a1_b1_mmdt", "d2_a1_b2_mmdt", "m2_b1_mmdt",
-    "m2_b2_mmdt",    "n2_b1_mmdt",    "n2_b2_mmdt", "mass_mmdt",  "multiplicity"};
+    "zlogz",      "c1_b0_mmdt", "c1_b1_mmdt",    "c1_b2_mmdt",    "c2_b1_mmdt", "c2_b2_mmdt",
+    "d2_b1_mmdt", "d2_b2_mmdt", "d2_a1_b1_mmdt", "d2_a1_b2_mmdt", "m2_b1_mmdt", "m2_b2_mmdt",
+    "n2_b1_mmdt", "n2_b2_mmdt", "mass_mmdt",     "multiplicity"};
 
 std::string lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -51,12 +51,15 @@ void labels_from_one_hot(Dataset& data, const std::vector<float>& onehot, std::i
         bool clean = true;
         for (int c = 0; c < 5; ++c) {
             const float v = onehot[static_cast<std::size_t>(r * 5 + c)];
-            if (v == 1.0f) hot = c, ++ones;
-            else if (v != 0.0f) clean = false;
+            if (v == 1.0f)
+                hot = c, ++ones;
+            else if (v != 0.0f)
+                clean = false;
         }
         if (!clean || ones != 1)
-            throw UsageError(where(r) + ": the class columns j_g, j_q, j_w, j_z, j_t are not one-hot",
-                             "exactly one class column must be 1 and the others 0");
+            throw UsageError(
+                where(r) + ": the class columns j_g, j_q, j_w, j_z, j_t are not one-hot",
+                "exactly one class column must be 1 and the others 0");
         data.labels[static_cast<std::size_t>(r)] = hot;
     }
 }
@@ -96,7 +99,8 @@ Dataset read_jets_hlf_source(const DataSourceConfig& source, const std::vector<s
     } else {
         const std::string label = source.label_column.empty() ? "class" : source.label_column;
         const std::size_t lc = table.column(label, "class");
-        data.n_samples = table.read_rows(columns, static_cast<std::int64_t>(lc), values, texts, lines);
+        data.n_samples =
+            table.read_rows(columns, static_cast<std::int64_t>(lc), values, texts, lines);
     }
     if (source.subset > 0) data.n_samples = std::min(data.n_samples, source.subset);
     const std::int64_t n = data.n_samples;
@@ -104,8 +108,10 @@ Dataset read_jets_hlf_source(const DataSourceConfig& source, const std::vector<s
     data.sample_shape = {static_cast<std::int64_t>(n_features)};
     data.x.resize(static_cast<std::size_t>(n) * n_features);
     for (std::int64_t r = 0; r < n; ++r)
-        std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(r) * width),
-                    n_features, data.x.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(r) * n_features));
+        std::copy_n(
+            values.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(r) * width),
+            n_features,
+            data.x.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(r) * n_features));
     if (!texts.empty()) {
         data.task = TaskType::kClassification;
         data.n_classes = 5;
@@ -114,8 +120,10 @@ Dataset read_jets_hlf_source(const DataSourceConfig& source, const std::vector<s
         for (std::int64_t r = 0; r < n; ++r) {
             const int c = class_of(texts[static_cast<std::size_t>(r)]);
             if (c < 0)
-                throw UsageError("'" + table.file() + "' line " + std::to_string(lines[static_cast<std::size_t>(r)]) +
-                                     ": unknown jet class '" + texts[static_cast<std::size_t>(r)] + "'",
+                throw UsageError("'" + table.file() + "' line " +
+                                     std::to_string(lines[static_cast<std::size_t>(r)]) +
+                                     ": unknown jet class '" + texts[static_cast<std::size_t>(r)] +
+                                     "'",
                                  "jet classes are g, q, w, z, t");
             data.labels[static_cast<std::size_t>(r)] = c;
         }
@@ -126,7 +134,8 @@ Dataset read_jets_hlf_source(const DataSourceConfig& source, const std::vector<s
                 onehot[static_cast<std::size_t>(r) * 5 + c] =
                     values[static_cast<std::size_t>(r) * width + n_features + c];
         labels_from_one_hot(data, onehot, n, [&](std::int64_t r) {
-            return "'" + table.file() + "' line " + std::to_string(lines[static_cast<std::size_t>(r)]);
+            return "'" + table.file() + "' line " +
+                   std::to_string(lines[static_cast<std::size_t>(r)]);
         });
     }
     return data;
@@ -136,7 +145,8 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
                                       const std::vector<std::string>& dirs) {
     const std::string file = locate_source(source.file, dirs);
     h5::Handle f = h5::open_file(file);
-    const std::string particles = source.particles.empty() ? "jetConstituentList" : source.particles;
+    const std::string particles =
+        source.particles.empty() ? "jetConstituentList" : source.particles;
     const std::vector<hsize_t> dims = h5::dataset_dims(f, particles, file);
     if (dims.size() != 3)
         throw UsageError("'" + file + "' dataset '" + particles + "' has rank " +
@@ -147,7 +157,8 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
     const auto f_all = static_cast<std::int64_t>(dims[2]);
 
     std::vector<std::string> names;
-    if (h5::exists(f, "particleFeatureNames")) names = h5::read_strings(f, "particleFeatureNames", file);
+    if (h5::exists(f, "particleFeatureNames"))
+        names = h5::read_strings(f, "particleFeatureNames", file);
     if (static_cast<std::int64_t>(names.size()) != f_all) {
         names.clear();
         for (std::int64_t i = 0; i < f_all; ++i) names.push_back("f" + std::to_string(i));
@@ -166,14 +177,16 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
                 for (const auto& nm : names) list += (list.empty() ? "" : ", ") + nm;
                 // Suggest against the names without the j1_ prefix users usually leave out.
                 std::vector<std::string> bare;
-                for (const auto& nm : names) bare.push_back(lower(nm).rfind("j1_", 0) == 0 ? nm.substr(3) : nm);
+                for (const auto& nm : names)
+                    bare.push_back(lower(nm).rfind("j1_", 0) == 0 ? nm.substr(3) : nm);
                 const std::string close_bare = closest_name(want, bare);
                 std::string close;
                 for (std::size_t i = 0; i < bare.size(); ++i)
                     if (!close_bare.empty() && bare[i] == close_bare) close = names[i];
-                throw UsageError("'" + file + "' has no particle feature '" + want + "'",
-                                 (close.empty() ? std::string() : "did you mean '" + close + "'? ") +
-                                     "features are: " + list);
+                throw UsageError(
+                    "'" + file + "' has no particle feature '" + want + "'",
+                    (close.empty() ? std::string() : "did you mean '" + close + "'? ") +
+                        "features are: " + list);
             }
             feats.push_back(hit);
         }
@@ -192,8 +205,10 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
     if (!source.labels.empty() || !h5::exists(f, "jets")) {
         const std::string ln = source.labels.empty() ? "labels" : source.labels;
         if (!h5::exists(f, ln))
-            throw UsageError("'" + file + "' has no labels: neither a 'jets' array with "
-                             "jetFeatureNames nor a '" + ln + "' dataset",
+            throw UsageError("'" + file +
+                                 "' has no labels: neither a 'jets' array with "
+                                 "jetFeatureNames nor a '" +
+                                 ln + "' dataset",
                              "name the one-hot label dataset with 'labels:'");
         std::vector<hsize_t> ld;
         std::vector<float> lab = h5::read_array<float>(f, ln, file, &ld);
@@ -207,7 +222,8 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
         std::vector<hsize_t> jd;
         const std::vector<float> jets = h5::read_array<float>(f, "jets", file, &jd);
         const std::vector<std::string> jet_names = h5::read_strings(f, "jetFeatureNames", file);
-        if (jd.size() != 2 || jd[1] != jet_names.size() || static_cast<std::int64_t>(jd[0]) != n_all)
+        if (jd.size() != 2 || jd[1] != jet_names.size() ||
+            static_cast<std::int64_t>(jd[0]) != n_all)
             throw UsageError("'" + file + "': 'jets' must be [" + std::to_string(n_all) +
                                  ", len(jetFeatureNames)]",
                              "the file does not follow the hls4ml jet layout");
@@ -217,15 +233,17 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
                 return lower(s) == std::string("j_") + kClassKeys[c];
             });
             if (it == jet_names.end())
-                throw UsageError("'" + file + "': jetFeatureNames lacks the class column j_" +
-                                     std::string(kClassKeys[c]),
-                                 "the jets array must carry one-hot columns j_g, j_q, j_w, j_z, j_t");
+                throw UsageError(
+                    "'" + file + "': jetFeatureNames lacks the class column j_" +
+                        std::string(kClassKeys[c]),
+                    "the jets array must carry one-hot columns j_g, j_q, j_w, j_z, j_t");
             col[c] = static_cast<std::size_t>(it - jet_names.begin());
         }
         std::vector<float> onehot(static_cast<std::size_t>(n) * 5);
         for (std::int64_t r = 0; r < n; ++r)
             for (std::size_t c = 0; c < 5; ++c)
-                onehot[static_cast<std::size_t>(r) * 5 + c] = jets[static_cast<std::size_t>(r) * jd[1] + col[c]];
+                onehot[static_cast<std::size_t>(r) * 5 + c] =
+                    jets[static_cast<std::size_t>(r) * jd[1] + col[c]];
         labels_from_one_hot(data, onehot, n, record);
     }
 
@@ -243,7 +261,8 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
             for (std::int64_t p = 0; p < k; ++p)
                 for (std::int64_t q = 0; q < nf; ++q)
                     data.x[static_cast<std::size_t>(((s + j) * k + p) * nf + q)] =
-                        slab[static_cast<std::size_t>((j * k + p) * f_all + feats[static_cast<std::size_t>(q)])];
+                        slab[static_cast<std::size_t>((j * k + p) * f_all +
+                                                      feats[static_cast<std::size_t>(q)])];
     }
     if (source.layout == ParticleLayout::kSet) {
         data.sample_shape = {k, nf};
@@ -252,7 +271,8 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
         data.sample_shape = {k * nf};
         for (std::int64_t p = 0; p < k; ++p)
             for (auto q : feats)
-                data.feature_names.push_back("p" + std::to_string(p) + "_" + names[static_cast<std::size_t>(q)]);
+                data.feature_names.push_back("p" + std::to_string(p) + "_" +
+                                             names[static_cast<std::size_t>(q)]);
     }
     return data;
 }

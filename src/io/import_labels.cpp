@@ -30,9 +30,9 @@ void labels_from_array(Dataset& data, const std::vector<double>& y, std::int64_t
     bool one_hot = width > 1;
     for (std::int64_t r = 0; one_hot && r < rows; ++r) one_hot = row_is_one_hot(r);
 
-    const bool regression = task == TaskChoice::kRegression ||
-                            (task == TaskChoice::kAuto && !one_hot &&
-                             !(width == 1 && (integer_type || integer_valued)));
+    const bool regression =
+        task == TaskChoice::kRegression || (task == TaskChoice::kAuto && !one_hot &&
+                                            !(width == 1 && (integer_type || integer_valued)));
     if (regression) {
         data.task = TaskType::kRegression;
         data.target_dim = width;

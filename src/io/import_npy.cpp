@@ -47,9 +47,11 @@ NpyArray read_npy(const std::string& file) {
         header_len = static_cast<unsigned char>(b[8]) | (static_cast<unsigned char>(b[9]) << 8);
         start = 10;
     } else if (major == 2 || major == 3) {
-        if (b.size() < 12) throw UsageError("'" + file + "' NPY header is truncated", "save it again");
+        if (b.size() < 12)
+            throw UsageError("'" + file + "' NPY header is truncated", "save it again");
         for (int i = 3; i >= 0; --i)
-            header_len = (header_len << 8) | static_cast<unsigned char>(b[8 + static_cast<std::size_t>(i)]);
+            header_len =
+                (header_len << 8) | static_cast<unsigned char>(b[8 + static_cast<std::size_t>(i)]);
         start = 12;
     } else {
         throw UsageError("'" + file + "' has NPY format version " + std::to_string(major) +
@@ -91,18 +93,49 @@ NpyArray read_npy(const std::string& file) {
                                  std::to_string(have),
                              "the file is truncated; save it again");
     };
-    if (kind == "f4") { need(4); convert<float>(p, n, swap, a.values); }
-    else if (kind == "f8") { need(8); convert<double>(p, n, swap, a.values); }
-    else if (kind == "i1") { need(1); convert<std::int8_t>(p, n, false, a.values); a.integer = true; }
-    else if (kind == "u1") { need(1); convert<std::uint8_t>(p, n, false, a.values); a.integer = true; }
-    else if (kind == "b1") { need(1); convert<std::uint8_t>(p, n, false, a.values); a.integer = true; }
-    else if (kind == "i2") { need(2); convert<std::int16_t>(p, n, swap, a.values); a.integer = true; }
-    else if (kind == "u2") { need(2); convert<std::uint16_t>(p, n, swap, a.values); a.integer = true; }
-    else if (kind == "i4") { need(4); convert<std::int32_t>(p, n, swap, a.values); a.integer = true; }
-    else if (kind == "u4") { need(4); convert<std::uint32_t>(p, n, swap, a.values); a.integer = true; }
-    else if (kind == "i8") { need(8); convert<std::int64_t>(p, n, swap, a.values); a.integer = true; }
-    else if (kind == "u8") { need(8); convert<std::uint64_t>(p, n, swap, a.values); a.integer = true; }
-    else
+    if (kind == "f4") {
+        need(4);
+        convert<float>(p, n, swap, a.values);
+    } else if (kind == "f8") {
+        need(8);
+        convert<double>(p, n, swap, a.values);
+    } else if (kind == "i1") {
+        need(1);
+        convert<std::int8_t>(p, n, false, a.values);
+        a.integer = true;
+    } else if (kind == "u1") {
+        need(1);
+        convert<std::uint8_t>(p, n, false, a.values);
+        a.integer = true;
+    } else if (kind == "b1") {
+        need(1);
+        convert<std::uint8_t>(p, n, false, a.values);
+        a.integer = true;
+    } else if (kind == "i2") {
+        need(2);
+        convert<std::int16_t>(p, n, swap, a.values);
+        a.integer = true;
+    } else if (kind == "u2") {
+        need(2);
+        convert<std::uint16_t>(p, n, swap, a.values);
+        a.integer = true;
+    } else if (kind == "i4") {
+        need(4);
+        convert<std::int32_t>(p, n, swap, a.values);
+        a.integer = true;
+    } else if (kind == "u4") {
+        need(4);
+        convert<std::uint32_t>(p, n, swap, a.values);
+        a.integer = true;
+    } else if (kind == "i8") {
+        need(8);
+        convert<std::int64_t>(p, n, swap, a.values);
+        a.integer = true;
+    } else if (kind == "u8") {
+        need(8);
+        convert<std::uint64_t>(p, n, swap, a.values);
+        a.integer = true;
+    } else
         throw UsageError("'" + file + "' has NPY dtype '" + descr + "', which snac does not import",
                          kDtypeHint);
     (void)item;
@@ -117,22 +150,26 @@ Dataset read_npy_source(const DataSourceConfig& source, const std::vector<std::s
     NpyArray x = read_npy(x_file);
     NpyArray y = read_npy(y_file);
     if (x.shape.empty() || y.shape.empty())
-        throw UsageError("NPY arrays must have a sample axis first ('" + x_file + "' / '" +
-                             y_file + "' is a scalar)",
+        throw UsageError("NPY arrays must have a sample axis first ('" + x_file + "' / '" + y_file +
+                             "' is a scalar)",
                          "save X as [N, features...] and y as [N] or [N, outputs]");
     if (x.shape[0] != y.shape[0])
         throw UsageError("'" + x_file + "' holds " + std::to_string(x.shape[0]) + " samples but '" +
                              y_file + "' holds " + std::to_string(y.shape[0]),
                          "X and y must have the same first dimension");
     std::int64_t n = x.shape[0];
-    const std::int64_t width = y.shape.size() > 1 ? y.values.size() / static_cast<std::size_t>(std::max<std::int64_t>(n, 1)) : 1;
+    const std::int64_t width =
+        y.shape.size() > 1
+            ? y.values.size() / static_cast<std::size_t>(std::max<std::int64_t>(n, 1))
+            : 1;
     if (source.subset > 0) n = std::min<std::int64_t>(n, source.subset);
     Dataset data;
     data.n_samples = n;
     data.sample_shape.assign(x.shape.begin() + 1, x.shape.end());
     if (data.sample_shape.empty()) data.sample_shape = {1};
     const auto ss = static_cast<std::size_t>(data.sample_size());
-    data.x.assign(x.values.begin(), x.values.begin() + static_cast<std::ptrdiff_t>(ss * static_cast<std::size_t>(n)));
+    data.x.assign(x.values.begin(),
+                  x.values.begin() + static_cast<std::ptrdiff_t>(ss * static_cast<std::size_t>(n)));
     y.values.resize(static_cast<std::size_t>(n * width));
     labels_from_array(data, y.values, n, width, y.integer, source.task, "'" + y_file + "'");
     if (data.sample_shape.size() == 1)

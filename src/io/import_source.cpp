@@ -15,7 +15,8 @@ namespace snac::io::detail {
 namespace fs = std::filesystem;
 
 std::string locate_source(const std::string& path, const std::vector<std::string>& dirs) {
-    if (path.empty()) throw UsageError("a source file name is empty", "name the file in the config");
+    if (path.empty())
+        throw UsageError("a source file name is empty", "name the file in the config");
     std::error_code ec;
     if (fs::path(path).is_absolute()) {
         if (fs::exists(path, ec)) return path;
@@ -81,8 +82,9 @@ void assign_classes(Dataset& data, const std::vector<std::string>& values_text) 
     std::vector<std::string> names;
     for (const auto& [k, v] : value_of) names.push_back(k);
     if (numeric)
-        std::sort(names.begin(), names.end(),
-                  [&](const std::string& a, const std::string& b) { return value_of[a] < value_of[b]; });
+        std::sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+            return value_of[a] < value_of[b];
+        });
     std::map<std::string, std::int32_t> index;
     for (std::size_t i = 0; i < names.size(); ++i) index[names[i]] = static_cast<std::int32_t>(i);
     data.task = TaskType::kClassification;
@@ -93,7 +95,8 @@ void assign_classes(Dataset& data, const std::vector<std::string>& values_text) 
 }
 
 std::string closest_name(const std::string& word, const std::vector<std::string>& names) {
-    // Levenshtein distance, case-insensitive; suggest only when at most a third of the word differs.
+    // Levenshtein distance, case-insensitive; suggest only when at most a third of the word
+    // differs.
     auto lower = [](std::string s) {
         for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         return s;
@@ -108,8 +111,8 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
         for (std::size_t i = 1; i <= w.size(); ++i) {
             cur[0] = i;
             for (std::size_t j = 1; j <= n.size(); ++j)
-                cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
-                                   prev[j - 1] + (w[i - 1] == n[j - 1] ? 0 : 1)});
+                cur[j] = std::min(
+                    {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (w[i - 1] == n[j - 1] ? 0 : 1)});
             std::swap(prev, cur);
         }
         if (prev[n.size()] < best_d) best_d = prev[n.size()], best = name;

@@ -30,17 +30,17 @@ struct Dataset {
     TaskType task = TaskType::kClassification;
     std::vector<std::int64_t> sample_shape;  ///< one sample: [F], [C,H,W] or [elements, features]
     std::int64_t n_samples = 0;
-    std::vector<float> x;                    ///< n_samples x prod(sample_shape), row-major
-    std::vector<std::int32_t> labels;        ///< classification: class index per sample
-    std::vector<float> targets;              ///< regression: n_samples x target_dim
-    std::int64_t target_dim = 0;             ///< regression output width
-    std::int64_t n_classes = 0;              ///< classification
+    std::vector<float> x;              ///< n_samples x prod(sample_shape), row-major
+    std::vector<std::int32_t> labels;  ///< classification: class index per sample
+    std::vector<float> targets;        ///< regression: n_samples x target_dim
+    std::int64_t target_dim = 0;       ///< regression output width
+    std::int64_t n_classes = 0;        ///< classification
     std::vector<std::string> feature_names;
     std::vector<std::string> class_names;
     std::vector<std::int64_t> train_idx, val_idx, test_idx;  ///< split indices into the samples
-    FeatureScaling scaling;                  ///< how x was normalised (already applied to x)
+    FeatureScaling scaling;  ///< how x was normalised (already applied to x)
 
-    std::int64_t sample_size() const;        ///< prod(sample_shape)
+    std::int64_t sample_size() const;  ///< prod(sample_shape)
     const std::vector<std::int64_t>& indices(Split split) const;
 };
 

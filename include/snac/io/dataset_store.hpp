@@ -41,7 +41,8 @@ bool is_dataset(const std::string& path);
 
 /// Human-readable summary: shapes, split sizes, class balance, per-feature statistics (at most
 /// `max_features` rows of the feature table; 0 = all).
-std::string describe_dataset(const Dataset& data, const std::map<std::string, std::string>& provenance,
+std::string describe_dataset(const Dataset& data,
+                             const std::map<std::string, std::string>& provenance,
                              std::size_t max_features = 32);
 
 }  // namespace snac::io

@@ -32,7 +32,6 @@ Dataset import_dataset(const DataConfig& config, const std::vector<std::string>&
 std::string import_signature(const DataConfig& config);
 
 /// Provenance attributes for a dataset imported from `config` (signature, source files, version).
-std::map<std::string, std::string> import_provenance(const DataConfig& config,
-                                                     const Dataset& data);
+std::map<std::string, std::string> import_provenance(const DataConfig& config, const Dataset& data);
 
 }  // namespace snac::io

@@ -41,8 +41,7 @@ void parse_data(MapReader& in, DataConfig& out) {
     {
         auto src = in.map("source");
         auto& s = out.source;
-        if (src.present())
-            src.require("format", s.format);
+        if (src.present()) src.require("format", s.format);
         src.get("file", s.file);
         src.get("images", s.images);
         src.get("labels", s.labels);
@@ -60,10 +59,10 @@ void parse_data(MapReader& in, DataConfig& out) {
         src.get("n_particles", s.n_particles, std::int64_t{0}, std::int64_t{1} << 20);
         src.get_enum("layout", s.layout,
                      {{"flat", ParticleLayout::kFlat}, {"set", ParticleLayout::kSet}});
-        if (!s.resize.empty() &&
-            (s.resize.size() != 2 || s.resize[0] < 1 || s.resize[1] < 1 || s.resize[0] > 4096 ||
-             s.resize[1] > 4096))
-            src.error_at("resize", "'data.source.resize' must be two positive sizes [height, width]",
+        if (!s.resize.empty() && (s.resize.size() != 2 || s.resize[0] < 1 || s.resize[1] < 1 ||
+                                  s.resize[0] > 4096 || s.resize[1] > 4096))
+            src.error_at("resize",
+                         "'data.source.resize' must be two positive sizes [height, width]",
                          "e.g. resize: [8, 8]");
         static const char* kFormats[] = {"idx", "csv", "npy", "jets_hlf", "jets_constituents",
                                          "hdf5"};

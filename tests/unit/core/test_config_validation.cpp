@@ -75,8 +75,8 @@ TEST(ConfigValidation, UnknownKeyGetsSuggestionAndLocation) {
 }
 
 TEST(ConfigValidation, UnknownSourceKeyInFlowMapGetsSuggestion) {
-    const auto issues = issues_of(
-        "data:\n  name: h\n  source: {format: csv, file: f.csv, label_colum: y}\n");
+    const auto issues =
+        issues_of("data:\n  name: h\n  source: {format: csv, file: f.csv, label_colum: y}\n");
     const ConfigIssue i = find_issue(issues, "label_colum");
     EXPECT_NE(i.hint.find("label_column"), std::string::npos) << i.hint;
     EXPECT_EQ(i.line, 3);
@@ -97,7 +97,8 @@ TEST(ConfigValidation, OutOfRangeValueNamesTheRange) {
 }
 
 TEST(ConfigValidation, SplitFractionsMustNotExceedOne) {
-    const auto issues = issues_of(std::string(kGoodData) + "  split: {train: 0.8, val: 0.2, test: 0.2}\n");
+    const auto issues =
+        issues_of(std::string(kGoodData) + "  split: {train: 0.8, val: 0.2, test: 0.2}\n");
     find_issue(issues, "sum to at most 1");
 }
 
@@ -113,7 +114,10 @@ TEST(ConfigValidation, MissingFormatIsReported) {
 }
 
 TEST(ConfigValidation, EachFormatRequiresItsSourceFiles) {
-    struct Case { const char* source; const char* missing; };
+    struct Case {
+        const char* source;
+        const char* missing;
+    };
     const Case cases[] = {
         {"{format: idx, images: a.gz}", "data.source.labels"},
         {"{format: csv, file: a.csv}", "data.source.label_column"},
@@ -123,7 +127,8 @@ TEST(ConfigValidation, EachFormatRequiresItsSourceFiles) {
         {"{format: jets_constituents}", "data.source.file"},
     };
     for (const auto& c : cases) {
-        const auto issues = issues_of(std::string("data:\n  name: x\n  source: ") + c.source + "\n");
+        const auto issues =
+            issues_of(std::string("data:\n  name: x\n  source: ") + c.source + "\n");
         const ConfigIssue i = find_issue(issues, c.missing);
         EXPECT_EQ(i.line, 3) << c.source;
         EXPECT_NE(i.hint.find("add '"), std::string::npos) << i.hint;

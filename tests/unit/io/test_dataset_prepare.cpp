@@ -25,8 +25,9 @@ Dataset imbalanced(std::int64_t n) {
 }
 
 std::int64_t positives(const Dataset& d, const std::vector<std::int64_t>& idx) {
-    return std::count_if(idx.begin(), idx.end(),
-                         [&](std::int64_t i) { return d.labels[static_cast<std::size_t>(i)] == 1; });
+    return std::count_if(idx.begin(), idx.end(), [&](std::int64_t i) {
+        return d.labels[static_cast<std::size_t>(i)] == 1;
+    });
 }
 
 TEST(DatasetSplit, SameSeedSameSplitOtherSeedOtherSplit) {

@@ -33,8 +33,10 @@ protected:
     }
     void TearDown() override {
         fs::current_path(old_cwd_);
-        if (had_env_) setenv("SNAC_DATA_DIR", old_env_.c_str(), 1);
-        else unsetenv("SNAC_DATA_DIR");
+        if (had_env_)
+            setenv("SNAC_DATA_DIR", old_env_.c_str(), 1);
+        else
+            unsetenv("SNAC_DATA_DIR");
         std::error_code ec;
         fs::remove_all(dir_, ec);
     }
@@ -126,7 +128,8 @@ TEST_F(StoreTest, ResolveFindsDatasetsInTheDataDirsWithoutASource) {
     EXPECT_EQ(resolve_dataset(by_name, ""), "data/found.h5");
     DataConfig by_path;
     by_path.path = "found.h5";
-    EXPECT_EQ(resolve_dataset(by_path, (dir_ / "data").string()), (dir_ / "data" / "found.h5").string());
+    EXPECT_EQ(resolve_dataset(by_path, (dir_ / "data").string()),
+              (dir_ / "data" / "found.h5").string());
 }
 
 TEST_F(StoreTest, ResolveErrorsNameWhatIsMissing) {

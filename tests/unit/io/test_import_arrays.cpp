@@ -31,7 +31,8 @@ struct TempDir {
 template <class T>
 void write_npy(const std::string& file, const std::string& descr, const std::string& shape,
                const std::vector<T>& values) {
-    std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+    std::string header =
+        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
     while ((10 + header.size() + 1) % 64 != 0) header += ' ';
     header += '\n';
     std::ofstream out(file, std::ios::binary);
@@ -65,7 +66,8 @@ TEST(ImportArrays, NpyImagesWithOneHotLabels) {
 TEST(ImportArrays, NpyFloatTargetsAreRegressionAndSubsetApplies) {
     TempDir d;
     write_npy(d / "x.npy", "<f8", "(5,)", std::vector<double>{1, 2, 3, 4, 5});
-    write_npy(d / "y.npy", "<f4", "(5, 2)", std::vector<float>{0.5f, 1, 1.5f, 2, 2.5f, 3, 3.5f, 4, 4.5f, 5});
+    write_npy(d / "y.npy", "<f4", "(5, 2)",
+              std::vector<float>{0.5f, 1, 1.5f, 2, 2.5f, 3, 3.5f, 4, 4.5f, 5});
     DataSourceConfig s;
     s.format = "npy";
     s.x = d / "x.npy";
@@ -126,7 +128,8 @@ TEST(ImportArrays, PlainHdf5Datasets) {
         read_source(s, {});
         FAIL() << "expected UsageError";
     } catch (const UsageError& e) {
-        EXPECT_NE(std::string(e.what()).find("no dataset 'train/labels'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no dataset 'train/labels'"), std::string::npos)
+            << e.what();
     }
 }
 

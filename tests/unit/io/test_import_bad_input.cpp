@@ -119,7 +119,8 @@ DataSourceConfig idx(const std::string& images, const std::string& labels) {
 TEST(ImportBadInput, IdxWrongMagicSuggestsSwappedFiles) {
     const std::vector<std::string> dirs{SNAC_SHARED_DATA_DIR};
     try {
-        read_source(idx("mnist/t10k-labels-idx1-ubyte.gz", "mnist/t10k-images-idx3-ubyte.gz"), dirs);
+        read_source(idx("mnist/t10k-labels-idx1-ubyte.gz", "mnist/t10k-images-idx3-ubyte.gz"),
+                    dirs);
         FAIL() << "expected UsageError";
     } catch (const UsageError& e) {
         EXPECT_NE(std::string(e.what()).find("magic number 2049"), std::string::npos) << e.what();
@@ -130,11 +131,13 @@ TEST(ImportBadInput, IdxWrongMagicSuggestsSwappedFiles) {
 TEST(ImportBadInput, IdxSizeAndCountMismatch) {
     TempDir d;
     // Header promises 10 labels, 5 follow.
-    const auto lab = d.write("short-labels.idx", std::string("\0\0\x08\x01\0\0\0\x0a\1\2\3\4\5", 13));
+    const auto lab =
+        d.write("short-labels.idx", std::string("\0\0\x08\x01\0\0\0\x0a\1\2\3\4\5", 13));
     const std::string img = std::string(SNAC_SHARED_DATA_DIR) + "/mnist/t10k-images-idx3-ubyte.gz";
     expect_usage_error([&] { read_source(idx(img, lab), {}); },
                        {lab, "size mismatch", "10 data bytes", "holds 5"});
-    const std::string train_labels = std::string(SNAC_SHARED_DATA_DIR) + "/mnist/train-labels-idx1-ubyte.gz";
+    const std::string train_labels =
+        std::string(SNAC_SHARED_DATA_DIR) + "/mnist/train-labels-idx1-ubyte.gz";
     expect_usage_error([&] { read_source(idx(img, train_labels), {}); },
                        {"10000 images", "60000 labels"});
     const auto tiny = d.write("tiny.idx", "ab");
@@ -143,8 +146,9 @@ TEST(ImportBadInput, IdxSizeAndCountMismatch) {
 
 std::string npy(const std::string& descr, const std::string& shape, const std::string& data,
                 bool fortran = false) {
-    std::string header = "{'descr': '" + descr + "', 'fortran_order': " +
-                         (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
+    std::string header = "{'descr': '" + descr +
+                         "', 'fortran_order': " + (fortran ? "True" : "False") +
+                         ", 'shape': " + shape + ", }";
     while ((10 + header.size() + 1) % 64 != 0) header += ' ';
     header += '\n';
     std::string out = std::string("\x93NUMPY\x01\x00", 8);

@@ -15,10 +15,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kHlf[] = {"j_zlogz", "j_c1_b0_mmdt", "j_c1_b1_mmdt", "j_c1_b2_mmdt", "j_c2_b1_mmdt",
-                      "j_c2_b2_mmdt", "j_d2_b1_mmdt", "j_d2_b2_mmdt", "j_d2_a1_b1_mmdt",
-                      "j_d2_a1_b2_mmdt", "j_m2_b1_mmdt", "j_m2_b2_mmdt", "j_n2_b1_mmdt",
-                      "j_n2_b2_mmdt", "j_mass_mmdt", "j_multiplicity"};
+const char* kHlf[] = {"j_zlogz",         "j_c1_b0_mmdt",    "j_c1_b1_mmdt", "j_c1_b2_mmdt",
+                      "j_c2_b1_mmdt",    "j_c2_b2_mmdt",    "j_d2_b1_mmdt", "j_d2_b2_mmdt",
+                      "j_d2_a1_b1_mmdt", "j_d2_a1_b2_mmdt", "j_m2_b1_mmdt", "j_m2_b2_mmdt",
+                      "j_n2_b1_mmdt",    "j_n2_b2_mmdt",    "j_mass_mmdt",  "j_multiplicity"};
 
 struct TempDir {
     fs::path path;
@@ -123,19 +123,23 @@ void write_constituents(const std::string& file, int n, int p, bool jets_array) 
     for (int j = 0; j < n; ++j)
         for (int q = 0; q < p; ++q)
             for (int k = 0; k < f; ++k)
-                parts[static_cast<std::size_t>((j * p + q) * f + k)] = static_cast<float>(j * 1000 + q * 10 + k);
+                parts[static_cast<std::size_t>((j * p + q) * f + k)] =
+                    static_cast<float>(j * 1000 + q * 10 + k);
     h5::Handle h = h5::create_file(file);
-    h5::write_array<float>(h, "jetConstituentList",
-                           {static_cast<hsize_t>(n), static_cast<hsize_t>(p), static_cast<hsize_t>(f)},
-                           parts.data());
+    h5::write_array<float>(
+        h, "jetConstituentList",
+        {static_cast<hsize_t>(n), static_cast<hsize_t>(p), static_cast<hsize_t>(f)}, parts.data());
     h5::write_strings(h, "particleFeatureNames", names);
     if (jets_array) {
         // The real file has ~59 jet columns; the class columns sit among them.
-        const std::vector<std::string> jet_names = {"j_ptfrac", "j_pt", "j_g", "j_q", "j_w", "j_z", "j_t", "j_mass"};
+        const std::vector<std::string> jet_names = {"j_ptfrac", "j_pt", "j_g", "j_q",
+                                                    "j_w",      "j_z",  "j_t", "j_mass"};
         std::vector<float> jets(static_cast<std::size_t>(n) * jet_names.size(), 0.0f);
         for (int j = 0; j < n; ++j) {
-            jets[static_cast<std::size_t>(j) * jet_names.size() + 1] = 100.0f + static_cast<float>(j);
-            jets[static_cast<std::size_t>(j) * jet_names.size() + 2 + static_cast<std::size_t>((j * 2) % 5)] = 1.0f;
+            jets[static_cast<std::size_t>(j) * jet_names.size() + 1] =
+                100.0f + static_cast<float>(j);
+            jets[static_cast<std::size_t>(j) * jet_names.size() + 2 +
+                 static_cast<std::size_t>((j * 2) % 5)] = 1.0f;
         }
         h5::write_array<float>(h, "jets", {static_cast<hsize_t>(n), jet_names.size()}, jets.data());
         h5::write_strings(h, "jetFeatureNames", jet_names);
@@ -182,7 +186,7 @@ TEST(ImportJets, ConstituentsAsSetWithLabelsDataset) {
     EXPECT_EQ(d.sample_shape, (std::vector<std::int64_t>{2, 2}));
     EXPECT_EQ(d.feature_names, (std::vector<std::string>{"j1_px", "j1_pt"}));
     EXPECT_EQ(d.x[static_cast<std::size_t>(4 * 4 + 1 * 2 + 1)], 4012.0f);  // jet 4, particle 1, pt
-    EXPECT_EQ(d.labels[3], 1);                                               // (3*2) % 5
+    EXPECT_EQ(d.labels[3], 1);                                             // (3*2) % 5
     // Set layout normalises per feature across particles (the last axis).
     DataConfig c;
     c.name = "set";

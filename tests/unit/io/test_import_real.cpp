@@ -29,8 +29,8 @@ TEST(ImportReal, MnistTestSetHas10000ImagesAndTheFileLabels) {
     EXPECT_EQ(d.task, TaskType::kClassification);
     EXPECT_EQ(d.n_classes, 10);
     // Labels equal the bytes of the IDX file (8-byte header, then one byte per image).
-    const std::string raw = detail::read_bytes(std::string(SNAC_SHARED_DATA_DIR) +
-                                               "/mnist/t10k-labels-idx1-ubyte.gz");
+    const std::string raw =
+        detail::read_bytes(std::string(SNAC_SHARED_DATA_DIR) + "/mnist/t10k-labels-idx1-ubyte.gz");
     ASSERT_EQ(raw.size(), 10008u);
     for (std::size_t i = 0; i < 10000; ++i)
         ASSERT_EQ(d.labels[i], static_cast<unsigned char>(raw[8 + i])) << "image " << i;
@@ -39,8 +39,8 @@ TEST(ImportReal, MnistTestSetHas10000ImagesAndTheFileLabels) {
     const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
     EXPECT_EQ(*lo, 0.0f);
     EXPECT_EQ(*hi, 1.0f);
-    const std::string img = detail::read_bytes(std::string(SNAC_SHARED_DATA_DIR) +
-                                               "/mnist/t10k-images-idx3-ubyte.gz");
+    const std::string img =
+        detail::read_bytes(std::string(SNAC_SHARED_DATA_DIR) + "/mnist/t10k-images-idx3-ubyte.gz");
     for (std::size_t p = 0; p < 784; ++p)
         ASSERT_FLOAT_EQ(d.x[p], static_cast<unsigned char>(img[16 + p]) / 255.0f);
 }
@@ -120,8 +120,9 @@ TEST(ImportReal, QuickstartImportSplitsStratifiedAndNormalisesOnTrain) {
     // Stratified: each digit's share of the training split is within one sample of its share.
     for (int k = 0; k < 10; ++k) {
         const auto total = std::count(d.labels.begin(), d.labels.end(), k);
-        const auto in_train = std::count_if(d.train_idx.begin(), d.train_idx.end(),
-                                            [&](std::int64_t i) { return d.labels[static_cast<std::size_t>(i)] == k; });
+        const auto in_train = std::count_if(
+            d.train_idx.begin(), d.train_idx.end(),
+            [&](std::int64_t i) { return d.labels[static_cast<std::size_t>(i)] == k; });
         EXPECT_NEAR(static_cast<double>(in_train), 0.7 * static_cast<double>(total), 1.0) << k;
     }
     // Standardised with training statistics: exactly mean 0 / std 1 on train only.

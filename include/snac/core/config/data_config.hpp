@@ -16,17 +16,17 @@ enum class ParticleLayout { kFlat, kSet };
 
 /// How to build the dataset from raw files (paths relative to the data directory or absolute).
 struct DataSourceConfig {
-    std::string format;                 ///< idx | csv | npy | jets_hlf | jets_constituents | hdf5
-    std::string file;                   ///< csv / csv.gz / hdf5 source
-    std::string images, labels;         ///< idx
-    std::string x, y;                   ///< npy
-    std::string label_column;           ///< csv
-    std::vector<std::int64_t> resize;   ///< idx down-sizing [h, w] by area averaging
-    std::int64_t subset = 0;            ///< keep the first N samples (0 = all)
+    std::string format;                ///< idx | csv | npy | jets_hlf | jets_constituents | hdf5
+    std::string file;                  ///< csv / csv.gz / hdf5 source
+    std::string images, labels;        ///< idx
+    std::string x, y;                  ///< npy
+    std::string label_column;          ///< csv
+    std::vector<std::int64_t> resize;  ///< idx down-sizing [h, w] by area averaging
+    std::int64_t subset = 0;           ///< keep the first N samples (0 = all)
     TaskChoice task = TaskChoice::kAuto;
     std::vector<std::string> features;  ///< csv columns / particle features to keep (empty = all)
-    std::string particles;              ///< jets_constituents: particle array (default jetConstituentList)
-    std::int64_t n_particles = 0;       ///< jets_constituents: K leading particles (0 = all)
+    std::string particles;  ///< jets_constituents: particle array (default jetConstituentList)
+    std::int64_t n_particles = 0;  ///< jets_constituents: K leading particles (0 = all)
     ParticleLayout layout = ParticleLayout::kFlat;
 };
 
@@ -39,8 +39,8 @@ struct SplitConfig {
 };
 
 struct DataConfig {
-    std::string name;        ///< dataset name: <data dir>/<name>.h5 is used or created
-    std::string path;        ///< explicit HDF5 dataset path (overrides name lookup)
+    std::string name;  ///< dataset name: <data dir>/<name>.h5 is used or created
+    std::string path;  ///< explicit HDF5 dataset path (overrides name lookup)
     DataSourceConfig source;
     Normalization normalize = Normalization::kStandardize;
     SplitConfig split;
