@@ -297,7 +297,8 @@ std::function<int()> setup_hls(CLI::App& sub) {
     sub.add_option("--config", a->config, "Run configuration whose hls: section gives defaults");
     sub.add_option("--precision", a->precision,
                    "TYPE | VAR=TYPE | LAYER:VAR=TYPE, VAR in all/weight/bias/result/accum, or "
-                   "table=TYPE (repeatable)");
+                   "table=TYPE (repeatable)")
+        ->allow_extra_args(false);
     sub.add_option("--reuse-factor", a->reuse_factor, "Reuse factor of every layer")
         ->check(CLI::Range(1, 1 << 20));
     sub.add_option("--strategy", a->strategy, "latency | resource")
