@@ -76,11 +76,11 @@ TEST(HlsProject, MlpLatencyMatchesBitExactly) {
     EXPECT_EQ(e.csim.mismatches, 0);
 }
 
-TEST(HlsProject, SmallCnnWithPoolingMatchesBitExactly) {
+TEST(HlsProject, SmallCnnWithChannelBatchNormAndPoolingMatchesBitExactly) {
     const auto e = emit_and_simulate(
         "input_shape: [1, 8, 8]\nlayers:\n"
-        "  - {type: conv2d, filters: 4, kernel: 3, padding: same}\n  - {type: relu}\n"
-        "  - {type: maxpool2d, size: 2}\n"
+        "  - {type: conv2d, filters: 4, kernel: 3, padding: same}\n  - {type: batchnorm}\n"
+        "  - {type: relu}\n  - {type: maxpool2d, size: 2}\n"
         "  - {type: conv2d, filters: 3, kernel: 3, stride: 1}\n  - {type: leaky_relu, alpha: 0.1}\n"
         "  - {type: avgpool2d, size: 2}\n  - {type: flatten}\n"
         "  - {type: dense, units: 10}\n  - {type: softmax}\n",
