@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "snac/core/config.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/fixed_type.hpp"
 #include "snac/core/fpga_part.hpp"
@@ -18,11 +19,12 @@ namespace snac::app {
 namespace {
 
 struct EstimateFlags {
-    std::string input, part, precision, weight_precision, strategy = "latency",
-                                                          model = "analytical", model_file;
+    std::string input, config, part, precision, weight_precision, strategy, io_type, model,
+        model_file;
     int reuse_factor = 1;
     double clock_ns = 5.0;
     bool json = false;
+    bool rf_set = false, clock_set = false;  // given on the command line
 };
 
 // Fraction of exactly-zero kernel weights per layer of a trained checkpoint.
@@ -38,8 +40,9 @@ std::map<std::string, double> checkpoint_sparsity(const CheckpointData& ck) {
     return out;
 }
 
-HlsSettings settings_from(const EstimateFlags& f) {
-    HlsSettings hls;
+// Defaults come from the config's `hls:` section (when --config is given); flags override.
+HlsSettings settings_from(const EstimateFlags& f, const HlsConfig& base) {
+    HlsSettings hls = base.to_settings();
     if (!f.precision.empty()) {
         const FixedType t = FixedType::parse(f.precision);
         hls.default_precision = {t, t, t, t};
@@ -49,15 +52,24 @@ HlsSettings settings_from(const EstimateFlags& f) {
         hls.default_precision.weight = t;
         hls.default_precision.bias = t;
     }
-    if (f.reuse_factor < 1)
-        throw UsageError("--reuse-factor " + std::to_string(f.reuse_factor) + " is below 1",
-                         "use a reuse factor >= 1 (1 = fully parallel)");
-    hls.reuse_factor = f.reuse_factor;
+    if (f.rf_set) {
+        if (f.reuse_factor < 1)
+            throw UsageError("--reuse-factor " + std::to_string(f.reuse_factor) + " is below 1",
+                             "use a reuse factor >= 1 (1 = fully parallel)");
+        hls.reuse_factor = f.reuse_factor;
+    }
     if (f.strategy == "latency") hls.strategy = Strategy::kLatency;
     else if (f.strategy == "resource") hls.strategy = Strategy::kResource;
-    else throw UsageError("--strategy '" + f.strategy + "' is not valid", "use latency or resource");
-    if (!(f.clock_ns > 0)) throw UsageError("--clock-period must be > 0 ns");
-    hls.clock_period_ns = f.clock_ns;
+    else if (!f.strategy.empty())
+        throw UsageError("--strategy '" + f.strategy + "' is not valid", "use latency or resource");
+    if (f.io_type == "io_parallel") hls.io_type = IoType::kParallel;
+    else if (f.io_type == "io_stream") hls.io_type = IoType::kStream;
+    else if (!f.io_type.empty())
+        throw UsageError("--io-type '" + f.io_type + "' is not valid", "use io_parallel or io_stream");
+    if (f.clock_set) {
+        if (!(f.clock_ns > 0)) throw UsageError("--clock-period must be > 0 ns");
+        hls.clock_period_ns = f.clock_ns;
+    }
     return hls;
 }
 
@@ -130,8 +142,13 @@ void print_table(const surrogate::HardwareEstimate& e, const FpgaPart& part) {
 }
 
 int run_estimate(const EstimateFlags& f) {
-    const FpgaPart& part = find_part(f.part);
-    HlsSettings hls = settings_from(f);
+    RunConfig cfg;
+    if (!f.config.empty()) cfg = load_config(f.config);
+    if (f.part.empty() && f.config.empty())
+        throw UsageError("--part is required", "name a part or board (e.g. --part zcu102), or "
+                                               "pass --config FILE whose hls.part is used");
+    const FpgaPart& part = find_part(f.part.empty() ? cfg.hls.part : f.part);
+    HlsSettings hls = settings_from(f, cfg.hls);
     if (!std::filesystem::exists(f.input))
         throw UsageError("'" + f.input + "' does not exist",
                          "pass an architecture file (.yaml) or a snac checkpoint (.h5)");
@@ -149,12 +166,20 @@ int run_estimate(const EstimateFlags& f) {
     } else {
         net = nn::NetworkSpec::load(f.input);
     }
-    SurrogateConfig sc;
-    if (f.model == "analytical") sc.model = SurrogateModel::kAnalytical;
-    else if (f.model == "learned") sc.model = SurrogateModel::kLearned;
-    else throw UsageError("--model '" + f.model + "' is not valid", "use analytical or learned");
-    sc.file = f.model_file;
-    const auto model = surrogate::make_cost_model(sc, "", io::read_checkpoint);
+    SurrogateConfig sc = cfg.surrogate;  // defaults: analytical, shipped coefficients
+    std::string base_dir = cfg.base_dir;
+    if (!f.model.empty() || !f.model_file.empty()) {
+        if (f.model.empty() || f.model == "analytical") sc.model = SurrogateModel::kAnalytical;
+        else if (f.model == "learned") sc.model = SurrogateModel::kLearned;
+        else throw UsageError("--model '" + f.model + "' is not valid", "use analytical or learned");
+        if (!f.model_file.empty()) {
+            sc.file = f.model_file;
+            base_dir.clear();  // command-line paths are relative to the working directory
+        } else if (sc.model != cfg.surrogate.model) {
+            sc.file.clear();  // the config's file belongs to the other model
+        }
+    }
+    const auto model = surrogate::make_cost_model(sc, base_dir, io::read_checkpoint);
     const surrogate::HardwareEstimate e = model->estimate(net, hls, part);
     if (f.json) std::cout << to_json(e, hls).dump(2) << "\n";
     else print_table(e, part);
@@ -166,21 +191,28 @@ std::function<int()> setup_estimate(CLI::App& sub) {
     sub.add_option("INPUT", f->input, "Architecture file (.yaml) or trained checkpoint (.h5)")
         ->required();
     sub.add_option("--part", f->part, "FPGA part or board, e.g. xczu9eg-ffvb1156-2-e, zcu102, "
-                                      "u250, vu13p, pynq-z2, u55c")
-        ->required();
+                                      "u250, vu13p, pynq-z2, u55c (required unless --config)");
+    sub.add_option("--config", f->config,
+                   "Run configuration: its hls: and surrogate: sections give the defaults");
     sub.add_option("--precision", f->precision,
                    "Every type (weight, bias, result, accumulator), e.g. 'ap_fixed<16,6>' "
                    "(default ap_fixed<16,6>)");
     sub.add_option("--weight-precision", f->weight_precision,
                    "Weights and biases (overrides --precision for them), e.g. 'ap_fixed<8,1>'");
-    sub.add_option("--reuse-factor", f->reuse_factor, "Reuse factor of every layer (default 1)");
+    auto* rf = sub.add_option("--reuse-factor", f->reuse_factor,
+                              "Reuse factor of every layer (default 1)");
     sub.add_option("--strategy", f->strategy, "latency | resource (default latency)");
-    sub.add_option("--clock-period", f->clock_ns, "Target clock period in ns (default 5)");
+    sub.add_option("--io-type", f->io_type, "io_parallel | io_stream (default io_parallel)");
+    auto* clk = sub.add_option("--clock-period", f->clock_ns, "Target clock period in ns (default 5)");
     sub.add_option("--model", f->model, "analytical | learned (default analytical)");
     sub.add_option("--model-file", f->model_file,
                    "Coefficients (.json, analytical) or trained model (.h5, learned)");
     sub.add_flag("--json", f->json, "Print one JSON object instead of the table");
-    return [f] { return run_estimate(*f); };
+    return [f, rf, clk] {
+        f->rf_set = rf->count() > 0;
+        f->clock_set = clk->count() > 0;
+        return run_estimate(*f);
+    };
 }
 
 const RegisterCommand kRegister{

@@ -79,6 +79,25 @@ D="${SNAC_DATA_DIR}/wa-hls4ml"
 "$SNAC_BIN" estimate "$tmp/model.h5" --part u55c --json > "$tmp/ck.json"
 python3 -c "import json,sys; e=json.load(open('$tmp/ck.json')); assert e['layers'][0]['name']=='dense_0', e['layers'][0]"
 
+# A run configuration gives the defaults (hls: and surrogate: sections); flags override.
+mkdir -p "$tmp/cfgdir"
+cp "$tmp/model.h5" "$tmp/cfgdir/hw.h5"
+cat > "$tmp/cfgdir/run.yaml" <<'YAML'
+data: {name: htru2}
+hls: {part: pynq-z2, precision: "ap_fixed<12,4>", reuse_factor: 2, strategy: resource}
+surrogate: {model: learned, file: hw.h5}
+YAML
+"$SNAC_BIN" estimate "$tmp/jet.yaml" --config "$tmp/cfgdir/run.yaml" --json > "$tmp/c1.json"
+"$SNAC_BIN" estimate "$tmp/jet.yaml" --config "$tmp/cfgdir/run.yaml" --part u250 --model analytical \
+    --reuse-factor 1 --json > "$tmp/c2.json"
+python3 - "$tmp/c1.json" "$tmp/c2.json" <<'PY'
+import json, sys
+c1, c2 = (json.load(open(p)) for p in sys.argv[1:])
+assert c1["part"] == "xc7z020clg400-1" and c1["model"] == "learned" and c1["reuse_factor"] == 2, c1
+assert c1["strategy"] == "resource"
+assert c2["part"] == "xcu250-figd2104-2L-e" and c2["model"] == "analytical" and c2["reuse_factor"] == 1, c2
+PY
+
 # Bad input: exit code 2 and a message naming the problem.
 expect_usage() {  # expect_usage PATTERN -- args...
     local pattern=$1; shift
@@ -97,6 +116,8 @@ expect_usage "below 1" estimate "$tmp/jet.yaml" --part u250 --reuse-factor 0
 expect_usage "strategy" estimate "$tmp/jet.yaml" --part u250 --strategy fast
 expect_usage "does not exist" estimate "$tmp/nothing.yaml" --part u250
 expect_usage "model file" estimate "$tmp/jet.yaml" --part u250 --model learned
+expect_usage "part" estimate "$tmp/jet.yaml"
+expect_usage "io-type" estimate "$tmp/jet.yaml" --part u250 --io-type axi
 cat > "$tmp/att.yaml" <<'YAML'
 input_shape: [4, 8, 8]
 layers:
