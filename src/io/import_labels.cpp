@@ -1,4 +1,5 @@
 // Labels from numeric arrays (NPY, HDF5): class indices, one-hot rows, or regression targets.
+#include <algorithm>
 #include <cmath>
 
 #include "import_formats.hpp"
@@ -59,6 +60,20 @@ void labels_from_array(Dataset& data, const std::vector<double>& y, std::int64_t
     if (!integer_valued)
         throw UsageError(what + " holds non-integer labels but the task is classification",
                          "use integer class labels, or set 'task: regression'");
+    // Non-negative integers are class indices (as a cross-entropy loss reads them), so a subset
+    // missing a class keeps the numbering; other integers are category codes.
+    const double lo = y.empty() ? 0.0 : *std::min_element(y.begin(), y.end());
+    const double hi = y.empty() ? 0.0 : *std::max_element(y.begin(), y.end());
+    if (lo >= 0 && hi < 65536) {
+        data.task = TaskType::kClassification;
+        data.n_classes = static_cast<std::int64_t>(hi) + 1;
+        data.class_names.clear();
+        for (std::int64_t c = 0; c < data.n_classes; ++c)
+            data.class_names.push_back(std::to_string(c));
+        data.labels.resize(y.size());
+        for (std::size_t i = 0; i < y.size(); ++i) data.labels[i] = static_cast<std::int32_t>(y[i]);
+        return;
+    }
     std::vector<std::string> text(y.size());
     for (std::size_t i = 0; i < y.size(); ++i)
         text[i] = std::to_string(static_cast<long long>(y[i]));

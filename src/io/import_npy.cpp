@@ -82,11 +82,9 @@ NpyArray read_npy(const std::string& file) {
     const bool swap = (order == '>' && little) || (order == '<' && !little);
     std::size_t n = 1;
     for (auto d : a.shape) n *= static_cast<std::size_t>(d);
-    std::size_t item = 0;
     const char* p = b.data() + start + header_len;
     const std::size_t have = b.size() - start - header_len;
     auto need = [&](std::size_t size) {
-        item = size;
         if (have != n * size)
             throw UsageError("'" + file + "' size mismatch: shape promises " +
                                  std::to_string(n * size) + " data bytes, the file holds " +
@@ -138,7 +136,6 @@ NpyArray read_npy(const std::string& file) {
     } else
         throw UsageError("'" + file + "' has NPY dtype '" + descr + "', which snac does not import",
                          kDtypeHint);
-    (void)item;
     return a;
 }
 

@@ -97,7 +97,9 @@ TEST(ImportArrays, NpyBigEndianAndMismatchedCounts) {
     s.y = d / "y.npy";
     const Dataset data = read_source(s, {});
     EXPECT_EQ(data.x, (std::vector<float>{1.0f, 2.0f}));
-    EXPECT_EQ(data.class_names, (std::vector<std::string>{"3", "7"}));
+    // Non-negative integer labels are class indices: 8 classes, 3 and 7 present.
+    EXPECT_EQ(data.n_classes, 8);
+    EXPECT_EQ(data.labels, (std::vector<std::int32_t>{3, 7}));
     write_npy(d / "y3.npy", "|u1", "(3,)", std::vector<std::uint8_t>{0, 1, 0});
     s.y = d / "y3.npy";
     EXPECT_THROW(read_source(s, {}), UsageError);
