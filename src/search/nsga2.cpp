@@ -101,9 +101,14 @@ private:
 
     const std::vector<std::int64_t>& parent_population(int g) {
         if (auto it = parents_.find(g); it != parents_.end()) return it->second;
-        std::vector<std::int64_t> pool = g >= 2 ? parent_population(g - 1) : std::vector<std::int64_t>{};
+        // Optuna's order: the generation's COMPLETE trials, then the previous parents.
+        std::vector<std::int64_t> pool;
         for (const auto& t : trials_)
             if (t.generation == g - 1 && t.state == TrialState::kComplete) pool.push_back(t.number);
+        if (g >= 2) {
+            const auto& previous = parent_population(g - 1);
+            pool.insert(pool.end(), previous.begin(), previous.end());
+        }
         return parents_[g] = elite(pool);
     }
 
@@ -121,7 +126,13 @@ private:
             const std::vector<double> d = crowding_distance(pts, front);
             std::vector<std::size_t> order(front.size());
             for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-            // Optuna sorts ascending (stable) and reverses.
+            // Ties break as in Optuna: its crowding computation leaves the front stably sorted by
+            // each objective in turn (raw values); then it sorts by distance and reverses.
+            const std::size_t m = pts[front[0]].objectives.size();
+            for (std::size_t k = 0; k < m; ++k)
+                std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+                    return find(pool[front[a]])->values[k] < find(pool[front[b]])->values[k];
+                });
             std::stable_sort(order.begin(), order.end(),
                              [&](std::size_t a, std::size_t b) { return d[a] < d[b]; });
             std::reverse(order.begin(), order.end());
