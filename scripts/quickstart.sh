@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds snac (Release) and runs the main job on the quick-start
 # example: the global architecture search on MNIST down-sized to 8x8 (configs/quickstart.yaml:
-# MLP space, accuracy vs. BOPs, 24 trials x 5 epochs; a minute or two on 2 cores).
+# MLP space, accuracy vs. BOPs, 24 trials x 5 epochs; seconds to a minute on 2 cores).
 # Re-running continues the same study (--resume) and reprints the front.
 # Usage: scripts/quickstart.sh [RUN_DIR (default runs/quickstart)] [extra snac global flags]
 set -euo pipefail
