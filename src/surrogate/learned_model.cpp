@@ -121,7 +121,6 @@ void learned_features(const Lowered& low, const HardwareEstimate& a, const FpgaP
         lg(terms[int(Term::kAdderBits)]), lg(positions), 0.0f, float(dsp_per), 0.0f};
     static_assert(sizeof(f) / sizeof(f[0]) == 33);
     std::copy(std::begin(f), std::end(f), out);
-    (void)c;
 }
 
 namespace {
