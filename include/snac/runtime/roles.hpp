@@ -1,6 +1,7 @@
 #pragma once
 /// Which rank plays which role (../shared/docs/design.md §2): rank 0 coordinates, ranks
-/// 1..T train, the last E ranks estimate. One rank: the embedded mode runs every role in-process.
+/// 1..T train, the last E ranks estimate. One rank: the embedded mode runs every role in-process
+/// (runtime.embedded_trainers trainer threads, estimation inline).
 #include <vector>
 
 #include "snac/core/config/runtime_config.hpp"
@@ -8,8 +9,8 @@
 namespace snac::runtime {
 
 struct RoleLayout {
-    int world_size = 1;
-    bool embedded = true;           ///< one process: trainer thread (in-process rank 1) + inline estimation
+    int world_size = 1;             ///< MPI ranks (1 in embedded mode)
+    bool embedded = true;           ///< one process: trainer threads (in-process ranks 1..T)
     std::vector<int> trainers;      ///< ranks that train
     std::vector<int> estimators;    ///< ranks that estimate; empty = the coordinator estimates inline
 };
