@@ -102,6 +102,21 @@ void BM_LearnedEstimateBatch(benchmark::State& state) {
 }
 BENCHMARK(BM_LearnedEstimateBatch)->Unit(benchmark::kMillisecond);
 
+// One network per call, as an estimator scoring candidates one at a time does: the learned
+// model then pays the checkpoint-to-network rebuild of nn::predict on every call.
+void BM_LearnedEstimateSingle(benchmark::State& state) {
+    const LearnedModel& model = learned();
+    const Batch& b = candidates();
+    const FpgaPart& part = find_part("zcu102");
+    int i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(model.estimate(b.nets[i], b.hls[i], part).total.lut);
+        i = (i + 1) % kCandidates;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LearnedEstimateSingle)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
