@@ -96,9 +96,10 @@ case "$name" in
         fetch "https://zenodo.org/record/3602260/files/hls4ml_LHCjet_${n}p_val.tar.gz" "$tarball"
         tar -xzf "$tarball" -C "$dest/jets_constituents_${n}p"
         rm -f "$tarball"
-        first="$(find "$dest/jets_constituents_${n}p" -name '*.h5' | sort | head -n 1)"
-        echo "extracted $(find "$dest/jets_constituents_${n}p" -name '*.h5' | wc -l) files into $dest/jets_constituents_${n}p"
-        echo "import one: snac data import --format jets_constituents --file ${first#"$dest"/} --n-particles 8 --features pt,eta,phi --normalize robust --name jets8"
+        # Flatten the tarball's inner folders so the directory itself can be imported.
+        find "$dest/jets_constituents_${n}p" -mindepth 2 -name '*.h5' -exec mv -t "$dest/jets_constituents_${n}p" {} +
+        echo "extracted $(find "$dest/jets_constituents_${n}p" -maxdepth 1 -name '*.h5' | wc -l) files into $dest/jets_constituents_${n}p"
+        echo "import: snac data import --format jets_constituents --file jets_constituents_${n}p --n-particles 8 --features pt,eta,phi --normalize robust --name jets8"
         ;;
     list|-h|--help) usage ;;
     "") usage; exit 2 ;;

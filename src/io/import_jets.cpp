@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <filesystem>
 
 #include "hdf5_util.hpp"
 #include "import_formats.hpp"
@@ -141,9 +142,10 @@ Dataset read_jets_hlf_source(const DataSourceConfig& source, const std::vector<s
     return data;
 }
 
-Dataset read_jets_constituents_source(const DataSourceConfig& source,
-                                      const std::vector<std::string>& dirs) {
-    const std::string file = locate_source(source.file, dirs);
+namespace {
+
+// One constituent file; `source.subset` (if > 0) caps the jets read from it.
+Dataset read_constituents_file(const std::string& file, const DataSourceConfig& source) {
     h5::Handle f = h5::open_file(file);
     const std::string particles =
         source.particles.empty() ? "jetConstituentList" : source.particles;
@@ -275,6 +277,44 @@ Dataset read_jets_constituents_source(const DataSourceConfig& source,
                                              names[static_cast<std::size_t>(q)]);
     }
     return data;
+}
+
+}  // namespace
+
+Dataset read_jets_constituents_source(const DataSourceConfig& source,
+                                      const std::vector<std::string>& dirs) {
+    const std::string where = locate_source(source.file, dirs);
+    if (!std::filesystem::is_directory(where)) return read_constituents_file(where, source);
+    // A directory (an unpacked Zenodo tarball): every *.h5 in name order, concatenated.
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(where))
+        if (e.is_regular_file() && e.path().extension() == ".h5")
+            files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    if (files.empty())
+        throw UsageError("directory '" + where + "' holds no .h5 files",
+                         "point 'file' at a constituent .h5 file or a directory of them");
+    Dataset all;
+    for (const auto& file : files) {
+        DataSourceConfig part = source;
+        if (source.subset > 0) {
+            if (all.n_samples >= source.subset) break;
+            part.subset = source.subset - all.n_samples;
+        }
+        Dataset d = read_constituents_file(file, part);
+        if (all.n_samples == 0) {
+            all = std::move(d);
+            continue;
+        }
+        if (d.sample_shape != all.sample_shape || d.feature_names != all.feature_names)
+            throw UsageError(
+                "'" + file + "' has other particle features or counts than '" + files.front() + "'",
+                "import files of one kind (same N-particle version) together");
+        all.x.insert(all.x.end(), d.x.begin(), d.x.end());
+        all.labels.insert(all.labels.end(), d.labels.begin(), d.labels.end());
+        all.n_samples += d.n_samples;
+    }
+    return all;
 }
 
 }  // namespace snac::io::detail

@@ -196,6 +196,28 @@ TEST(ImportJets, ConstituentsAsSetWithLabelsDataset) {
     EXPECT_EQ(n.scaling.shift.size(), 2u);
 }
 
+TEST(ImportJets, ConstituentDirectoryConcatenatesFilesInNameOrder) {
+    // An unpacked Zenodo tarball is a directory of files: read them all, in name order.
+    TempDir dir;
+    fs::create_directories(dir.path / "val");
+    write_constituents(dir / "val/jetImage_0_30p_0_10000.h5", 3, 4, true);
+    write_constituents(dir / "val/jetImage_1_30p_10000_20000.h5", 2, 4, true);
+    std::ofstream(dir / "val/README.txt") << "not data";
+    DataSourceConfig s;
+    s.format = "jets_constituents";
+    s.file = dir / "val";
+    s.n_particles = 2;
+    s.features = {"pt"};
+    const Dataset d = read_source(s, {});
+    ASSERT_EQ(d.n_samples, 5);
+    EXPECT_EQ(d.sample_shape, (std::vector<std::int64_t>{2}));
+    // Jets 0-2 of the first file, then jets 0-1 of the second (value = jet * 1000 + p * 10 + 2).
+    EXPECT_EQ(d.x, (std::vector<float>{2, 12, 1002, 1012, 2002, 2012, 2, 12, 1002, 1012}));
+    EXPECT_EQ(d.labels, (std::vector<std::int32_t>{0, 2, 4, 0, 2}));
+    s.subset = 4;  // the subset spans both files
+    EXPECT_EQ(read_source(s, {}).n_samples, 4);
+}
+
 TEST(ImportJets, ConstituentsRejectTooManyParticlesAndUnknownFeatures) {
     TempDir dir;
     write_constituents(dir / "c.h5", 3, 3, true);
