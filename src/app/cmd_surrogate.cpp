@@ -161,7 +161,7 @@ int run_eval(const SurrogateFlags& f) {
     std::printf("split by architecture (seed %llu): %lld train / %lld test architectures\n",
                 static_cast<unsigned long long>(f.seed), static_cast<long long>(split.train_groups),
                 static_cast<long long>(split.test_groups));
-    print_metrics("train", train);
+    print_metrics(f.model_file.empty() ? "train" : "records not held out", train);
     if (!split.test.empty()) print_metrics("test (held-out architectures)", test);
     else std::printf("test: no held-out architectures (one architecture group or --test-fraction 0)\n");
     return 0;
