@@ -3,9 +3,9 @@
 // Prints: emission time (lower + testbench + files), g++ compile time, testbench run time,
 // C-simulation inferences per second, and snac's own fixed-point inferences per second.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <filesystem>
-#include <unistd.h>
 
 #include "fixtures.hpp"
 #include "snac/hls/project.hpp"
@@ -20,18 +20,22 @@ struct Model {
 };
 
 const Model kModels[] = {
-    {"mlp", "input_shape: [24]\nlayers:\n  - {type: dense, units: 64}\n  - {type: relu}\n"
-            "  - {type: dense, units: 32}\n  - {type: relu}\n  - {type: dense, units: 32}\n"
-            "  - {type: relu}\n  - {type: dense, units: 5}\n  - {type: softmax}\n"},
-    {"cnn", "input_shape: [1, 8, 8]\nlayers:\n  - {type: conv2d, filters: 4, kernel: 3, padding: same}\n"
-            "  - {type: relu}\n  - {type: maxpool2d, size: 2}\n  - {type: conv2d, filters: 8, kernel: 3}\n"
-            "  - {type: relu}\n  - {type: flatten}\n  - {type: dense, units: 10}\n  - {type: softmax}\n"},
-    {"deepsets", "input_shape: [16, 3]\nlayers:\n  - type: deepsets\n    aggregate: mean\n"
-                 "    phi: [{type: dense, units: 32}, {type: relu}, {type: dense, units: 16}, {type: relu}]\n"
-                 "    rho: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 5}]\n"},
-    {"bn_act", "input_shape: [16]\nlayers:\n  - {type: dense, units: 32}\n  - {type: batchnorm}\n"
-               "  - {type: tanh}\n  - {type: dense, units: 16}\n  - {type: sigmoid}\n"
-               "  - {type: dense, units: 5}\n  - {type: softmax}\n"}};
+    {"mlp",
+     "input_shape: [24]\nlayers:\n  - {type: dense, units: 64}\n  - {type: relu}\n"
+     "  - {type: dense, units: 32}\n  - {type: relu}\n  - {type: dense, units: 32}\n"
+     "  - {type: relu}\n  - {type: dense, units: 5}\n  - {type: softmax}\n"},
+    {"cnn",
+     "input_shape: [1, 8, 8]\nlayers:\n  - {type: conv2d, filters: 4, kernel: 3, padding: same}\n"
+     "  - {type: relu}\n  - {type: maxpool2d, size: 2}\n  - {type: conv2d, filters: 8, kernel: 3}\n"
+     "  - {type: relu}\n  - {type: flatten}\n  - {type: dense, units: 10}\n  - {type: softmax}\n"},
+    {"deepsets",
+     "input_shape: [16, 3]\nlayers:\n  - type: deepsets\n    aggregate: mean\n"
+     "    phi: [{type: dense, units: 32}, {type: relu}, {type: dense, units: 16}, {type: relu}]\n"
+     "    rho: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 5}]\n"},
+    {"bn_act",
+     "input_shape: [16]\nlayers:\n  - {type: dense, units: 32}\n  - {type: batchnorm}\n"
+     "  - {type: tanh}\n  - {type: dense, units: 16}\n  - {type: sigmoid}\n"
+     "  - {type: dense, units: 5}\n  - {type: softmax}\n"}};
 
 constexpr std::int64_t kSamples = 1000;
 

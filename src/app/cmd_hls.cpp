@@ -45,11 +45,16 @@ struct HlsArgs {
 
 void set_variable(LayerPrecision& p, const std::string& var, const FixedType& t,
                   const std::string& spec) {
-    if (var == "all") p = {t, t, t, t};
-    else if (var == "weight") p.weight = t;
-    else if (var == "bias") p.bias = t;
-    else if (var == "result") p.result = t;
-    else if (var == "accum") p.accum = t;
+    if (var == "all")
+        p = {t, t, t, t};
+    else if (var == "weight")
+        p.weight = t;
+    else if (var == "bias")
+        p.bias = t;
+    else if (var == "result")
+        p.result = t;
+    else if (var == "accum")
+        p.accum = t;
     else
         throw UsageError("--precision '" + spec + "': unknown variable '" + var + "'",
                          "use TYPE, VAR=TYPE or LAYER:VAR=TYPE with VAR one of "
@@ -70,8 +75,10 @@ void apply_precisions(const std::vector<std::string>& specs, HlsSettings& s) {
         const FixedType t = FixedType::parse(spec.substr(eq + 1));
         const auto colon = lhs.rfind(':');
         if (colon == std::string::npos) {
-            if (lhs == "table") s.table = t;
-            else set_variable(s.default_precision, lhs, t, spec);
+            if (lhs == "table")
+                s.table = t;
+            else
+                set_variable(s.default_precision, lhs, t, spec);
         } else {
             per_layer[lhs.substr(0, colon)].emplace_back(lhs.substr(colon + 1), t);
         }
@@ -198,12 +205,13 @@ int run_hls(const HlsArgs& a) {
     collect_names(net.layers, "", names);
     for (const auto& [layer, _] : settings.layers)
         if (std::find(names.begin(), names.end(), layer) == names.end())
-            throw UsageError("--precision names layer '" + layer + "', which the network lacks",
-                             "layers are: " + [&] {
-                                 std::string s;
-                                 for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-                                 return s;
-                             }());
+            throw UsageError(
+                "--precision names layer '" + layer + "', which the network lacks",
+                "layers are: " + [&] {
+                    std::string s;
+                    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+                    return s;
+                }());
 
     const nn::FixedModel model = nn::lower_network(net, ck, settings);
     for (const auto& w : model.warnings) log::warn(w);
@@ -227,7 +235,8 @@ int run_hls(const HlsArgs& a) {
     extras.provenance["test_inputs"] = inputs.source;
     extras.provenance["snac_version"] = SNAC_VERSION;
     try {
-        const auto model_cost = surrogate::make_cost_model(SurrogateConfig{}, "", io::read_checkpoint);
+        const auto model_cost =
+            surrogate::make_cost_model(SurrogateConfig{}, "", io::read_checkpoint);
         extras.estimate = estimate_map(model_cost->estimate(net, settings, part));
         extras.estimate_source = std::string(model_cost->name());
     } catch (const Error& e) {
@@ -262,8 +271,10 @@ int run_hls(const HlsArgs& a) {
         }
         extras.max_abs_diff_vs_float = max_diff;
         if (!inputs.labels.empty() && inputs.n > 0) {
-            extras.accuracy_float = static_cast<double>(right_float) / static_cast<double>(inputs.n);
-            extras.accuracy_fixed = static_cast<double>(right_fixed) / static_cast<double>(inputs.n);
+            extras.accuracy_float =
+                static_cast<double>(right_float) / static_cast<double>(inputs.n);
+            extras.accuracy_fixed =
+                static_cast<double>(right_fixed) / static_cast<double>(inputs.n);
         }
         std::ostringstream msg;
         msg << "C simulation: " << csim.samples << " samples, " << csim.mismatches
@@ -275,10 +286,10 @@ int run_hls(const HlsArgs& a) {
         if (csim.mismatches != 0 || csim.samples != inputs.n) status = 1;
     }
     if (!extras.estimate.empty())
-        std::cout << "estimate (" << extras.estimate_source << "): LUT "
-                  << extras.estimate["lut"] << ", FF " << extras.estimate["ff"] << ", DSP "
-                  << extras.estimate["dsp"] << ", BRAM_18K " << extras.estimate["bram_18k"]
-                  << ", latency " << extras.estimate["latency_cycles_max"] << " cycles\n";
+        std::cout << "estimate (" << extras.estimate_source << "): LUT " << extras.estimate["lut"]
+                  << ", FF " << extras.estimate["ff"] << ", DSP " << extras.estimate["dsp"]
+                  << ", BRAM_18K " << extras.estimate["bram_18k"] << ", latency "
+                  << extras.estimate["latency_cycles_max"] << " cycles\n";
     hls::write_manifest(project, model, opt, extras);
     std::cout << "project: " << project.dir << "\n";
     if (status != 0)
@@ -317,7 +328,8 @@ std::function<int()> setup_hls(CLI::App& sub) {
         ->capture_default_str();
     sub.add_flag("--no-csim", a->no_csim, "Write the project but skip the C simulation");
     sub.add_flag("--synth", a->synth, "Run csynth with vitis_hls/vivado_hls from PATH");
-    sub.add_flag("--force", a->force, "Write into an existing directory that is not a snac project");
+    sub.add_flag("--force", a->force,
+                 "Write into an existing directory that is not a snac project");
     return [a]() { return run_hls(*a); };
 }
 

@@ -102,8 +102,7 @@ std::string csim_script(const std::string& name) {
            "set -e\ncd \"$(dirname \"$0\")\"\n"
            "${CXX:-g++} -std=c++17 -O1 -Wall -Wextra -Werror -Wno-unknown-pragmas "
            "-Ifirmware -Ifirmware/ap_types firmware/" +
-           name + ".cpp " + name + "_test.cpp -o " + name +
-           "_csim\n./" + name + "_csim tb_data\n";
+           name + ".cpp " + name + "_test.cpp -o " + name + "_csim\n./" + name + "_csim tb_data\n";
 }
 
 std::string readme(const std::string& name, const nn::FixedModel& m, const ProjectOptions& o) {
@@ -193,15 +192,16 @@ EmittedProject emit_project(const nn::FixedModel& model, const ProjectOptions& o
     for (const auto& [path, content] : files) project.files[path] = content_hash(content);
 
     // Assemble beside the target, then swap it in.
-    const fs::path staging = overwrite_in_place
-                                 ? target
-                                 : target.parent_path() / ("." + target.filename().string() +
-                                                           ".snac-tmp-" + std::to_string(::getpid()));
+    const fs::path staging =
+        overwrite_in_place ? target
+                           : target.parent_path() / ("." + target.filename().string() +
+                                                     ".snac-tmp-" + std::to_string(::getpid()));
     if (!overwrite_in_place) {
         fs::remove_all(staging, ec);
         fs::create_directories(staging, ec);
-        if (ec) throw UsageError("cannot create " + staging.string() + ": " + ec.message(),
-                                 "check that the parent of --out is writable");
+        if (ec)
+            throw UsageError("cannot create " + staging.string() + ": " + ec.message(),
+                             "check that the parent of --out is writable");
     }
     try {
         for (const auto& [path, content] : files) write_file(staging / path, content);
@@ -211,8 +211,10 @@ EmittedProject emit_project(const nn::FixedModel& model, const ProjectOptions& o
         throw;
     }
     if (!overwrite_in_place) {
-        if (snac_project) fs::remove_all(target, ec);
-        else if (exists) fs::remove(target, ec);  // an empty directory
+        if (snac_project)
+            fs::remove_all(target, ec);
+        else if (exists)
+            fs::remove(target, ec);  // an empty directory
         fs::rename(staging, target, ec);
         if (ec) {
             fs::remove_all(staging, ec);

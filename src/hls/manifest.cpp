@@ -110,7 +110,8 @@ void write_manifest(const EmittedProject& project, const nn::FixedModel& model,
 
     namespace fs = std::filesystem;
     const fs::path final_path = fs::path(project.dir) / "snac_hls.json";
-    const fs::path tmp = fs::path(project.dir) / (".snac_hls.json.tmp" + std::to_string(::getpid()));
+    const fs::path tmp =
+        fs::path(project.dir) / (".snac_hls.json.tmp" + std::to_string(::getpid()));
     {
         std::ofstream out(tmp, std::ios::binary);
         out << j.dump(2) << "\n";
@@ -119,8 +120,9 @@ void write_manifest(const EmittedProject& project, const nn::FixedModel& model,
     }
     std::error_code ec;
     fs::rename(tmp, final_path, ec);
-    if (ec) throw Error("cannot rename " + tmp.string() + " to " + final_path.string() + ": " +
-                        ec.message());
+    if (ec)
+        throw Error("cannot rename " + tmp.string() + " to " + final_path.string() + ": " +
+                    ec.message());
 }
 
 }  // namespace snac::hls

@@ -14,8 +14,7 @@ namespace snac::hls::detail {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd) {
     int fds[2];
-    if (::pipe(fds) != 0)
-        throw Error(std::string("pipe() failed: ") + std::strerror(errno));
+    if (::pipe(fds) != 0) throw Error(std::string("pipe() failed: ") + std::strerror(errno));
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(fds[0]);
@@ -41,8 +40,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     char buf[4096];
     for (;;) {
         const ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n > 0) result.output.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR) break;
+        if (n > 0)
+            result.output.append(buf, static_cast<std::size_t>(n));
+        else if (n == 0 || errno != EINTR)
+            break;
     }
     ::close(fds[0]);
     int status = 0;

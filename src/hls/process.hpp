@@ -7,8 +7,8 @@
 namespace snac::hls::detail {
 
 struct ProcessResult {
-    int exit_code = -1;   ///< exit status, or 128 + signal
-    std::string output;   ///< stdout and stderr, interleaved
+    int exit_code = -1;  ///< exit status, or 128 + signal
+    std::string output;  ///< stdout and stderr, interleaved
 };
 
 /// Runs argv[0] (looked up in PATH) with working directory `cwd`. Throws Error if it cannot start.

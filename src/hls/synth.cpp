@@ -41,18 +41,23 @@ bool number(std::string_view text, double& out) {
 
 std::map<std::string, double> parse_csynth_report(std::string_view xml) {
     std::map<std::string, double> r;
-    struct Field { const char* key; const char* section; const char* tag; };
-    const Field fields[] = {
-        {"lut", "Resources", "LUT"},           {"ff", "Resources", "FF"},
-        {"bram_18k", "Resources", "BRAM_18K"}, {"uram", "Resources", "URAM"},
-        {"lut_available", "AvailableResources", "LUT"},
-        {"ff_available", "AvailableResources", "FF"},
-        {"dsp_available", "AvailableResources", "DSP"},
-        {"bram_18k_available", "AvailableResources", "BRAM_18K"},
-        {"latency_cycles_min", "SummaryOfOverallLatency", "Best-caseLatency"},
-        {"latency_cycles_max", "SummaryOfOverallLatency", "Worst-caseLatency"},
-        {"ii_cycles", "SummaryOfOverallLatency", "Interval-min"},
-        {"clock_ns", "SummaryOfTimingAnalysis", "EstimatedClockPeriod"}};
+    struct Field {
+        const char* key;
+        const char* section;
+        const char* tag;
+    };
+    const Field fields[] = {{"lut", "Resources", "LUT"},
+                            {"ff", "Resources", "FF"},
+                            {"bram_18k", "Resources", "BRAM_18K"},
+                            {"uram", "Resources", "URAM"},
+                            {"lut_available", "AvailableResources", "LUT"},
+                            {"ff_available", "AvailableResources", "FF"},
+                            {"dsp_available", "AvailableResources", "DSP"},
+                            {"bram_18k_available", "AvailableResources", "BRAM_18K"},
+                            {"latency_cycles_min", "SummaryOfOverallLatency", "Best-caseLatency"},
+                            {"latency_cycles_max", "SummaryOfOverallLatency", "Worst-caseLatency"},
+                            {"ii_cycles", "SummaryOfOverallLatency", "Interval-min"},
+                            {"clock_ns", "SummaryOfTimingAnalysis", "EstimatedClockPeriod"}};
     for (const Field& f : fields) {
         double v = 0.0;
         if (number(element(xml, f.section, f.tag), v)) r[f.key] = v;
@@ -88,8 +93,8 @@ SynthResult run_synthesis(const EmittedProject& project) {
     }
     const detail::ProcessResult run = detail::run_process(argv, project.dir);
     const std::filesystem::path report = std::filesystem::path(project.dir) /
-                                         (project.name + "_prj") / "solution1" / "syn" /
-                                         "report" / (project.name + "_csynth.xml");
+                                         (project.name + "_prj") / "solution1" / "syn" / "report" /
+                                         (project.name + "_csynth.xml");
     std::ifstream in(report);
     if (run.exit_code != 0 || !in) {
         const std::string& out = run.output;

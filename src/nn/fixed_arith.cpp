@@ -31,13 +31,20 @@ Wide quantize(Wide x, int d, QuantMode q) {
     const Wide half = static_cast<Wide>(1) << (d - 1);
     if (r == 0) return f;
     switch (q) {
-        case QuantMode::kTrn: return f;
-        case QuantMode::kTrnZero: return neg ? f + 1 : f;
-        case QuantMode::kRnd: return r >= half ? f + 1 : f;
-        case QuantMode::kRndZero: return r > half || (r == half && neg) ? f + 1 : f;
-        case QuantMode::kRndMinInf: return r > half ? f + 1 : f;
-        case QuantMode::kRndInf: return r > half || (r == half && !neg) ? f + 1 : f;
-        case QuantMode::kRndConv: return r > half || (r == half && (f & 1) != 0) ? f + 1 : f;
+        case QuantMode::kTrn:
+            return f;
+        case QuantMode::kTrnZero:
+            return neg ? f + 1 : f;
+        case QuantMode::kRnd:
+            return r >= half ? f + 1 : f;
+        case QuantMode::kRndZero:
+            return r > half || (r == half && neg) ? f + 1 : f;
+        case QuantMode::kRndMinInf:
+            return r > half ? f + 1 : f;
+        case QuantMode::kRndInf:
+            return r > half || (r == half && !neg) ? f + 1 : f;
+        case QuantMode::kRndConv:
+            return r > half || (r == half && (f & 1) != 0) ? f + 1 : f;
     }
     return f;
 }
@@ -57,15 +64,19 @@ Wide fit(Wide q, UWide low, bool huge, bool neg, const FixedType& t) {
     const Wide minv = s ? -(static_cast<Wide>(1) << (w - 1)) : 0;
     if (!huge && q >= minv && q <= maxv) return q;
     switch (t.overflow) {
-        case OverflowMode::kSat: return neg ? minv : maxv;
-        case OverflowMode::kSatZero: return 0;
-        case OverflowMode::kSatSym: return neg ? (s ? -maxv : 0) : maxv;
+        case OverflowMode::kSat:
+            return neg ? minv : maxv;
+        case OverflowMode::kSatZero:
+            return 0;
+        case OverflowMode::kSatSym:
+            return neg ? (s ? -maxv : 0) : maxv;
         case OverflowMode::kWrapSm: {
             if (!s) return wrap_bits(low, w, s);
             const bool dropped = ((low >> w) & 1) != 0;
             return wrap_bits(dropped != neg ? ~low : low, w, s);
         }
-        case OverflowMode::kWrap: break;
+        case OverflowMode::kWrap:
+            break;
     }
     UWide bits = low & low_mask(w);
     if (t.sat_bits > 0) {
@@ -111,7 +122,9 @@ double to_double(std::int64_t raw, const FixedType& t) {
     return std::ldexp(static_cast<double>(raw), -t.fractional());
 }
 
-double quantize(double v, const FixedType& t) { return to_double(from_double(v, t), t); }
+double quantize(double v, const FixedType& t) {
+    return to_double(from_double(v, t), t);
+}
 
 Wide trunc_int(Wide raw, int frac) {
     if (frac <= 0) return static_cast<Wide>(static_cast<UWide>(raw) << (-frac));
@@ -119,7 +132,9 @@ Wide trunc_int(Wide raw, int frac) {
     return raw >= 0 ? (raw >> frac) : -((-raw) >> frac);
 }
 
-Wide align(Wide raw, int shift) { return static_cast<Wide>(static_cast<UWide>(raw) << shift); }
+Wide align(Wide raw, int shift) {
+    return static_cast<Wide>(static_cast<UWide>(raw) << shift);
+}
 
 std::uint64_t bit_pattern(std::int64_t raw, int bits) {
     const std::uint64_t u = static_cast<std::uint64_t>(raw);

@@ -50,7 +50,8 @@ private:
             if (lw.layer_name != layer) continue;
             for (const NamedTensor& t : lw.tensors) {
                 if (t.name != name) continue;
-                if (t.shape != shape || static_cast<std::int64_t>(t.values.size()) != product(shape))
+                if (t.shape != shape ||
+                    static_cast<std::int64_t>(t.values.size()) != product(shape))
                     throw UsageError("checkpoint tensor " + layer + "/" + name + " has shape " +
                                          shape_str(t.shape) + ", the architecture needs " +
                                          shape_str(shape),
@@ -64,9 +65,9 @@ private:
 
     static void check_width(const FixedType& t, const std::string& what, const std::string& layer) {
         if (t.width > 53)
-            throw UsageError("layer '" + layer + "': " + what + " type " + t.str() +
-                                 " is wider than 53 bits",
-                             "constants are emitted exactly as doubles; use at most 53 bits");
+            throw UsageError(
+                "layer '" + layer + "': " + what + " type " + t.str() + " is wider than 53 bits",
+                "constants are emitted exactly as doubles; use at most 53 bits");
     }
 
     static std::int64_t quantize(double v, const FixedType& t, const std::string& layer) {
@@ -125,15 +126,15 @@ private:
                 quantize_into(tensor(path, "kernel", {fl.n_in, l.units}).values, fl.weight,
                               fl.weights, path);
                 if (l.use_bias)
-                    quantize_into(tensor(path, "bias", {l.units}).values, fl.bias, fl.biases,
-                                  path);
+                    quantize_into(tensor(path, "bias", {l.units}).values, fl.bias, fl.biases, path);
                 else
                     fl.biases.assign(static_cast<std::size_t>(l.units), 0);
                 fl.index = next_index_++;
                 resolve_rf(fl, ls, fl.n_in, fl.n_out);
                 return fl;
             }
-            case LayerType::kConv2d: return conv(l, fl, ls);
+            case LayerType::kConv2d:
+                return conv(l, fl, ls);
             case LayerType::kBatchNorm: {
                 fl.op = FixedOp::kBatchNorm;
                 check_width(fl.weight, "scale", path);
@@ -147,12 +148,14 @@ private:
                 fl.weights.resize(static_cast<std::size_t>(c));
                 fl.biases.resize(static_cast<std::size_t>(c));
                 for (std::size_t i = 0; i < static_cast<std::size_t>(c); ++i) {
-                    // Folded in double at conversion time (§6): scale = γ/√(var+ε), bias = β − scale·mean.
+                    // Folded in double at conversion time (§6): scale = γ/√(var+ε), bias = β −
+                    // scale·mean.
                     const double scale = static_cast<double>(g[i]) /
                                          std::sqrt(static_cast<double>(v[i]) + l.epsilon);
                     fl.weights[i] = quantize(scale, fl.weight, path);
-                    fl.biases[i] = quantize(
-                        static_cast<double>(b[i]) - scale * static_cast<double>(m[i]), fl.bias, path);
+                    fl.biases[i] =
+                        quantize(static_cast<double>(b[i]) - scale * static_cast<double>(m[i]),
+                                 fl.bias, path);
                 }
                 if (in.size() == 3) {
                     fl.channels = static_cast<int>(in[0]);
@@ -165,7 +168,9 @@ private:
                 fl.index = next_index_++;
                 return fl;
             }
-            case LayerType::kRelu: fl.op = FixedOp::kRelu; break;
+            case LayerType::kRelu:
+                fl.op = FixedOp::kRelu;
+                break;
             case LayerType::kLeakyRelu:
                 fl.op = FixedOp::kLeakyRelu;
                 fl.weights = {fx::from_double(l.alpha, fl.weight)};
@@ -180,7 +185,9 @@ private:
                                : tanh_table(settings_.table_size, fl.table_type);
                 break;
             }
-            case LayerType::kSoftmax: softmax(fl); break;
+            case LayerType::kSoftmax:
+                softmax(fl);
+                break;
             case LayerType::kMaxPool2d:
             case LayerType::kAvgPool2d:
                 fl.op = l.type == LayerType::kMaxPool2d ? FixedOp::kMaxPool2d : FixedOp::kAvgPool2d;
@@ -195,12 +202,14 @@ private:
                 fl.op = FixedOp::kFlatten;
                 fl.result = in_type;  // a reshape: no cast
                 break;
-            case LayerType::kDeepSets: return deepsets(l, fl, in, path, in_type);
+            case LayerType::kDeepSets:
+                return deepsets(l, fl, in, path, in_type);
             case LayerType::kConvAttention:
                 throw UsageError("layer '" + path + "': conv_attention has no HLS kernel in snac",
                                  "choose an architecture without conv_attention for `snac hls`");
             case LayerType::kDropout:
-            case LayerType::kIdentity: break;
+            case LayerType::kIdentity:
+                break;
         }
         fl.index = next_index_++;
         return fl;
@@ -231,9 +240,9 @@ private:
         fl.weights.resize(static_cast<std::size_t>(rows * f));
         for (std::int64_t fi = 0; fi < f; ++fi)
             for (std::int64_t r = 0; r < rows; ++r)
-                fl.weights[static_cast<std::size_t>(r * f + fi)] = quantize(
-                    static_cast<double>(kern[static_cast<std::size_t>(fi * rows + r)]), fl.weight,
-                    fl.name);
+                fl.weights[static_cast<std::size_t>(r * f + fi)] =
+                    quantize(static_cast<double>(kern[static_cast<std::size_t>(fi * rows + r)]),
+                             fl.weight, fl.name);
         if (l.use_bias)
             quantize_into(tensor(fl.name, "bias", {f}).values, fl.bias, fl.biases, fl.name);
         else
@@ -322,24 +331,42 @@ std::vector<const FixedLayer*> flatten_layers(const FixedModel& model) {
     return out;
 }
 
-std::int64_t FixedModel::input_size() const { return product(input_shape); }
-std::int64_t FixedModel::output_size() const { return layers.back().n_out; }
-FixedType FixedModel::output_type() const { return layers.back().output_type(); }
+std::int64_t FixedModel::input_size() const {
+    return product(input_shape);
+}
+std::int64_t FixedModel::output_size() const {
+    return layers.back().n_out;
+}
+FixedType FixedModel::output_type() const {
+    return layers.back().output_type();
+}
 
 std::string_view to_string(FixedOp op) noexcept {
     switch (op) {
-        case FixedOp::kDense: return "dense";
-        case FixedOp::kBatchNorm: return "batchnorm";
-        case FixedOp::kRelu: return "relu";
-        case FixedOp::kLeakyRelu: return "leaky_relu";
-        case FixedOp::kSigmoid: return "sigmoid";
-        case FixedOp::kTanh: return "tanh";
-        case FixedOp::kSoftmax: return "softmax";
-        case FixedOp::kConv2d: return "conv2d";
-        case FixedOp::kMaxPool2d: return "maxpool2d";
-        case FixedOp::kAvgPool2d: return "avgpool2d";
-        case FixedOp::kFlatten: return "flatten";
-        case FixedOp::kDeepSets: return "deepsets";
+        case FixedOp::kDense:
+            return "dense";
+        case FixedOp::kBatchNorm:
+            return "batchnorm";
+        case FixedOp::kRelu:
+            return "relu";
+        case FixedOp::kLeakyRelu:
+            return "leaky_relu";
+        case FixedOp::kSigmoid:
+            return "sigmoid";
+        case FixedOp::kTanh:
+            return "tanh";
+        case FixedOp::kSoftmax:
+            return "softmax";
+        case FixedOp::kConv2d:
+            return "conv2d";
+        case FixedOp::kMaxPool2d:
+            return "maxpool2d";
+        case FixedOp::kAvgPool2d:
+            return "avgpool2d";
+        case FixedOp::kFlatten:
+            return "flatten";
+        case FixedOp::kDeepSets:
+            return "deepsets";
     }
     return "?";
 }

@@ -28,8 +28,8 @@ void dense(const FixedLayer& l, const std::int64_t* x, const FixedType& xt, std:
     const int fa = at.fractional();
     std::vector<std::int64_t> acc(static_cast<std::size_t>(n_out));
     for (std::int64_t j = 0; j < n_out; ++j)
-        acc[static_cast<std::size_t>(j)] = fx::cast(l.biases[static_cast<std::size_t>(j)],
-                                                    l.bias.fractional(), at);
+        acc[static_cast<std::size_t>(j)] =
+            fx::cast(l.biases[static_cast<std::size_t>(j)], l.bias.fractional(), at);
     auto step = [&](std::int64_t i, std::int64_t j) {
         const Wide p = static_cast<Wide>(x[i]) * l.weights[static_cast<std::size_t>(i * n_out + j)];
         auto& a = acc[static_cast<std::size_t>(j)];
@@ -102,7 +102,8 @@ Raw pool2d(const FixedLayer& l, const Raw& x, const FixedType& xt) {
                         for (int j = 0; j < p; ++j)
                             s = accumulate(s, at(i, j), xt.fractional(), l.accum);
                     // sum / count: ap_fixed division keeps the fraction, truncates toward zero.
-                    out[o] = fx::cast(static_cast<Wide>(s) / (p * p), l.accum.fractional(), l.result);
+                    out[o] =
+                        fx::cast(static_cast<Wide>(s) / (p * p), l.accum.fractional(), l.result);
                 }
             }
     return out;
@@ -116,15 +117,16 @@ Raw softmax(const FixedLayer& l, const Raw& x, const FixedType& xt) {
     std::int64_t sum = 0;
     const int nshift = l.norm_type.width - l.table_bits;
     for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t d = fx::cast(static_cast<Wide>(xmax) - x[i], xt.fractional(), l.norm_type);
+        const std::int64_t d =
+            fx::cast(static_cast<Wide>(xmax) - x[i], xt.fractional(), l.norm_type);
         const auto idx = static_cast<std::size_t>(fx::bit_pattern(d, l.norm_type.width) >> nshift);
         e[i] = fx::cast(l.table[idx], l.table_type.fractional(), at);
         sum = accumulate(sum, e[i], at.fractional(), at);
     }
     const FixedType& it = l.inv_input_type;
     const std::int64_t s = fx::cast(sum, at.fractional(), it);
-    const auto j = static_cast<std::size_t>(fx::bit_pattern(s, it.width) >>
-                                            (it.width - l.inv_table_bits));
+    const auto j =
+        static_cast<std::size_t>(fx::bit_pattern(s, it.width) >> (it.width - l.inv_table_bits));
     const std::int64_t inv = l.inv_table[j];
     Raw out(n);
     const int fp = at.fractional() + l.inv_table_type.fractional();
@@ -176,7 +178,8 @@ Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt) {
         case FixedOp::kDense:
             dense(l, x.data(), xt, l.n_in, l.n_out, out.data());
             return out;
-        case FixedOp::kConv2d: return conv2d(l, x, xt);
+        case FixedOp::kConv2d:
+            return conv2d(l, x, xt);
         case FixedOp::kBatchNorm: {
             const std::int64_t hw = static_cast<std::int64_t>(l.height) * l.width;
             const int fp = fx_in + l.weight.fractional();
@@ -206,16 +209,20 @@ Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt) {
             const int size = static_cast<int>(l.table.size());
             for (std::size_t i = 0; i < x.size(); ++i) {
                 const int idx = activation_table_index(x[i], xt, size, range);
-                out[i] = fx::cast(l.table[static_cast<std::size_t>(idx)],
-                                  l.table_type.fractional(), l.result);
+                out[i] = fx::cast(l.table[static_cast<std::size_t>(idx)], l.table_type.fractional(),
+                                  l.result);
             }
             return out;
         }
-        case FixedOp::kSoftmax: return softmax(l, x, xt);
+        case FixedOp::kSoftmax:
+            return softmax(l, x, xt);
         case FixedOp::kMaxPool2d:
-        case FixedOp::kAvgPool2d: return pool2d(l, x, xt);
-        case FixedOp::kFlatten: return x;
-        case FixedOp::kDeepSets: return deepsets(l, x, xt);
+        case FixedOp::kAvgPool2d:
+            return pool2d(l, x, xt);
+        case FixedOp::kFlatten:
+            return x;
+        case FixedOp::kDeepSets:
+            return deepsets(l, x, xt);
     }
     return out;
 }

@@ -57,8 +57,7 @@ std::vector<std::int64_t> softmax_inv_table(int bits, const FixedType& in, const
         std::int64_t top = j;
         if (in.is_signed() && j >= n / 2) top -= n;
         const double v = std::ldexp(static_cast<double>(top), in.width - bits - in.fractional());
-        table[static_cast<std::size_t>(j)] =
-            fx::from_double(v == 0.0 ? HUGE_VAL : 1.0 / v, t);
+        table[static_cast<std::size_t>(j)] = fx::from_double(v == 0.0 ? HUGE_VAL : 1.0 / v, t);
     }
     return table;
 }

@@ -16,10 +16,10 @@ namespace snac::hls {
 enum class ExistingDir { kRefuse, kOverwrite };  ///< a non-snac, non-empty output directory
 
 struct ProjectOptions {
-    std::string name = "myproject";            ///< sanitized into a C/Tcl identifier
+    std::string name = "myproject";             ///< sanitized into a C/Tcl identifier
     std::string part = "xcvu13p-flga2577-2-e";  ///< FPGA part (already resolved)
     double clock_period_ns = 5.0;
-    double clock_uncertainty_pct = 27.0;       ///< Vitis HLS default
+    double clock_uncertainty_pct = 27.0;  ///< Vitis HLS default
     ExistingDir existing = ExistingDir::kRefuse;
 };
 
@@ -48,8 +48,8 @@ EmittedProject emit_project(const nn::FixedModel& model, const ProjectOptions& o
 /// What the C simulation found.
 struct CsimResult {
     std::int64_t samples = 0;
-    std::int64_t mismatches = 0;   ///< samples with any output differing from snac's inference
-    std::vector<double> outputs;   ///< samples × output size, as the compiled design computed
+    std::int64_t mismatches = 0;  ///< samples with any output differing from snac's inference
+    std::vector<double> outputs;  ///< samples × output size, as the compiled design computed
     double compile_seconds = 0.0;
     double run_seconds = 0.0;
 };
@@ -61,8 +61,8 @@ CsimResult run_csim(const EmittedProject& project, const std::string& compiler =
 
 /// Extra manifest content the caller knows (the surrogate's estimate, C-sim figures, provenance).
 struct ManifestExtras {
-    std::map<std::string, double> estimate;   ///< e.g. "lut", "dsp_pct", "latency_cycles_max"
-    std::string estimate_source;              ///< "analytical", "learned", "csynth"
+    std::map<std::string, double> estimate;         ///< e.g. "lut", "dsp_pct", "latency_cycles_max"
+    std::string estimate_source;                    ///< "analytical", "learned", "csynth"
     std::map<std::string, std::string> provenance;  ///< checkpoint path, its hash, snac version
     std::optional<CsimResult> csim;
     std::optional<double> max_abs_diff_vs_float;

@@ -10,7 +10,7 @@
 namespace snac::hls {
 
 struct SynthResult {
-    std::string tool;                    ///< "vitis_hls" or "vivado_hls"
+    std::string tool;                      ///< "vitis_hls" or "vivado_hls"
     std::map<std::string, double> report;  ///< keys as ManifestExtras::estimate
 };
 

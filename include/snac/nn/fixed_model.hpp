@@ -16,20 +16,30 @@
 namespace snac::nn {
 
 enum class FixedOp {
-    kDense, kBatchNorm, kRelu, kLeakyRelu, kSigmoid, kTanh, kSoftmax, kConv2d, kMaxPool2d,
-    kAvgPool2d, kFlatten, kDeepSets
+    kDense,
+    kBatchNorm,
+    kRelu,
+    kLeakyRelu,
+    kSigmoid,
+    kTanh,
+    kSoftmax,
+    kConv2d,
+    kMaxPool2d,
+    kAvgPool2d,
+    kFlatten,
+    kDeepSets
 };
 
 /// One HLS layer. Data layout is the network's own: [F], channels-first [C, H, W] flattened
 /// row-major, or [elements, features].
 struct FixedLayer {
     FixedOp op = FixedOp::kDense;
-    std::string name;          ///< the network's layer name (a path inside Deep Sets)
-    int index = 0;             ///< HLS layer number: the input is 1, the first layer 2
+    std::string name;  ///< the network's layer name (a path inside Deep Sets)
+    int index = 0;     ///< HLS layer number: the input is 1, the first layer 2
     Shape in_shape, out_shape;
-    std::int64_t n_in = 0;     ///< flattened input size
-    std::int64_t n_out = 0;    ///< flattened output size
-    FixedType in_type;         ///< the previous layer's result type (input_t for the first)
+    std::int64_t n_in = 0;   ///< flattened input size
+    std::int64_t n_out = 0;  ///< flattened output size
+    FixedType in_type;       ///< the previous layer's result type (input_t for the first)
     FixedType weight, bias, result, accum;
 
     /// Dense: [n_in·n_out] with w[i·n_out + j] = kernel[i][j]. Conv2d: [(C·k·k)·F] with
@@ -38,16 +48,16 @@ struct FixedLayer {
     std::vector<std::int64_t> biases;   ///< raw words of `bias` (dense/conv: F; BN: per channel)
     std::int64_t n_zeros = 0;           ///< weights that are exactly zero after quantization
 
-    int reuse_factor = 1;               ///< the value used (corrected if the request was invalid)
+    int reuse_factor = 1;  ///< the value used (corrected if the request was invalid)
     Strategy strategy = Strategy::kLatency;
 
     // Lookup tables (sigmoid/tanh: `table`; softmax: exp and inverse tables).
-    FixedType table_type;                     ///< sigmoid/tanh entries; softmax exp entries
-    std::vector<std::int64_t> table;          ///< raw words of table_type
+    FixedType table_type;             ///< sigmoid/tanh entries; softmax exp entries
+    std::vector<std::int64_t> table;  ///< raw words of table_type
     FixedType inv_table_type, inv_input_type, norm_type;  ///< softmax only
-    std::vector<std::int64_t> inv_table;      ///< softmax 1/x entries (inv_table_type)
-    int table_bits = 10;                      ///< softmax: log2 of the exp table size
-    int inv_table_bits = 10;                  ///< softmax: log2 of the inverse table size
+    std::vector<std::int64_t> inv_table;                  ///< softmax 1/x entries (inv_table_type)
+    int table_bits = 10;                                  ///< softmax: log2 of the exp table size
+    int inv_table_bits = 10;  ///< softmax: log2 of the inverse table size
 
     // conv2d / pooling (channels-first)
     int channels = 0, height = 0, width = 0;
@@ -58,8 +68,8 @@ struct FixedLayer {
     // Deep Sets: phi per element, aggregation (this layer's accum/result), rho.
     Aggregate aggregate = Aggregate::kMean;
     int elements = 0, features = 0;
-    std::int64_t agg_size = 0;   ///< width of phi's output = the aggregation's output
-    FixedType agg_in_type;       ///< phi's output type
+    std::int64_t agg_size = 0;  ///< width of phi's output = the aggregation's output
+    FixedType agg_in_type;      ///< phi's output type
     std::vector<FixedLayer> phi, rho;
 
     /// The type the next layer receives (rho's output for Deep Sets, else `result`).
@@ -68,7 +78,7 @@ struct FixedLayer {
 
 struct FixedModel {
     Shape input_shape;
-    FixedType input_type;          ///< input_t
+    FixedType input_type;  ///< input_t
     std::vector<FixedLayer> layers;
     std::vector<std::string> warnings;  ///< corrected reuse factors, layers too large, ...
 

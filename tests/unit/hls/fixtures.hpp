@@ -31,7 +31,8 @@ inline void add_layer_weights(const nn::LayerSpec& l, const nn::Shape& in, const
         }
         case nn::LayerType::kConv2d: {
             const double s = 1.0 / std::sqrt(static_cast<double>(in[0] * l.kernel * l.kernel));
-            lw.tensors.push_back(tensor("kernel", {l.filters, in[0], l.kernel, l.kernel}, -1.5 * s, 1.5 * s));
+            lw.tensors.push_back(
+                tensor("kernel", {l.filters, in[0], l.kernel, l.kernel}, -1.5 * s, 1.5 * s));
             if (l.use_bias) lw.tensors.push_back(tensor("bias", {l.filters}, -0.2, 0.2));
             break;
         }
@@ -53,7 +54,8 @@ inline void add_layer_weights(const nn::LayerSpec& l, const nn::Shape& in, const
             }
             return;
         }
-        default: return;
+        default:
+            return;
     }
     ck.layers.push_back(std::move(lw));
 }

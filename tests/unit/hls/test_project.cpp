@@ -90,10 +90,9 @@ TEST(HlsProject, SmallCnnWithChannelBatchNormAndPoolingMatchesBitExactly) {
 
 TEST(HlsProject, DeepSetsMatchesBitExactly) {
     HlsSettings s;
-    s.layers["ds/phi/dense_0"].precision = {FixedType::parse("ap_fixed<12,4>"),
-                                            FixedType::parse("ap_fixed<12,4>"),
-                                            FixedType::parse("ap_fixed<16,6>"),
-                                            FixedType::parse("ap_fixed<24,10>")};
+    s.layers["ds/phi/dense_0"].precision = {
+        FixedType::parse("ap_fixed<12,4>"), FixedType::parse("ap_fixed<12,4>"),
+        FixedType::parse("ap_fixed<16,6>"), FixedType::parse("ap_fixed<24,10>")};
     const auto e = emit_and_simulate(
         "input_shape: [8, 3]\nlayers:\n"
         "  - type: deepsets\n    name: ds\n    aggregate: max\n"
@@ -160,7 +159,8 @@ TEST(HlsProject, ConvResourceStrategyMatches) {
     s.strategy = Strategy::kResource;
     s.reuse_factor = 9;  // valid for n_in = 2·3·3 = 18
     const auto e = emit_and_simulate(
-        "input_shape: [2, 6, 6]\nlayers:\n  - {type: conv2d, filters: 3, kernel: 3, stride: 2, padding: same}\n"
+        "input_shape: [2, 6, 6]\nlayers:\n  - {type: conv2d, filters: 3, kernel: 3, stride: 2, "
+        "padding: same}\n"
         "  - {type: relu}\n  - {type: flatten}\n  - {type: dense, units: 4}\n",
         s, "conv_resource", 300);
     EXPECT_EQ(e.csim.mismatches, 0);

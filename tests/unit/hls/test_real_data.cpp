@@ -19,8 +19,10 @@ namespace fs = std::filesystem;
 /// The MNIST 8x8 test split (first 1,000 images of t10k, imported once per test process).
 const Dataset& mnist8x8() {
     static const Dataset data = [] {
-        if (std::getenv("SNAC_DATA_DIR") == nullptr) ::setenv("SNAC_DATA_DIR", SNAC_SHARED_DATA_DIR, 1);
-        const fs::path dir = fs::temp_directory_path() / ("snac_hls_data_" + std::to_string(::getpid()));
+        if (std::getenv("SNAC_DATA_DIR") == nullptr)
+            ::setenv("SNAC_DATA_DIR", SNAC_SHARED_DATA_DIR, 1);
+        const fs::path dir =
+            fs::temp_directory_path() / ("snac_hls_data_" + std::to_string(::getpid()));
         fs::create_directories(dir);
         DataConfig cfg;
         cfg.name = "mnist8x8_hls_unit";
@@ -53,8 +55,8 @@ void simulate_on_test_split(const std::string& yaml, const std::string& name) {
     const TestBench tb = make_testbench(model, x.data(), n);
     ProjectOptions opt;
     opt.name = name;
-    const fs::path out = fs::temp_directory_path() /
-                         ("snac_hls_data_" + std::to_string(::getpid())) / name;
+    const fs::path out =
+        fs::temp_directory_path() / ("snac_hls_data_" + std::to_string(::getpid())) / name;
     const CsimResult r = run_csim(emit_project(model, opt, tb, out.string()));
     EXPECT_EQ(r.samples, n);
     EXPECT_EQ(r.mismatches, 0);
@@ -66,8 +68,10 @@ TEST(HlsRealData, DeepSetsOnMnistRows) {
     simulate_on_test_split(
         "input_shape: [8, 8]\nlayers:\n"
         "  - type: deepsets\n    aggregate: sum\n"
-        "    phi: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 8}, {type: sigmoid}]\n"
-        "    rho: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 10}, {type: softmax}]\n",
+        "    phi: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 8}, {type: "
+        "sigmoid}]\n"
+        "    rho: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 10}, {type: "
+        "softmax}]\n",
         "deepsets_mnist");
 }
 

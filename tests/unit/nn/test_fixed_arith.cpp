@@ -10,8 +10,12 @@
 namespace snac::nn {
 namespace {
 
-FixedType T(const char* s) { return FixedType::parse(s); }
-double q(double v, const char* t) { return fx::to_double(fx::from_double(v, T(t)), T(t)); }
+FixedType T(const char* s) {
+    return FixedType::parse(s);
+}
+double q(double v, const char* t) {
+    return fx::to_double(fx::from_double(v, T(t)), T(t));
+}
 
 TEST(FixedArithGolden, Conversions) {
     EXPECT_EQ(fx::from_double(0.1, T("ap_fixed<16,6>")), 102);
@@ -62,10 +66,14 @@ TEST(FixedArithGolden, ProductAccumulateDivide) {
 TEST(FixedTablesGolden, SigmoidAndTanh) {
     const FixedType in = T("ap_fixed<16,6>"), tt = T("ap_fixed<18,8>");
     const auto sig = sigmoid_table(1024, tt), th = tanh_table(1024, tt);
-    struct Row { double x, sigmoid, tanh; };
-    const Row rows[] = {{-9.0, 0.0, -1.0},       {-8.0, 0.0, -1.0},
+    struct Row {
+        double x, sigmoid, tanh;
+    };
+    const Row rows[] = {{-9.0, 0.0, -1.0},
+                        {-8.0, 0.0, -1.0},
                         {-1.0, 0.2685546875, -0.76171875},
-                        {-0.01, 0.5, -0.0078125}, {0.0, 0.5, 0.0},
+                        {-0.01, 0.5, -0.0078125},
+                        {0.0, 0.5, 0.0},
                         {0.5, 0.6220703125, 0.4619140625},
                         {1.0, 0.73046875, 0.7607421875},
                         {2.3, 0.908203125, 0.9794921875},
@@ -87,7 +95,7 @@ TEST(FixedTablesGolden, SoftmaxTablesEntries) {
     // v_j = j/32: exp(-1) at j = 32 is 377/1024; the golden example's entries.
     EXPECT_EQ(e[0], 1024);
     EXPECT_EQ(e[32], 377);
-    EXPECT_EQ(inv[9], 455);                      // 1/(0.25·9) rounded
+    EXPECT_EQ(inv[9], 455);                          // 1/(0.25·9) rounded
     EXPECT_EQ(inv[0], (std::int64_t{1} << 17) - 1);  // 1/0 saturates
 }
 

@@ -13,10 +13,13 @@
 namespace snac::nn {
 namespace {
 
-FixedType T(const char* s) { return FixedType::parse(s); }
+FixedType T(const char* s) {
+    return FixedType::parse(s);
+}
 
 TEST(FixedModel, SoftmaxGoldenExample) {
-    const NetworkSpec net = NetworkSpec::from_yaml("input_shape: [5]\nlayers:\n  - {type: softmax}\n");
+    const NetworkSpec net =
+        NetworkSpec::from_yaml("input_shape: [5]\nlayers:\n  - {type: softmax}\n");
     const float x[5] = {1.0f, 2.0f, 0.5f, -1.0f, 1.7f};
     for (const char* accum : {"ap_fixed<16,6>", "ap_fixed<18,8,AP_RND,AP_SAT>"}) {
         HlsSettings s;
@@ -37,7 +40,8 @@ CheckpointData mlp_checkpoint(const NetworkSpec& net, std::uint64_t seed) {
     std::int64_t in = net.input_shape[0];
     for (const LayerSpec& l : net.layers) {
         if (l.type != LayerType::kDense) continue;
-        std::uniform_real_distribution<double> u(-1.5 / std::sqrt(double(in)), 1.5 / std::sqrt(double(in)));
+        std::uniform_real_distribution<double> u(-1.5 / std::sqrt(double(in)),
+                                                 1.5 / std::sqrt(double(in)));
         NamedTensor k{"kernel", {in, l.units}, {}}, b{"bias", {l.units}, {}};
         for (std::int64_t i = 0; i < in * l.units; ++i) k.values.push_back(float(u(rng)));
         for (std::int64_t i = 0; i < l.units; ++i) b.values.push_back(float(u(rng)));
@@ -76,14 +80,17 @@ TEST(FixedModel, MlpAgreesWithFloatWithinThePrecisionBound) {
             const auto& k = lw.tensors[0];
             const auto& b = lw.tensors[1];
             const std::int64_t in = k.shape[0], out = k.shape[1];
-            std::vector<double> a2(static_cast<std::size_t>(out)), e2(static_cast<std::size_t>(out));
+            std::vector<double> a2(static_cast<std::size_t>(out)),
+                e2(static_cast<std::size_t>(out));
             for (std::int64_t j = 0; j < out; ++j) {
                 double v = b.values[static_cast<std::size_t>(j)], err = db + (in + 1) * da + dr;
                 for (std::int64_t i = 0; i < in; ++i) {
                     const double w = k.values[static_cast<std::size_t>(i * out + j)];
                     v += w * a[static_cast<std::size_t>(i)];
                     err += std::abs(w) * e[static_cast<std::size_t>(i)] +
-                           (std::abs(a[static_cast<std::size_t>(i)]) + e[static_cast<std::size_t>(i)]) * dw;
+                           (std::abs(a[static_cast<std::size_t>(i)]) +
+                            e[static_cast<std::size_t>(i)]) *
+                               dw;
                 }
                 const bool relu = out != 5;
                 a2[static_cast<std::size_t>(j)] = relu ? std::max(v, 0.0) : v;
@@ -94,17 +101,21 @@ TEST(FixedModel, MlpAgreesWithFloatWithinThePrecisionBound) {
         }
         const std::vector<double> y = m.run(x.data() + s_i * 24);
         for (int j = 0; j < 5; ++j) {
-            const double diff = std::abs(y[static_cast<std::size_t>(j)] - ref[static_cast<std::size_t>(s_i * 5 + j)]);
-            ASSERT_LE(diff, e[static_cast<std::size_t>(j)] + 1e-4) << "sample " << s_i << " output " << j;
+            const double diff = std::abs(y[static_cast<std::size_t>(j)] -
+                                         ref[static_cast<std::size_t>(s_i * 5 + j)]);
+            ASSERT_LE(diff, e[static_cast<std::size_t>(j)] + 1e-4)
+                << "sample " << s_i << " output " << j;
         }
     }
 }
 
 TEST(FixedModel, RejectsMissingTensorsAndConvAttention) {
-    const NetworkSpec net = NetworkSpec::from_yaml("input_shape: [4]\nlayers:\n  - {type: dense, units: 2}\n");
+    const NetworkSpec net =
+        NetworkSpec::from_yaml("input_shape: [4]\nlayers:\n  - {type: dense, units: 2}\n");
     EXPECT_THROW(lower_network(net, CheckpointData{}, HlsSettings{}), UsageError);
     const NetworkSpec att = NetworkSpec::from_yaml(
-        "input_shape: [2, 4, 4]\nlayers:\n  - {type: conv_attention, hidden: 2}\n  - {type: flatten}\n"
+        "input_shape: [2, 4, 4]\nlayers:\n  - {type: conv_attention, hidden: 2}\n  - {type: "
+        "flatten}\n"
         "  - {type: dense, units: 2}\n");
     EXPECT_THROW(lower_network(att, CheckpointData{}, HlsSettings{}), UsageError);
 }
