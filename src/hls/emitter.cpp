@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "emit_code.hpp"
@@ -136,6 +137,24 @@ std::string readme(const std::string& name, const nn::FixedModel& m, const Proje
     return r.str();
 }
 
+/// True when `dir` holds only what snac wrote there: the files its manifest lists, the manifest
+/// and the testbench log. Anything else (user files, vendor build output) must never be removed.
+bool only_snac_files(const fs::path& dir) {
+    std::ifstream in(dir / "snac_hls.json");
+    const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
+    if (manifest.is_discarded() || !manifest.contains("hashes_fnv1a64")) return false;
+    const auto& listed = manifest["hashes_fnv1a64"];
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+        if (it->is_directory()) continue;
+        const std::string rel = fs::relative(it->path(), dir).generic_string();
+        if (rel != "snac_hls.json" && rel != "tb_data/csim_results.log" && !listed.contains(rel))
+            return false;
+    }
+    return !ec;
+}
+
 bool dir_is_empty(const fs::path& p) {
     std::error_code ec;
     return fs::is_empty(p, ec) && !ec;
@@ -170,10 +189,12 @@ EmittedProject emit_project(const nn::FixedModel& model, const ProjectOptions& o
     if (exists && !fs::is_directory(target, ec))
         throw UsageError(target.string() + " exists and is not a directory",
                          "choose another --out path");
-    const bool snac_project = exists && fs::is_regular_file(target / "snac_hls.json", ec);
+    const bool snac_project = exists && fs::is_regular_file(target / "snac_hls.json", ec) &&
+                              only_snac_files(target);
     const bool overwrite_in_place = exists && !snac_project && !dir_is_empty(target);
     if (overwrite_in_place && options.existing == ExistingDir::kRefuse)
-        throw UsageError(target.string() + " exists and is not a snac HLS project",
+        throw UsageError(target.string() + " exists and is not a snac HLS project (or holds "
+                             "files snac did not write)",
                          "choose a new --out directory, or pass --force to write into it");
 
     std::map<std::string, std::string> files = detail::generate_sources(model, name);

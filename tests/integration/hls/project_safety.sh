@@ -31,6 +31,13 @@ expect_contains err.txt "--force"
 [ "$(cat mine/notes.txt)" = precious ] && [ "$(ls mine | wc -l)" = 1 ] || fail "mine/ was modified"
 expect_rc 0 "$SNAC_BIN" hls "$ck" --out mine --no-csim --force --samples 20
 [ "$(cat mine/notes.txt)" = precious ] || fail "--force removed the user's file"
+# mine/ now holds a snac project plus a user file: still refused without --force, never wiped.
+expect_rc 2 "$SNAC_BIN" hls "$ck" --out mine --no-csim --samples 20
+[ "$(cat mine/notes.txt)" = precious ] || fail "a re-emission removed the user's file"
+# A snac project with vendor build output in it is not wiped either.
+mkdir -p a/det_prj && echo log > a/det_prj/vitis_hls.log
+expect_rc 2 "$SNAC_BIN" hls "$ck" --out a --no-csim --name det --samples 50
+[ -f a/det_prj/vitis_hls.log ] || fail "vendor output was removed"
 
 # Hostile project and layer names: sanitized, and the project still compiles and matches.
 expect_rc 0 "$SNAC_BIN" hls "$ck" --out hostile --name '../x"; rm -rf / #$(id)' --samples 100
