@@ -19,7 +19,10 @@
 namespace snac::surrogate {
 namespace {
 
-constexpr const char* kMarker = "snac-surrogate-learned-v1";
+constexpr const char* kMarker = "snac-surrogate-learned-v2";
+// Features 4..9 are log1p of the analytical LUT, FF, DSP, BRAM, cycles and II, in target order:
+// the MLP learns the residual log1p(y) − log1p(analytical), a calibration of the analytical model.
+constexpr std::size_t kAnalyticalFeature = 4;
 
 std::string join(const std::vector<float>& v) {
     std::ostringstream os;
@@ -186,6 +189,7 @@ CheckpointData fit_learned(const std::vector<SynthesisRecord>& records,
             ++refused;
             continue;
         }
+        for (int t = 0; t < kTargetCount; ++t) row.y[t] -= row.x[kAnalyticalFeature + t];
         row.architecture = r.architecture;
         rows.push_back(std::move(row));
     }
@@ -259,7 +263,8 @@ CheckpointData fit_learned(const std::vector<SynthesisRecord>& records,
     std::string names;
     for (const auto& n : learned_feature_names()) names += (names.empty() ? "" : ",") + n;
     ck.attributes["surrogate_features"] = names;
-    ck.attributes["surrogate_targets"] = "LUT,FF,DSP,BRAM_18K,CYCLES,II (log1p)";
+    ck.attributes["surrogate_targets"] =
+        "LUT,FF,DSP,BRAM_18K,CYCLES,II: log1p(measured) - log1p(analytical)";
     ck.attributes["surrogate_x_mean"] = join(x_mean);
     ck.attributes["surrogate_x_std"] = join(x_std);
     ck.attributes["surrogate_y_mean"] = join(y_mean);
@@ -316,6 +321,7 @@ std::vector<HardwareEstimate> LearnedModel::estimate_batch(std::span<const nn::N
     std::vector<HardwareEstimate> out;
     out.reserve(nets.size());
     std::vector<float> x(nets.size() * nf);
+    std::vector<float> ana(nets.size() * kTargetCount);  // log1p of the analytical targets
     for (std::size_t i = 0; i < nets.size(); ++i) {
         const HlsSettings& h = hls.size() == 1 ? hls[0] : hls[i];
         const Lowered low = lower_network(nets[i], h);
@@ -324,12 +330,14 @@ std::vector<HardwareEstimate> LearnedModel::estimate_batch(std::span<const nn::N
         learned_features(low, out.back(), part, analytical_.coefficients(), row);
         row[30] = static_cast<float>(h.clock_period_ns);
         row[32] = h.io_type == IoType::kStream ? 1.0f : 0.0f;
+        for (int t = 0; t < kTargetCount; ++t) ana[i * kTargetCount + t] = row[kAnalyticalFeature + t];
         for (std::size_t j = 0; j < nf; ++j) row[j] = (row[j] - x_mean_[j]) / x_std_[j];
     }
     const std::vector<float> y = nn::predict(checkpoint_, x.data(), std::int64_t(nets.size()));
     for (std::size_t i = 0; i < nets.size(); ++i) {
         auto value = [&](int t) {
-            const double z = double(y[i * kTargetCount + t]) * y_std_[t] + y_mean_[t];
+            const double z = double(y[i * kTargetCount + t]) * y_std_[t] + y_mean_[t] +
+                             double(ana[i * kTargetCount + t]);
             return std::expm1(std::clamp(z, 0.0, 40.0));
         };
         HardwareEstimate& e = out[i];

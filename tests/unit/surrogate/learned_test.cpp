@@ -25,7 +25,7 @@ TEST(Learned, TrainsOnPilotRecordsAndPredictsInBatches) {
     const CheckpointData ck =
         fit_learned(set.records, idx, load_coefficients(default_coefficients_path()), o, &log);
     ASSERT_FALSE(log.empty());
-    EXPECT_EQ(ck.attributes.at("surrogate_model"), "snac-surrogate-learned-v1");
+    EXPECT_EQ(ck.attributes.at("surrogate_model"), "snac-surrogate-learned-v2");
 
     const LearnedModel model(ck);  // everything it needs is in the checkpoint
     const Evaluation ev = evaluate(model, set.records, idx);
