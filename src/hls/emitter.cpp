@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <system_error>
 
 #include "emit_code.hpp"
@@ -189,11 +189,12 @@ EmittedProject emit_project(const nn::FixedModel& model, const ProjectOptions& o
     if (exists && !fs::is_directory(target, ec))
         throw UsageError(target.string() + " exists and is not a directory",
                          "choose another --out path");
-    const bool snac_project = exists && fs::is_regular_file(target / "snac_hls.json", ec) &&
-                              only_snac_files(target);
+    const bool snac_project =
+        exists && fs::is_regular_file(target / "snac_hls.json", ec) && only_snac_files(target);
     const bool overwrite_in_place = exists && !snac_project && !dir_is_empty(target);
     if (overwrite_in_place && options.existing == ExistingDir::kRefuse)
-        throw UsageError(target.string() + " exists and is not a snac HLS project (or holds "
+        throw UsageError(target.string() +
+                             " exists and is not a snac HLS project (or holds "
                              "files snac did not write)",
                          "choose a new --out directory, or pass --force to write into it");
 
