@@ -8,6 +8,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "snac/core/error.hpp"
@@ -88,6 +89,7 @@ private:
     std::deque<std::int64_t> to_estimate_, to_train_;
     std::deque<int> idle_trainers_, idle_estimators_;
     std::map<int, std::int64_t> busy_;  // worker rank -> trial
+    std::set<int> hello_;               // workers that announced themselves
     bool sampler_waiting_ = false;      // next() said: wait for results
     bool draining_ = false;
     Clock::time_point start_ = Clock::now(), drain_deadline_;
@@ -170,6 +172,7 @@ void Coordinator::handle(const Envelope& env) {
     const MessageHeader& h = env.message.header;
     switch (h.kind) {
         case MessageKind::kHello:
+            hello_.insert(env.source);
             if (h.status == static_cast<std::int32_t>(Role::kTrainer))
                 idle_trainers_.push_back(env.source);
             else if (h.status == static_cast<std::int32_t>(Role::kEstimator))
@@ -307,10 +310,14 @@ void Coordinator::shutdown_workers() {
     for (int r : layout_.estimators) t_.send(r, make_shutdown());
     // A worker still busy answers once more before it reads Shutdown: take that answer, so no
     // send is left unmatched when MPI finalizes. Bounded: trainers stop at the drain deadline.
+    // Likewise a worker whose Hello has not been read yet (a run with nothing left to do).
+    const std::size_t workers = layout_.trainers.size() + layout_.estimators.size();
     const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (!busy_.empty() && Clock::now() < deadline) {
+    while ((!busy_.empty() || hello_.size() < workers) && Clock::now() < deadline) {
         auto env = t_.receive(std::chrono::milliseconds(50));
-        if (env) busy_.erase(env->source);
+        if (!env) continue;
+        busy_.erase(env->source);
+        hello_.insert(env->source);
     }
     t_.flush();
 }
