@@ -10,9 +10,6 @@
 #include "snac/core/seed.hpp"
 #include "snac/io/import.hpp"
 
-#ifndef SNAC_VERSION
-#define SNAC_VERSION "0.1.0"
-#endif
 
 namespace snac::io {
 namespace {
