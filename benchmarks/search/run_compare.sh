@@ -20,8 +20,8 @@ results="$out/results.jsonl"
 : > "$results"
 start=$(date +%s)
 
-echo "== snac (optuna-like and steady-sbx), seeds 0-2 x 2000, 3-9 x 500" >&2
-for variant in optuna-like steady-sbx; do
+echo "== snac (optuna-like, steady-uniform, steady-sbx), seeds 0-2 x 2000, 3-9 x 500" >&2
+for variant in optuna-like steady-uniform steady-sbx; do
     "$bench" "$problems" 0,1,2 500,2000 "$out/db" "$variant" >> "$results"
     "$bench" "$problems" 3,4,5,6,7,8,9 500 "$out/db" "$variant" >> "$results"
 done
