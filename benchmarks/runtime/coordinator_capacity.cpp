@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -121,6 +122,15 @@ int main(int argc, char** argv) {
     CoordinatorOptions opt;
     opt.trial_budget = a.trials;
     opt.progress = false;
+    // The full driver also pays for the JSONL event log, flushed per event as in a real run.
+    std::ofstream events;
+    if (a.driver == "full" && (!session.active() || session.rank() == 0)) {
+        events.open(dir / "events.jsonl", std::ios::app);
+        opt.on_event = [&events](const std::string& line) {
+            events << line << '\n';
+            events.flush();
+        };
+    }
     const TrainFn train = instant_train;
 
     if (session.active() && session.size() > 1) {
