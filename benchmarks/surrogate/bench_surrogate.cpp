@@ -68,7 +68,8 @@ void BM_AnalyticalEstimate(benchmark::State& state) {
     const FpgaPart& part = find_part("zcu102");
     for (auto _ : state) {
         std::int64_t sum = 0;
-        for (int i = 0; i < kCandidates; ++i) sum += model.estimate(b.nets[i], b.hls[i], part).total.lut;
+        for (int i = 0; i < kCandidates; ++i)
+            sum += model.estimate(b.nets[i], b.hls[i], part).total.lut;
         benchmark::DoNotOptimize(sum);
     }
     state.SetItemsProcessed(state.iterations() * kCandidates);
@@ -84,8 +85,8 @@ const LearnedModel& learned() {
         for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
         LearnedFitOptions o;
         o.epochs = 20;  // accuracy is irrelevant here; the layer sizes are the shipped default
-        return LearnedModel(fit_learned(set.records, idx,
-                                        load_coefficients(default_coefficients_path()), o));
+        return LearnedModel(
+            fit_learned(set.records, idx, load_coefficients(default_coefficients_path()), o));
     }();
     return m;
 }

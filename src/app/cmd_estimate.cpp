@@ -58,14 +58,19 @@ HlsSettings settings_from(const EstimateFlags& f, const HlsConfig& base) {
                              "use a reuse factor >= 1 (1 = fully parallel)");
         hls.reuse_factor = f.reuse_factor;
     }
-    if (f.strategy == "latency") hls.strategy = Strategy::kLatency;
-    else if (f.strategy == "resource") hls.strategy = Strategy::kResource;
+    if (f.strategy == "latency")
+        hls.strategy = Strategy::kLatency;
+    else if (f.strategy == "resource")
+        hls.strategy = Strategy::kResource;
     else if (!f.strategy.empty())
         throw UsageError("--strategy '" + f.strategy + "' is not valid", "use latency or resource");
-    if (f.io_type == "io_parallel") hls.io_type = IoType::kParallel;
-    else if (f.io_type == "io_stream") hls.io_type = IoType::kStream;
+    if (f.io_type == "io_parallel")
+        hls.io_type = IoType::kParallel;
+    else if (f.io_type == "io_stream")
+        hls.io_type = IoType::kStream;
     else if (!f.io_type.empty())
-        throw UsageError("--io-type '" + f.io_type + "' is not valid", "use io_parallel or io_stream");
+        throw UsageError("--io-type '" + f.io_type + "' is not valid",
+                         "use io_parallel or io_stream");
     if (f.clock_set) {
         if (!(f.clock_ns > 0)) throw UsageError("--clock-period must be > 0 ns");
         hls.clock_period_ns = f.clock_ns;
@@ -119,23 +124,25 @@ void print_table(const surrogate::HardwareEstimate& e, const FpgaPart& part) {
     std::printf("%-28s %-10s %6s %8s %7s %9s %9s %6s %10s %8s\n", "layer", "type", "RF", "mults",
                 "DSP", "LUT", "FF", "BRAM", "latency", "II");
     for (const auto& l : e.layers) {
-        const std::string lat = l.latency_min == l.latency_max
-                                    ? std::to_string(l.latency_min)
-                                    : std::to_string(l.latency_min) + "-" + std::to_string(l.latency_max);
+        const std::string lat =
+            l.latency_min == l.latency_max
+                ? std::to_string(l.latency_min)
+                : std::to_string(l.latency_min) + "-" + std::to_string(l.latency_max);
         std::printf("%-28s %-10s %6d %8lld %7lld %9lld %9lld %6lld %10s %8lld\n", l.name.c_str(),
                     l.type.c_str(), l.reuse_factor, static_cast<long long>(l.multipliers),
-                    static_cast<long long>(l.resources.dsp), static_cast<long long>(l.resources.lut),
-                    static_cast<long long>(l.resources.ff),
+                    static_cast<long long>(l.resources.dsp),
+                    static_cast<long long>(l.resources.lut), static_cast<long long>(l.resources.ff),
                     static_cast<long long>(l.resources.bram_18k), lat.c_str(),
                     static_cast<long long>(l.ii));
     }
     if (e.model == "learned")
         std::printf("(layer rows: analytical model; totals: learned model)\n");
-    std::printf("%-28s %-10s %6s %8s %7lld %9lld %9lld %6lld %10s %8lld\n", "total", "", "", "",
-                static_cast<long long>(e.total.dsp), static_cast<long long>(e.total.lut),
-                static_cast<long long>(e.total.ff), static_cast<long long>(e.total.bram_18k),
-                (std::to_string(e.latency_cycles_min) + "-" + std::to_string(e.latency_cycles_max)).c_str(),
-                static_cast<long long>(e.ii_cycles));
+    std::printf(
+        "%-28s %-10s %6s %8s %7lld %9lld %9lld %6lld %10s %8lld\n", "total", "", "", "",
+        static_cast<long long>(e.total.dsp), static_cast<long long>(e.total.lut),
+        static_cast<long long>(e.total.ff), static_cast<long long>(e.total.bram_18k),
+        (std::to_string(e.latency_cycles_min) + "-" + std::to_string(e.latency_cycles_max)).c_str(),
+        static_cast<long long>(e.ii_cycles));
     std::printf("%% of part: LUT %.2f  FF %.2f  DSP %.2f  BRAM %.2f  URAM %.2f  avg %.2f\n",
                 e.lut_pct, e.ff_pct, e.dsp_pct, e.bram_pct, e.uram_pct, e.avg_resource_pct);
     for (const auto& w : e.warnings) std::printf("warning: %s\n", w.c_str());
@@ -145,8 +152,9 @@ int run_estimate(const EstimateFlags& f) {
     RunConfig cfg;
     if (!f.config.empty()) cfg = load_config(f.config);
     if (f.part.empty() && f.config.empty())
-        throw UsageError("--part is required", "name a part or board (e.g. --part zcu102), or "
-                                               "pass --config FILE whose hls.part is used");
+        throw UsageError("--part is required",
+                         "name a part or board (e.g. --part zcu102), or "
+                         "pass --config FILE whose hls.part is used");
     const FpgaPart& part = find_part(f.part.empty() ? cfg.hls.part : f.part);
     HlsSettings hls = settings_from(f, cfg.hls);
     if (!std::filesystem::exists(f.input))
@@ -169,9 +177,12 @@ int run_estimate(const EstimateFlags& f) {
     SurrogateConfig sc = cfg.surrogate;  // defaults: analytical, shipped coefficients
     std::string base_dir = cfg.base_dir;
     if (!f.model.empty() || !f.model_file.empty()) {
-        if (f.model.empty() || f.model == "analytical") sc.model = SurrogateModel::kAnalytical;
-        else if (f.model == "learned") sc.model = SurrogateModel::kLearned;
-        else throw UsageError("--model '" + f.model + "' is not valid", "use analytical or learned");
+        if (f.model.empty() || f.model == "analytical")
+            sc.model = SurrogateModel::kAnalytical;
+        else if (f.model == "learned")
+            sc.model = SurrogateModel::kLearned;
+        else
+            throw UsageError("--model '" + f.model + "' is not valid", "use analytical or learned");
         if (!f.model_file.empty()) {
             sc.file = f.model_file;
             base_dir.clear();  // command-line paths are relative to the working directory
@@ -181,8 +192,10 @@ int run_estimate(const EstimateFlags& f) {
     }
     const auto model = surrogate::make_cost_model(sc, base_dir, io::read_checkpoint);
     const surrogate::HardwareEstimate e = model->estimate(net, hls, part);
-    if (f.json) std::cout << to_json(e, hls).dump(2) << "\n";
-    else print_table(e, part);
+    if (f.json)
+        std::cout << to_json(e, hls).dump(2) << "\n";
+    else
+        print_table(e, part);
     return 0;
 }
 
@@ -190,8 +203,9 @@ std::function<int()> setup_estimate(CLI::App& sub) {
     auto f = std::make_shared<EstimateFlags>();
     sub.add_option("INPUT", f->input, "Architecture file (.yaml) or trained checkpoint (.h5)")
         ->required();
-    sub.add_option("--part", f->part, "FPGA part or board, e.g. xczu9eg-ffvb1156-2-e, zcu102, "
-                                      "u250, vu13p, pynq-z2, u55c (required unless --config)");
+    sub.add_option("--part", f->part,
+                   "FPGA part or board, e.g. xczu9eg-ffvb1156-2-e, zcu102, "
+                   "u250, vu13p, pynq-z2, u55c (required unless --config)");
     sub.add_option("--config", f->config,
                    "Run configuration: its hls: and surrogate: sections give the defaults");
     sub.add_option("--precision", f->precision,
@@ -203,7 +217,8 @@ std::function<int()> setup_estimate(CLI::App& sub) {
                               "Reuse factor of every layer (default 1)");
     sub.add_option("--strategy", f->strategy, "latency | resource (default latency)");
     sub.add_option("--io-type", f->io_type, "io_parallel | io_stream (default io_parallel)");
-    auto* clk = sub.add_option("--clock-period", f->clock_ns, "Target clock period in ns (default 5)");
+    auto* clk =
+        sub.add_option("--clock-period", f->clock_ns, "Target clock period in ns (default 5)");
     sub.add_option("--model", f->model, "analytical | learned (default analytical)");
     sub.add_option("--model-file", f->model_file,
                    "Coefficients (.json, analytical) or trained model (.h5, learned)");

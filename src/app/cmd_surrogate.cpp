@@ -29,13 +29,17 @@ struct SurrogateFlags {
 
 surrogate::RecordSet load_all(const SurrogateFlags& f) {
     surrogate::ResourceSource src;
-    if (f.resource_source == "vivado") src = surrogate::ResourceSource::kVivado;
-    else if (f.resource_source == "hls") src = surrogate::ResourceSource::kHls;
-    else throw UsageError("--resource-source '" + f.resource_source + "' is not valid",
-                          "use vivado (post-synthesis report) or hls (C-synthesis estimate)");
+    if (f.resource_source == "vivado")
+        src = surrogate::ResourceSource::kVivado;
+    else if (f.resource_source == "hls")
+        src = surrogate::ResourceSource::kHls;
+    else
+        throw UsageError("--resource-source '" + f.resource_source + "' is not valid",
+                         "use vivado (post-synthesis report) or hls (C-synthesis estimate)");
     surrogate::RecordSet all;
     for (const std::string& p : f.records) surrogate::append(all, surrogate::load_records(p, src));
-    std::fprintf(stderr, "records: %zu usable, %lld failed syntheses skipped, %lld unsupported skipped\n",
+    std::fprintf(stderr,
+                 "records: %zu usable, %lld failed syntheses skipped, %lld unsupported skipped\n",
                  all.records.size(), static_cast<long long>(all.skipped_failed),
                  static_cast<long long>(all.skipped_unsupported));
     for (const auto& n : all.notes) std::fprintf(stderr, "  %s\n", n.c_str());
@@ -59,9 +63,8 @@ std::string model_kind(const SurrogateFlags& f) {
 }
 
 surrogate::AnalyticalCoefficients base_coefficients(const SurrogateFlags& f) {
-    return surrogate::load_coefficients(f.coefficients.empty()
-                                            ? surrogate::default_coefficients_path()
-                                            : f.coefficients);
+    return surrogate::load_coefficients(
+        f.coefficients.empty() ? surrogate::default_coefficients_path() : f.coefficients);
 }
 
 std::vector<std::size_t> all_indices(const surrogate::RecordSet& s) {
@@ -79,15 +82,16 @@ int run_fit(const SurrogateFlags& f) {
         surrogate::AnalyticalCoefficients c =
             surrogate::fit_analytical(set.records, all_indices(set), start, &log);
         std::string sources;
-        for (const auto& r : f.records) sources += (sources.empty() ? "" : ", ") + fs::path(r).filename().string();
+        for (const auto& r : f.records)
+            sources += (sources.empty() ? "" : ", ") + fs::path(r).filename().string();
         c.provenance += " (" + sources + ")";
         surrogate::save_coefficients(f.out, c);
     } else {
         surrogate::LearnedFitOptions o;
         o.epochs = f.epochs;
         o.seed = f.seed;
-        const CheckpointData ck = surrogate::fit_learned(set.records, all_indices(set),
-                                                         base_coefficients(f), o, &log);
+        const CheckpointData ck =
+            surrogate::fit_learned(set.records, all_indices(set), base_coefficients(f), o, &log);
         io::write_checkpoint(f.out, ck);
     }
     for (const auto& l : log) std::fprintf(stderr, "  %s\n", l.c_str());
@@ -97,7 +101,8 @@ int run_fit(const SurrogateFlags& f) {
 
 void print_metrics(const char* title, const surrogate::Evaluation& ev) {
     std::printf("%s: %lld records", title, static_cast<long long>(ev.n_records));
-    if (ev.n_failed) std::printf(" (%lld refused by the model)", static_cast<long long>(ev.n_failed));
+    if (ev.n_failed)
+        std::printf(" (%lld refused by the model)", static_cast<long long>(ev.n_failed));
     std::printf("\n%-8s %8s %10s %10s %14s\n", "target", "n", "R2", "SMAPE %", "RMSE");
     for (const auto& m : ev.metrics)
         std::printf("%-8s %8lld %10.3f %10.1f %14.1f\n", std::string(to_string(m.target)).c_str(),
@@ -124,7 +129,8 @@ int run_eval(const SurrogateFlags& f) {
     if (!f.model_file.empty()) {
         // A given model is scored as is; the caller vouches that it never saw the test records.
         if (kind == "analytical")
-            model = std::make_unique<surrogate::AnalyticalModel>(surrogate::load_coefficients(f.model_file));
+            model = std::make_unique<surrogate::AnalyticalModel>(
+                surrogate::load_coefficients(f.model_file));
         else
             model = std::make_unique<surrogate::LearnedModel>(io::read_checkpoint(f.model_file));
         how = "model file " + f.model_file + " (not refitted)";
@@ -162,8 +168,11 @@ int run_eval(const SurrogateFlags& f) {
                 static_cast<unsigned long long>(f.seed), static_cast<long long>(split.train_groups),
                 static_cast<long long>(split.test_groups));
     print_metrics(f.model_file.empty() ? "train" : "records not held out", train);
-    if (!split.test.empty()) print_metrics("test (held-out architectures)", test);
-    else std::printf("test: no held-out architectures (one architecture group or --test-fraction 0)\n");
+    if (!split.test.empty())
+        print_metrics("test (held-out architectures)", test);
+    else
+        std::printf(
+            "test: no held-out architectures (one architecture group or --test-fraction 0)\n");
     return 0;
 }
 

@@ -22,12 +22,14 @@ std::int64_t ceil_log2(std::int64_t n) {
 
 constexpr int kMaxLutRomDepth = 64;  // deeper weight ROMs go to BRAM
 
-std::int64_t to_count(double v) { return v <= 0.0 ? 0 : static_cast<std::int64_t>(std::llround(v)); }
+std::int64_t to_count(double v) {
+    return v <= 0.0 ? 0 : static_cast<std::int64_t>(std::llround(v));
+}
 
 double dot(const TermVector& coef, const TermVector& terms) {
     double s = 0.0;
-    for (int i = 0; i < kTermCount; ++i) s += coef[static_cast<std::size_t>(i)] *
-                                             terms[static_cast<std::size_t>(i)];
+    for (int i = 0; i < kTermCount; ++i)
+        s += coef[static_cast<std::size_t>(i)] * terms[static_cast<std::size_t>(i)];
     return s;
 }
 
@@ -65,8 +67,9 @@ void estimate_dense(const LayerQuantities& q, const AnalyticalCoefficients& c, c
     } else if (q.strategy == Strategy::kLatency) {
         // The allocation limit caps the DSP multipliers; the DSP-class products queue on them.
         if (m.dsp_class > 0 && m.dsp_mults > 0)
-            lat_min = std::ceil(double(m.dsp_class) / double(m.dsp_mults)) * c.latency_shared_per_op +
-                      c.latency_shared_offset;
+            lat_min =
+                std::ceil(double(m.dsp_class) / double(m.dsp_mults)) * c.latency_shared_per_op +
+                c.latency_shared_offset;
         else
             lat_min = c.latency_shared_no_dsp;
         lat_max = lat_min;
@@ -83,8 +86,8 @@ void estimate_dense(const LayerQuantities& q, const AnalyticalCoefficients& c, c
     e.ii = std::max<std::int64_t>(1, to_count(std::max(1.0, ii) * double(q.positions)));
 }
 
-void estimate_other(const LayerQuantities& q, const AnalyticalCoefficients& c,
-                    const FpgaPart& part, LayerEstimate& e) {
+void estimate_other(const LayerQuantities& q, const AnalyticalCoefficients& c, const FpgaPart& part,
+                    LayerEstimate& e) {
     const auto n_out = double(q.n_out);
     switch (q.kind) {
         case LayerKind::kLogic: {
@@ -120,7 +123,8 @@ void estimate_other(const LayerQuantities& q, const AnalyticalCoefficients& c,
             e.multipliers = n * q.positions;
             e.dsp_multipliers = dsp ? e.multipliers : 0;
             e.resources.lut = to_count(lut * double(q.positions));
-            e.resources.ff = to_count(double(n) * (q.result_bits + q.table_bits) * double(q.positions));
+            e.resources.ff =
+                to_count(double(n) * (q.result_bits + q.table_bits) * double(q.positions));
             e.latency_min = e.latency_max = 2 * ceil_log2(n) + 6;
             break;
         }
@@ -152,10 +156,14 @@ Regime regime_of(const LayerQuantities& q) noexcept {
 
 std::string_view to_string(Regime r) noexcept {
     switch (r) {
-        case Regime::kLatencyUnrolled: return "latency_rf1";
-        case Regime::kLatencyShared: return "latency_shared";
-        case Regime::kResourceUnrolled: return "resource_rf1";
-        case Regime::kResourceShared: return "resource_shared";
+        case Regime::kLatencyUnrolled:
+            return "latency_rf1";
+        case Regime::kLatencyShared:
+            return "latency_shared";
+        case Regime::kResourceUnrolled:
+            return "resource_rf1";
+        case Regime::kResourceShared:
+            return "resource_shared";
     }
     return "?";
 }
@@ -214,8 +222,10 @@ LayerEstimate estimate_layer(const LayerQuantities& q, const AnalyticalCoefficie
     e.type = q.type;
     e.reuse_factor = q.reuse_factor;
     e.strategy = q.strategy;
-    if (q.kind == LayerKind::kDense) estimate_dense(q, c, part, e);
-    else estimate_other(q, c, part, e);
+    if (q.kind == LayerKind::kDense)
+        estimate_dense(q, c, part, e);
+    else
+        estimate_other(q, c, part, e);
     return e;
 }
 
@@ -249,8 +259,10 @@ void add_stream_fifos(const Lowered& low, HardwareEstimate& est) {
         if (q.kind == LayerKind::kFree) continue;
         const std::int64_t width = q.stream_width * q.result_bits;
         Resources fifo;
-        if (q.stream_depth > 32) fifo.bram_18k = rom_bram_18k(width, q.stream_depth);
-        else fifo.lut = width * ((q.stream_depth + 31) / 32);
+        if (q.stream_depth > 32)
+            fifo.bram_18k = rom_bram_18k(width, q.stream_depth);
+        else
+            fifo.lut = width * ((q.stream_depth + 31) / 32);
         fifo.ff = width;  // output register of the FIFO
         est.layers[i].resources += fifo;
         est.total += fifo;
@@ -275,7 +287,6 @@ HardwareEstimate estimate_lowered(const Lowered& low, const HlsSettings& hls, co
     }
     return est;
 }
-
 
 HardwareEstimate AnalyticalModel::estimate(const nn::NetworkSpec& net, const HlsSettings& hls,
                                            const FpgaPart& part) const {

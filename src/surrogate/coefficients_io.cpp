@@ -18,8 +18,8 @@ namespace {
 
 using nlohmann::json;
 constexpr int kFormatVersion = 1;
-constexpr const char* kTermNames[kTermCount] = {"constant", "lut_mult_bits", "adder_bits",
-                                                "weight_bits", "io_bits", "dsp_reg_bits",
+constexpr const char* kTermNames[kTermCount] = {"constant",    "lut_mult_bits", "adder_bits",
+                                                "weight_bits", "io_bits",       "dsp_reg_bits",
                                                 "mux_bits"};
 
 json terms_json(const std::array<TermVector, kRegimeCount>& t) {
@@ -132,7 +132,8 @@ void save_coefficients(const std::string& path, const AnalyticalCoefficients& c)
     const std::string tmp = path + ".tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
-        if (!out) throw Error("cannot write '" + tmp + "'", "check the directory exists and is writable");
+        if (!out)
+            throw Error("cannot write '" + tmp + "'", "check the directory exists and is writable");
         out << coefficients_to_json(c);
         out.flush();
         if (!out) throw Error("failed writing '" + tmp + "'");

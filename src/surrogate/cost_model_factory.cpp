@@ -22,7 +22,8 @@ std::unique_ptr<CostModel> make_cost_model(const SurrogateConfig& config,
     if (path.empty())
         throw UsageError("the learned surrogate needs a model file (surrogate.file)",
                          "train one with 'snac surrogate fit --records PATH --out model.h5'");
-    if (!load_checkpoint) throw Error("make_cost_model: no checkpoint loader for the learned model");
+    if (!load_checkpoint)
+        throw Error("make_cost_model: no checkpoint loader for the learned model");
     if (!fs::exists(path))
         throw UsageError("learned surrogate model '" + path + "' does not exist",
                          "train one with 'snac surrogate fit --records PATH --out model.h5'");

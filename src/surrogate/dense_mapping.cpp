@@ -18,13 +18,16 @@ DenseMapping map_dense(const LayerQuantities& q, const AnalyticalCoefficients& c
     const std::int64_t rf = std::max(1, q.reuse_factor);
     const bool latency = q.strategy == Strategy::kLatency;
     m.products = q.products();
-    const std::int64_t zeros = latency ? std::clamp<std::int64_t>(q.zero_weights, 0, m.products) : 0;
+    const std::int64_t zeros =
+        latency ? std::clamp<std::int64_t>(q.zero_weights, 0, m.products) : 0;
     m.nonzero = m.products - zeros;
     m.shared = rf > 1;
     m.constant_weights = latency || !m.shared;
     m.limit = (m.products + rf - 1) / rf - zeros / rf;
-    if (m.nonzero > 0) m.limit = std::max<std::int64_t>(m.limit, 1);
-    else m.limit = 0;
+    if (m.nonzero > 0)
+        m.limit = std::max<std::int64_t>(m.limit, 1);
+    else
+        m.limit = 0;
 
     if (m.constant_weights) {
         const double frac = dsp_const_fraction(c, q.input_bits, q.weight_bits);

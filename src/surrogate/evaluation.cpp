@@ -14,36 +14,54 @@ namespace snac::surrogate {
 
 std::string_view to_string(Target t) noexcept {
     switch (t) {
-        case Target::kLut: return "LUT";
-        case Target::kFf: return "FF";
-        case Target::kDsp: return "DSP";
-        case Target::kBram: return "BRAM";
-        case Target::kCycles: return "CYCLES";
-        case Target::kIi: return "II";
+        case Target::kLut:
+            return "LUT";
+        case Target::kFf:
+            return "FF";
+        case Target::kDsp:
+            return "DSP";
+        case Target::kBram:
+            return "BRAM";
+        case Target::kCycles:
+            return "CYCLES";
+        case Target::kIi:
+            return "II";
     }
     return "?";
 }
 
 double measured(const SynthesisTargets& y, Target t) noexcept {
     switch (t) {
-        case Target::kLut: return y.lut;
-        case Target::kFf: return y.ff;
-        case Target::kDsp: return y.dsp;
-        case Target::kBram: return y.bram_18k;
-        case Target::kCycles: return 0.5 * (y.cycles_min + y.cycles_max);
-        case Target::kIi: return 0.5 * (y.ii_min + y.ii_max);
+        case Target::kLut:
+            return y.lut;
+        case Target::kFf:
+            return y.ff;
+        case Target::kDsp:
+            return y.dsp;
+        case Target::kBram:
+            return y.bram_18k;
+        case Target::kCycles:
+            return 0.5 * (y.cycles_min + y.cycles_max);
+        case Target::kIi:
+            return 0.5 * (y.ii_min + y.ii_max);
     }
     return 0.0;
 }
 
 double predicted(const HardwareEstimate& e, Target t) noexcept {
     switch (t) {
-        case Target::kLut: return double(e.total.lut);
-        case Target::kFf: return double(e.total.ff);
-        case Target::kDsp: return double(e.total.dsp);
-        case Target::kBram: return double(e.total.bram_18k);
-        case Target::kCycles: return 0.5 * double(e.latency_cycles_min + e.latency_cycles_max);
-        case Target::kIi: return double(e.ii_cycles);
+        case Target::kLut:
+            return double(e.total.lut);
+        case Target::kFf:
+            return double(e.total.ff);
+        case Target::kDsp:
+            return double(e.total.dsp);
+        case Target::kBram:
+            return double(e.total.bram_18k);
+        case Target::kCycles:
+            return 0.5 * double(e.latency_cycles_min + e.latency_cycles_max);
+        case Target::kIi:
+            return double(e.ii_cycles);
     }
     return 0.0;
 }
@@ -71,8 +89,8 @@ TargetMetrics score(Target t, const std::vector<double>& y, const std::vector<do
     return m;
 }
 
-RecordSplit split_by_architecture(const std::vector<SynthesisRecord>& records,
-                                  double test_fraction, std::uint64_t seed) {
+RecordSplit split_by_architecture(const std::vector<SynthesisRecord>& records, double test_fraction,
+                                  std::uint64_t seed) {
     if (!(test_fraction >= 0.0 && test_fraction < 1.0))
         throw UsageError("test fraction must lie in [0, 1)");
     std::map<std::string, std::vector<std::size_t>> groups;  // sorted: order-independent
@@ -82,9 +100,12 @@ RecordSplit split_by_architecture(const std::vector<SynthesisRecord>& records,
     // Fisher–Yates with the standardised mt19937_64 stream (std::shuffle is not portable).
     std::mt19937_64 rng(seed);
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
-    std::size_t n_test = static_cast<std::size_t>(std::llround(test_fraction * double(order.size())));
-    if (order.size() > 1) n_test = std::clamp<std::size_t>(n_test, test_fraction > 0 ? 1 : 0, order.size() - 1);
-    else n_test = 0;
+    std::size_t n_test =
+        static_cast<std::size_t>(std::llround(test_fraction * double(order.size())));
+    if (order.size() > 1)
+        n_test = std::clamp<std::size_t>(n_test, test_fraction > 0 ? 1 : 0, order.size() - 1);
+    else
+        n_test = 0;
     RecordSplit s;
     for (std::size_t g = 0; g < order.size(); ++g) {
         auto& dst = g < n_test ? s.test : s.train;
@@ -117,7 +138,8 @@ Evaluation evaluate(const CostModel& model, const std::vector<SynthesisRecord>& 
             y_hat[t].push_back(predicted(e, static_cast<Target>(t)));
         }
     }
-    for (int t = 0; t < kTargetCount; ++t) ev.metrics[t] = score(static_cast<Target>(t), y[t], y_hat[t]);
+    for (int t = 0; t < kTargetCount; ++t)
+        ev.metrics[t] = score(static_cast<Target>(t), y[t], y_hat[t]);
     return ev;
 }
 

@@ -36,7 +36,8 @@ double sq_log_err(double y_hat, double y) {
 
 double total_dsp(const Prepared& p, const AnalyticalCoefficients& c) {
     double s = 0;
-    for (const LayerQuantities& q : p.low.layers) s += double(estimate_layer(q, c, *p.part).resources.dsp);
+    for (const LayerQuantities& q : p.low.layers)
+        s += double(estimate_layer(q, c, *p.part).resources.dsp);
     return s;
 }
 
@@ -86,7 +87,8 @@ void fit_dsp(const std::vector<Prepared>& prep, AnalyticalCoefficients& c,
                 }
         // Refine mid and scale around the best grid point.
         const AnalyticalCoefficients coarse = c;
-        for (double mid = coarse.dsp_const_mid - 0.5; mid <= coarse.dsp_const_mid + 0.5; mid += 0.05)
+        for (double mid = coarse.dsp_const_mid - 0.5; mid <= coarse.dsp_const_mid + 0.5;
+             mid += 0.05)
             for (double s = std::max(0.05, coarse.dsp_const_scale - 0.25);
                  s <= coarse.dsp_const_scale + 0.25; s += 0.05) {
                 AnalyticalCoefficients trial = c;
@@ -128,7 +130,8 @@ void fit_linear(const std::vector<Prepared>& prep, bool ff, AnalyticalCoefficien
             for (int i = 0; i < kTermCount; ++i) row[r * kTermCount + i] += t[i];
         }
         if (ff)  // FF are registers: LUT-multiplier logic is not a register term
-            for (int r = 0; r < kRegimeCount; ++r) row[r * kTermCount + int(Term::kLutMultBits)] = 0;
+            for (int r = 0; r < kRegimeCount; ++r)
+                row[r * kTermCount + int(Term::kLutMultBits)] = 0;
         const double w = 1.0 / (y + 1.0);
         for (double v : row) a.push_back(v * w);
         b.push_back((y - fixed) * w);
@@ -151,7 +154,8 @@ void fit_linear(const std::vector<Prepared>& prep, bool ff, AnalyticalCoefficien
 
 void fit_timing(const std::vector<Prepared>& prep, AnalyticalCoefficients& c,
                 std::vector<std::string>& log) {
-    double s_unrolled = 0, s_ii_res = 0, s_nodsp = 0, s_iioff = 0, s_rmin = 0, s_rmax = 0, s_bram = 0;
+    double s_unrolled = 0, s_ii_res = 0, s_nodsp = 0, s_iioff = 0, s_rmin = 0, s_rmax = 0,
+           s_bram = 0;
     int n_unrolled = 0, n_ii_res = 0, n_nodsp = 0, n_iioff = 0, n_res = 0, n_bram = 0;
     std::vector<double> xs, ys;  // latency-shared: cycles = per_op · ⌈D/M⌉ + offset
     for (const Prepared& p : prep) {
@@ -179,7 +183,8 @@ void fit_timing(const std::vector<Prepared>& prep, AnalyticalCoefficients& c,
                 ++n_res;
             }
             if (!std::isnan(y.bram_18k)) {
-                s_bram += y.bram_18k - double(rom_bram_18k(m.limit * q.weight_bits, q.reuse_factor));
+                s_bram +=
+                    y.bram_18k - double(rom_bram_18k(m.limit * q.weight_bits, q.reuse_factor));
                 ++n_bram;
             }
         }
@@ -233,8 +238,10 @@ AnalyticalCoefficients fit_analytical(const std::vector<SynthesisRecord>& record
         for (const LayerQuantities& q : p.low.layers) {
             if (q.kind != LayerKind::kDense) continue;
             ++dense;
-            if (q.strategy == Strategy::kLatency || q.reuse_factor == 1) p.has_const = true;
-            else p.has_shared = true;
+            if (q.strategy == Strategy::kLatency || q.reuse_factor == 1)
+                p.has_const = true;
+            else
+                p.has_shared = true;
         }
         p.single_dense = dense == 1 && p.low.layers.size() == 1;
         prep.push_back(std::move(p));
@@ -247,7 +254,8 @@ AnalyticalCoefficients fit_analytical(const std::vector<SynthesisRecord>& record
     fit_linear(prep, false, c, log);
     fit_linear(prep, true, c, log);
     fit_timing(prep, c, log);
-    if (refused) log.push_back(std::to_string(refused) + " records refused by the model (not used)");
+    if (refused)
+        log.push_back(std::to_string(refused) + " records refused by the model (not used)");
     std::ostringstream prov;
     prov << "fitted by 'snac surrogate fit' on " << prep.size() << " synthesis records";
     c.provenance = prov.str();

@@ -2,12 +2,13 @@
 // (../shared/docs/reference/hls4ml-semantics.md §3, §6, §7): conv2d runs one per-pixel dense
 // instance over the output pixels, a Deep Sets φ runs one per-element instance over the set
 // elements (a pointwise Conv1D), batch norm is one constant multiply and add per element.
+#include "snac/surrogate/layer_quantities.hpp"
+
 #include <cmath>
 #include <numeric>
 
 #include "snac/core/error.hpp"
 #include "snac/core/reuse_factor.hpp"
-#include "snac/surrogate/layer_quantities.hpp"
 
 namespace snac::surrogate {
 namespace {
@@ -42,7 +43,7 @@ LayerQuantities base(const nn::LayerSpec& l, const std::string& name, Context& c
                          "use a reuse factor >= 1 (1 = fully parallel)");
     if (s.weight_sparsity < 0.0 || s.weight_sparsity > 1.0)
         throw UsageError("weight sparsity " + std::to_string(s.weight_sparsity) + " of layer '" +
-                             name + "' is outside [0, 1]");
+                         name + "' is outside [0, 1]");
     return q;
 }
 
@@ -157,9 +158,8 @@ void lower_sequence(const std::vector<nn::LayerSpec>& layers, nn::Shape shape,
                     std::int64_t positions, const std::string& prefix, Context& ctx) {
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const nn::LayerSpec& l = layers[i];
-        std::string name = l.name.empty()
-                               ? std::string(nn::to_string(l.type)) + "_" + std::to_string(i)
-                               : l.name;
+        std::string name =
+            l.name.empty() ? std::string(nn::to_string(l.type)) + "_" + std::to_string(i) : l.name;
         if (!prefix.empty()) name = prefix + "/" + name;
         const nn::Shape out = nn::infer_sequence({l}, shape, name);
         lower_layer(l, name, shape, out, positions, ctx);

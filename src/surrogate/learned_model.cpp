@@ -48,26 +48,28 @@ std::vector<float> split_floats(const std::string& s, const std::string& key) {
 std::string attr(const CheckpointData& c, const std::string& key) {
     auto it = c.attributes.find(key);
     if (it == c.attributes.end())
-        throw UsageError("checkpoint is not a snac learned surrogate (attribute '" + key +
-                             "' missing)",
-                         "train one with 'snac surrogate fit --records PATH --out model.h5'");
+        throw UsageError(
+            "checkpoint is not a snac learned surrogate (attribute '" + key + "' missing)",
+            "train one with 'snac surrogate fit --records PATH --out model.h5'");
     return it->second;
 }
 
-float lg(double v) { return static_cast<float>(std::log1p(std::max(0.0, v))); }
+float lg(double v) {
+    return static_cast<float>(std::log1p(std::max(0.0, v)));
+}
 
 }  // namespace
 
 const std::vector<std::string>& learned_feature_names() {
     static const std::vector<std::string> names = {
-        "log_products",     "log_weights",       "log_multipliers",   "log_dsp_multipliers",
-        "log_ana_lut",      "log_ana_ff",        "log_ana_dsp",       "log_ana_bram",
-        "log_ana_cycles",   "log_ana_ii",        "mean_weight_bits",  "max_weight_bits",
-        "mean_input_bits",  "mean_accum_bits",   "n_dense",           "n_conv",
-        "n_batchnorm",      "n_logic",           "n_table",           "n_softmax",
-        "n_pool",           "log_max_rf",        "log_mean_rf",       "resource_fraction",
-        "sparsity",         "log_io_bits",       "log_mux_bits",      "log_lut_mult_bits",
-        "log_adder_bits",   "log_max_positions", "clock_ns",          "dsp_per_mult",
+        "log_products",    "log_weights",       "log_multipliers",  "log_dsp_multipliers",
+        "log_ana_lut",     "log_ana_ff",        "log_ana_dsp",      "log_ana_bram",
+        "log_ana_cycles",  "log_ana_ii",        "mean_weight_bits", "max_weight_bits",
+        "mean_input_bits", "mean_accum_bits",   "n_dense",          "n_conv",
+        "n_batchnorm",     "n_logic",           "n_table",          "n_softmax",
+        "n_pool",          "log_max_rf",        "log_mean_rf",      "resource_fraction",
+        "sparsity",        "log_io_bits",       "log_mux_bits",     "log_lut_mult_bits",
+        "log_adder_bits",  "log_max_positions", "clock_ns",         "dsp_per_mult",
         "io_stream"};
     return names;
 }
@@ -95,33 +97,65 @@ void learned_features(const Lowered& low, const HardwareEstimate& a, const FpgaP
                 rf_sum += q.reuse_factor;
                 resource += q.strategy == Strategy::kResource ? 1 : 0;
                 positions = std::max(positions, double(q.positions));
-                dsp_per = std::max(dsp_per, double(dsp_per_multiplier(q.input_bits, q.weight_bits, part)));
+                dsp_per = std::max(dsp_per,
+                                   double(dsp_per_multiplier(q.input_bits, q.weight_bits, part)));
                 const TermVector t = dense_terms(q, c, part);
                 for (int i = 0; i < kTermCount; ++i) terms[i] += t[i];
                 break;
             }
-            case LayerKind::kLogic: ++n_logic; break;
-            case LayerKind::kTable: ++n_table; break;
-            case LayerKind::kSoftmax: ++n_soft; break;
+            case LayerKind::kLogic:
+                ++n_logic;
+                break;
+            case LayerKind::kTable:
+                ++n_table;
+                break;
+            case LayerKind::kSoftmax:
+                ++n_soft;
+                break;
             case LayerKind::kPool:
-            case LayerKind::kAggregate: ++n_pool; break;
-            case LayerKind::kFree: break;
+            case LayerKind::kAggregate:
+                ++n_pool;
+                break;
+            case LayerKind::kFree:
+                break;
         }
     }
     const double nd = std::max(1.0, n_dense);
     std::int64_t mults = 0, dsp_mults = 0;
     for (const LayerEstimate& e : a.layers) mults += e.multipliers, dsp_mults += e.dsp_multipliers;
-    const float f[] = {
-        lg(products), lg(weights), lg(double(mults)), lg(double(dsp_mults)),
-        lg(double(a.total.lut)), lg(double(a.total.ff)), lg(double(a.total.dsp)),
-        lg(double(a.total.bram_18k)),
-        lg(0.5 * double(a.latency_cycles_min + a.latency_cycles_max)), lg(double(a.ii_cycles)),
-        float(wbits / nd), float(wmax), float(ibits / nd), float(abits / nd), float(n_dense),
-        float(n_conv), float(n_bn), float(n_logic), float(n_table), float(n_soft), float(n_pool),
-        lg(rf_max), lg(rf_sum / nd), float(resource / nd),
-        float(weights > 0 ? zeros / weights : 0.0), lg(terms[int(Term::kIoBits)]),
-        lg(terms[int(Term::kMuxBits)]), lg(terms[int(Term::kLutMultBits)]),
-        lg(terms[int(Term::kAdderBits)]), lg(positions), 0.0f, float(dsp_per), 0.0f};
+    const float f[] = {lg(products),
+                       lg(weights),
+                       lg(double(mults)),
+                       lg(double(dsp_mults)),
+                       lg(double(a.total.lut)),
+                       lg(double(a.total.ff)),
+                       lg(double(a.total.dsp)),
+                       lg(double(a.total.bram_18k)),
+                       lg(0.5 * double(a.latency_cycles_min + a.latency_cycles_max)),
+                       lg(double(a.ii_cycles)),
+                       float(wbits / nd),
+                       float(wmax),
+                       float(ibits / nd),
+                       float(abits / nd),
+                       float(n_dense),
+                       float(n_conv),
+                       float(n_bn),
+                       float(n_logic),
+                       float(n_table),
+                       float(n_soft),
+                       float(n_pool),
+                       lg(rf_max),
+                       lg(rf_sum / nd),
+                       float(resource / nd),
+                       float(weights > 0 ? zeros / weights : 0.0),
+                       lg(terms[int(Term::kIoBits)]),
+                       lg(terms[int(Term::kMuxBits)]),
+                       lg(terms[int(Term::kLutMultBits)]),
+                       lg(terms[int(Term::kAdderBits)]),
+                       lg(positions),
+                       0.0f,
+                       float(dsp_per),
+                       0.0f};
     static_assert(sizeof(f) / sizeof(f[0]) == 33);
     std::copy(std::begin(f), std::end(f), out);
 }
@@ -159,7 +193,8 @@ void standardize(std::vector<float>& data, std::size_t dim, std::vector<float>& 
         sd[j] = v > 1e-6 ? float(v) : 1.0f;
     }
     for (std::size_t r = 0; r < data.size() / dim; ++r)
-        for (std::size_t j = 0; j < dim; ++j) data[r * dim + j] = (data[r * dim + j] - mean[j]) / sd[j];
+        for (std::size_t j = 0; j < dim; ++j)
+            data[r * dim + j] = (data[r * dim + j] - mean[j]) / sd[j];
 }
 
 }  // namespace
@@ -199,13 +234,16 @@ CheckpointData fit_learned(const std::vector<SynthesisRecord>& records,
                          "pass more records (e.g. the wa-hls4ml dataset)");
     // Validation architectures for early stopping, grouped like the evaluation split.
     std::map<std::string, std::vector<std::int64_t>> groups;
-    for (std::size_t i = 0; i < rows.size(); ++i) groups[rows[i].architecture].push_back(std::int64_t(i));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        groups[rows[i].architecture].push_back(std::int64_t(i));
     std::vector<const std::vector<std::int64_t>*> order;
     for (const auto& [k, v] : groups) order.push_back(&v);
     std::mt19937_64 rng(o.seed);
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
     std::size_t n_val = order.size() > 1
-                            ? std::clamp<std::size_t>(std::size_t(std::llround(o.val_fraction * double(order.size()))), 1, order.size() - 1)
+                            ? std::clamp<std::size_t>(
+                                  std::size_t(std::llround(o.val_fraction * double(order.size()))),
+                                  1, order.size() - 1)
                             : 0;
     Dataset d;
     d.name = "surrogate-records";
@@ -275,10 +313,13 @@ CheckpointData fit_learned(const std::vector<SynthesisRecord>& records,
         std::ostringstream os;
         os << "learned: " << rows.size() << " records (" << d.train_idx.size() << " train, "
            << d.val_idx.size() << " validation by architecture), " << res.history.size()
-           << " epochs, final train loss " << (res.history.empty() ? 0.0 : res.history.back().train_loss);
+           << " epochs, final train loss "
+           << (res.history.empty() ? 0.0 : res.history.back().train_loss);
         log->push_back(os.str());
-        if (refused) log->push_back(std::to_string(refused) + " records refused by the analytical model");
-        if (incomplete) log->push_back(std::to_string(incomplete) + " records lack a target (skipped)");
+        if (refused)
+            log->push_back(std::to_string(refused) + " records refused by the analytical model");
+        if (incomplete)
+            log->push_back(std::to_string(incomplete) + " records lack a target (skipped)");
     }
     return ck;
 }
@@ -299,9 +340,8 @@ LearnedModel::LearnedModel(CheckpointData checkpoint)
     x_std_ = split_floats(attr(checkpoint_, "surrogate_x_std"), "surrogate_x_std");
     y_mean_ = split_floats(attr(checkpoint_, "surrogate_y_mean"), "surrogate_y_mean");
     y_std_ = split_floats(attr(checkpoint_, "surrogate_y_std"), "surrogate_y_std");
-    if (x_mean_.size() != learned_feature_names().size() ||
-        x_std_.size() != x_mean_.size() || y_mean_.size() != kTargetCount ||
-        y_std_.size() != kTargetCount)
+    if (x_mean_.size() != learned_feature_names().size() || x_std_.size() != x_mean_.size() ||
+        y_mean_.size() != kTargetCount || y_std_.size() != kTargetCount)
         throw UsageError("learned surrogate scalers have the wrong length");
 }
 
@@ -330,7 +370,8 @@ std::vector<HardwareEstimate> LearnedModel::estimate_batch(std::span<const nn::N
         learned_features(low, out.back(), part, analytical_.coefficients(), row);
         row[30] = static_cast<float>(h.clock_period_ns);
         row[32] = h.io_type == IoType::kStream ? 1.0f : 0.0f;
-        for (int t = 0; t < kTargetCount; ++t) ana[i * kTargetCount + t] = row[kAnalyticalFeature + t];
+        for (int t = 0; t < kTargetCount; ++t)
+            ana[i * kTargetCount + t] = row[kAnalyticalFeature + t];
         for (std::size_t j = 0; j < nf; ++j) row[j] = (row[j] - x_mean_[j]) / x_std_[j];
     }
     const std::vector<float> y = nn::predict(checkpoint_, x.data(), std::int64_t(nets.size()));
@@ -349,7 +390,8 @@ std::vector<HardwareEstimate> LearnedModel::estimate_batch(std::span<const nn::N
         const double cycles = value(4);
         const double spread = 0.5 * double(e.latency_cycles_max - e.latency_cycles_min);
         e.latency_cycles_min = std::max<std::int64_t>(0, std::llround(cycles - spread));
-        e.latency_cycles_max = std::max<std::int64_t>(e.latency_cycles_min, std::llround(cycles + spread));
+        e.latency_cycles_max =
+            std::max<std::int64_t>(e.latency_cycles_min, std::llround(cycles + spread));
         e.ii_cycles = std::max<std::int64_t>(1, std::llround(value(5)));
         e.set_percentages(part);
     }

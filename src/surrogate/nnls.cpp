@@ -56,7 +56,8 @@ std::vector<double> nnls(const std::vector<double>& a_in, const std::vector<doub
         double s = 0;
         for (int r = 0; r < rows; ++r) s += a[r * cols + c] * a[r * cols + c];
         scale[c] = std::sqrt(s);
-        for (int r = 0; r < rows; ++r) a[r * cols + c] = scale[c] > 0 ? a[r * cols + c] / scale[c] : 0.0;
+        for (int r = 0; r < rows; ++r)
+            a[r * cols + c] = scale[c] > 0 ? a[r * cols + c] / scale[c] : 0.0;
     }
     std::vector<double> x(static_cast<std::size_t>(cols), 0.0);
     std::vector<bool> passive(static_cast<std::size_t>(cols), false);

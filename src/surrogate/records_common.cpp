@@ -9,13 +9,18 @@ void key_of(const std::vector<nn::LayerSpec>& layers, std::string& out) {
     for (const nn::LayerSpec& l : layers) {
         out += std::string(nn::to_string(l.type));
         switch (l.type) {
-            case nn::LayerType::kDense: out += "(" + std::to_string(l.units) + (l.use_bias ? "" : ",nobias") + ")"; break;
+            case nn::LayerType::kDense:
+                out += "(" + std::to_string(l.units) + (l.use_bias ? "" : ",nobias") + ")";
+                break;
             case nn::LayerType::kConv2d:
                 out += "(" + std::to_string(l.filters) + "," + std::to_string(l.kernel) + "," +
-                       std::to_string(l.stride) + (l.padding == nn::Padding::kSame ? ",same" : "") + ")";
+                       std::to_string(l.stride) + (l.padding == nn::Padding::kSame ? ",same" : "") +
+                       ")";
                 break;
             case nn::LayerType::kMaxPool2d:
-            case nn::LayerType::kAvgPool2d: out += "(" + std::to_string(l.size) + ")"; break;
+            case nn::LayerType::kAvgPool2d:
+                out += "(" + std::to_string(l.size) + ")";
+                break;
             case nn::LayerType::kDeepSets:
                 out += "(" + std::string(nn::to_string(l.aggregate)) + ";phi:";
                 key_of(l.phi, out);
@@ -23,7 +28,8 @@ void key_of(const std::vector<nn::LayerSpec>& layers, std::string& out) {
                 key_of(l.rho, out);
                 out += ")";
                 break;
-            default: break;
+            default:
+                break;
         }
         out += " ";
     }

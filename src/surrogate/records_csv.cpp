@@ -18,21 +18,37 @@ std::vector<std::string> split_csv_line(const std::string& line) {
     std::string cur;
     bool quoted = false;
     for (char ch : line) {
-        if (ch == '"') quoted = !quoted;
+        if (ch == '"')
+            quoted = !quoted;
         else if (ch == ',' && !quoted) {
             out.push_back(cur);
             cur.clear();
-        } else if (ch != '\r') cur += ch;
+        } else if (ch != '\r')
+            cur += ch;
     }
     out.push_back(cur);
     return out;
 }
 
-const std::vector<std::string> kRequired = {
-    "d_in", "d_out", "prec", "rf", "strategy", "hls_synth_success", "BestLatency_hls",
-    "WorstLatency_hls", "IntervalMin_hls", "IntervalMax_hls", "FF_hls", "LUT_hls",
-    "BRAM_18K_hls", "DSP_hls", "URAM_hls", "AvailableLUT_hls", "AvailableFF_hls",
-    "AvailableDSP_hls", "AvailableBRAM_18K_hls"};
+const std::vector<std::string> kRequired = {"d_in",
+                                            "d_out",
+                                            "prec",
+                                            "rf",
+                                            "strategy",
+                                            "hls_synth_success",
+                                            "BestLatency_hls",
+                                            "WorstLatency_hls",
+                                            "IntervalMin_hls",
+                                            "IntervalMax_hls",
+                                            "FF_hls",
+                                            "LUT_hls",
+                                            "BRAM_18K_hls",
+                                            "DSP_hls",
+                                            "URAM_hls",
+                                            "AvailableLUT_hls",
+                                            "AvailableFF_hls",
+                                            "AvailableDSP_hls",
+                                            "AvailableBRAM_18K_hls"};
 
 double number(const std::string& s, const std::string& col, const std::string& where) {
     try {
@@ -110,9 +126,12 @@ RecordSet parse_pilot_csv(std::istream& in, const std::string& source_name) {
         r.architecture = detail::architecture_key(r.network);
 
         const std::string strategy = get("strategy");
-        if (strategy == "latency" || strategy == "Latency") r.hls.strategy = Strategy::kLatency;
-        else if (strategy == "resource" || strategy == "Resource") r.hls.strategy = Strategy::kResource;
-        else throw UsageError(where + ": strategy '" + strategy + "' is not latency or resource");
+        if (strategy == "latency" || strategy == "Latency")
+            r.hls.strategy = Strategy::kLatency;
+        else if (strategy == "resource" || strategy == "Resource")
+            r.hls.strategy = Strategy::kResource;
+        else
+            throw UsageError(where + ": strategy '" + strategy + "' is not latency or resource");
         r.hls.reuse_factor = rf;
         LayerHlsSettings layer;
         layer.precision = r.hls.default_precision;

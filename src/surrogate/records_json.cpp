@@ -87,12 +87,18 @@ void add_activation(const std::string& act, const std::string& name, nn::Network
     nn::LayerSpec l;
     l.name = name;
     if (a.empty() || a == "linear") return;
-    if (a == "relu") l.type = nn::LayerType::kRelu;
-    else if (a == "tanh") l.type = nn::LayerType::kTanh;
-    else if (a == "sigmoid") l.type = nn::LayerType::kSigmoid;
-    else if (a == "softmax") l.type = nn::LayerType::kSoftmax;
-    else if (a == "leaky_relu" || a == "leakyrelu") l.type = nn::LayerType::kLeakyRelu;
-    else throw Unsupported{"activation '" + act + "'"};
+    if (a == "relu")
+        l.type = nn::LayerType::kRelu;
+    else if (a == "tanh")
+        l.type = nn::LayerType::kTanh;
+    else if (a == "sigmoid")
+        l.type = nn::LayerType::kSigmoid;
+    else if (a == "softmax")
+        l.type = nn::LayerType::kSoftmax;
+    else if (a == "leaky_relu" || a == "leakyrelu")
+        l.type = nn::LayerType::kLeakyRelu;
+    else
+        throw Unsupported{"activation '" + act + "'"};
     net.layers.push_back(l);
 }
 
@@ -111,7 +117,8 @@ nn::NetworkSpec network_of(const json& layers, const std::string& where) {
         nn::LayerSpec l;
         l.name = name;
         if (c == "inputlayer") {
-            nn::Shape s = shape_of(L.contains("output_shape") ? L["output_shape"] : L["input_shape"]);
+            nn::Shape s =
+                shape_of(L.contains("output_shape") ? L["output_shape"] : L["input_shape"]);
             if (s.size() == 3) {  // Keras (H, W, C) -> snac [C, H, W]
                 s = {s[2], s[0], s[1]};
                 channels_last = true;
@@ -130,10 +137,11 @@ nn::NetworkSpec network_of(const json& layers, const std::string& where) {
         if (c == "dense") {
             l.type = nn::LayerType::kDense;
             l.units = L.contains("neurons") ? L["neurons"].get<std::int64_t>()
-                                             : shape_of(L.value("output_shape", json())).back();
+                                            : shape_of(L.value("output_shape", json())).back();
             l.use_bias = L.value("use_bias", true);
             net.layers.push_back(l);
-            add_activation(L.value("activation", ""), name + "_" + lower(L.value("activation", "")), net);
+            add_activation(L.value("activation", ""), name + "_" + lower(L.value("activation", "")),
+                           net);
         } else if (c == "conv2d") {
             l.type = nn::LayerType::kConv2d;
             l.filters = L.contains("filters") ? L["filters"].get<std::int64_t>()
@@ -144,7 +152,8 @@ nn::NetworkSpec network_of(const json& layers, const std::string& where) {
                                                                      : nn::Padding::kValid;
             l.use_bias = L.value("use_bias", true);
             net.layers.push_back(l);
-            add_activation(L.value("activation", ""), name + "_" + lower(L.value("activation", "")), net);
+            add_activation(L.value("activation", ""), name + "_" + lower(L.value("activation", "")),
+                           net);
         } else if (c == "activation" || c == "relu" || c == "softmax") {
             const std::string act = c == "activation" ? L.value("activation", "linear") : c;
             add_activation(act, name, net);
@@ -161,7 +170,8 @@ nn::NetworkSpec network_of(const json& layers, const std::string& where) {
             l.type = c == "maxpooling2d" ? nn::LayerType::kMaxPool2d : nn::LayerType::kAvgPool2d;
             const nn::Shape in = shape_of(L.value("input_shape", json()));
             const nn::Shape out = shape_of(L.value("output_shape", json()));
-            if (in.size() != 3 || out.size() != 3 || out[0] == 0) throw Unsupported{"pooling shape"};
+            if (in.size() != 3 || out.size() != 3 || out[0] == 0)
+                throw Unsupported{"pooling shape"};
             l.size = channels_last ? in[0] / out[0] : in[1] / out[1];
             net.layers.push_back(l);
         } else {
@@ -276,7 +286,9 @@ void add_record(const json& j, const std::string& where, ResourceSource source, 
     }
 }
 
-bool looks_like_record(const json& j) { return j.is_object() && j.contains("model_config"); }
+bool looks_like_record(const json& j) {
+    return j.is_object() && j.contains("model_config");
+}
 
 }  // namespace
 
@@ -302,8 +314,8 @@ RecordSet parse_wa_hls4ml_json(const std::string& text, const std::string& sourc
             try {
                 j = json::parse(line);
             } catch (const json::parse_error& e) {
-                throw UsageError(source_name + ":" + std::to_string(n) + ": not JSON (" +
-                                 e.what() + ")");
+                throw UsageError(source_name + ":" + std::to_string(n) + ": not JSON (" + e.what() +
+                                 ")");
             }
             add_record(j, source_name + ":" + std::to_string(n), source, set);
         }

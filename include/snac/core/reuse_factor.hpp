@@ -22,8 +22,8 @@ int nearest_valid_reuse_factor(std::int64_t n_in, std::int64_t n_out, int reques
 struct ReuseFactorChoice {
     int requested = 1;
     int used = 1;
-    bool corrected = false;   ///< true when `used` differs from `requested`
-    std::string warning;      ///< empty unless corrected: requested, used, and the valid list
+    bool corrected = false;  ///< true when `used` differs from `requested`
+    std::string warning;     ///< empty unless corrected: requested, used, and the valid list
 };
 
 /// Applies the rule as hls4ml does: the Resource strategy snaps to the nearest valid value, the

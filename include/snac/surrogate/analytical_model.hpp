@@ -14,13 +14,13 @@ namespace snac::surrogate {
 
 /// Terms of the linear LUT/FF model of one dense-kernel instance (all in bits or counts).
 enum class Term : int {
-    kConstant,       ///< 1 per instance
-    kLutMultBits,    ///< LUT-mapped multipliers · input bits · weight bits
-    kAdderBits,      ///< products summed per cycle · accumulator bits
-    kWeightBits,     ///< stored weights · weight bits (ROM and its read muxes)
-    kIoBits,         ///< n_out · accumulator bits + n_in · input bits
-    kDspRegBits,     ///< DSP-mapped multipliers · accumulator bits
-    kMuxBits,        ///< RF > 1: products · input bits (input routing muxes)
+    kConstant,     ///< 1 per instance
+    kLutMultBits,  ///< LUT-mapped multipliers · input bits · weight bits
+    kAdderBits,    ///< products summed per cycle · accumulator bits
+    kWeightBits,   ///< stored weights · weight bits (ROM and its read muxes)
+    kIoBits,       ///< n_out · accumulator bits + n_in · input bits
+    kDspRegBits,   ///< DSP-mapped multipliers · accumulator bits
+    kMuxBits,      ///< RF > 1: products · input bits (input routing muxes)
 };
 inline constexpr int kTermCount = 7;
 using TermVector = std::array<double, kTermCount>;
@@ -33,25 +33,25 @@ std::string_view to_string(Regime r) noexcept;  ///< "latency_rf1", "latency_sha
 
 struct AnalyticalCoefficients {
     int version = 1;
-    std::string provenance;                 ///< what the coefficients were fitted on
+    std::string provenance;  ///< what the coefficients were fitted on
     // DSP mapping of multipliers.
-    int dsp_min_bits_shared = 6;            ///< shared multipliers: DSP when min width >= this
-    int dsp_min_bits_const = 7;             ///< constant-weight products: DSP candidates from here
-    double dsp_const_mid = 9.5;             ///< weight bits where half the constant products use DSPs
-    double dsp_const_scale = 1.0;           ///< logistic width of that fraction, bits
+    int dsp_min_bits_shared = 6;   ///< shared multipliers: DSP when min width >= this
+    int dsp_min_bits_const = 7;    ///< constant-weight products: DSP candidates from here
+    double dsp_const_mid = 9.5;    ///< weight bits where half the constant products use DSPs
+    double dsp_const_scale = 1.0;  ///< logistic width of that fraction, bits
     // LUT and FF per regime (Term order).
     std::array<TermVector, kRegimeCount> lut{};
     std::array<TermVector, kRegimeCount> ff{};
     // Latency and II of one dense instance, cycles.
-    double latency_unrolled = 1.0;          ///< RF 1
-    double latency_shared_per_op = 1.0;     ///< Latency strategy RF > 1: per DSP-op per multiplier
+    double latency_unrolled = 1.0;       ///< RF 1
+    double latency_shared_per_op = 1.0;  ///< Latency strategy RF > 1: per DSP-op per multiplier
     double latency_shared_offset = 2.0;
-    double latency_shared_no_dsp = 2.0;     ///< Latency strategy RF > 1 without DSP products
-    double ii_latency_shared_offset = 1.0;  ///< II = latency + this (Latency strategy, RF > 1)
-    double ii_resource_unrolled = 2.0;      ///< Resource strategy RF 1
+    double latency_shared_no_dsp = 2.0;        ///< Latency strategy RF > 1 without DSP products
+    double ii_latency_shared_offset = 1.0;     ///< II = latency + this (Latency strategy, RF > 1)
+    double ii_resource_unrolled = 2.0;         ///< Resource strategy RF 1
     double latency_resource_min_offset = 1.0;  ///< Resource RF > 1: latency = RF + offset
     double latency_resource_max_offset = 2.0;
-    double bram_rom_extra = 1.0;            ///< BRAM_18K beyond the weight ROM (Resource RF > 1)
+    double bram_rom_extra = 1.0;  ///< BRAM_18K beyond the weight ROM (Resource RF > 1)
 };
 
 /// Reads/writes the JSON coefficients file (atomic write). Throws UsageError naming the file and

@@ -40,14 +40,14 @@ struct RecordSplit {
     std::vector<std::size_t> train, test;
     std::int64_t train_groups = 0, test_groups = 0;
 };
-RecordSplit split_by_architecture(const std::vector<SynthesisRecord>& records,
-                                  double test_fraction, std::uint64_t seed);
+RecordSplit split_by_architecture(const std::vector<SynthesisRecord>& records, double test_fraction,
+                                  std::uint64_t seed);
 
 struct Evaluation {
     std::array<TargetMetrics, kTargetCount> metrics{};
     std::int64_t n_records = 0;
-    std::int64_t n_failed = 0;               ///< records the model refused (UsageError)
-    std::vector<std::string> failures;       ///< first few reasons
+    std::int64_t n_failed = 0;          ///< records the model refused (UsageError)
+    std::vector<std::string> failures;  ///< first few reasons
 };
 
 /// Estimates every record in `idx` with `model` and scores all six targets.

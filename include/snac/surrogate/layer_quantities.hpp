@@ -13,18 +13,18 @@ namespace snac::surrogate {
 
 /// How a layer maps to hardware.
 enum class LayerKind {
-    kDense,        ///< dense, conv2d per pixel, Deep Sets φ per element, batch norm (n_in = 1)
-    kLogic,        ///< relu / leaky relu: comparators and muxes
-    kTable,        ///< sigmoid / tanh lookup tables
-    kSoftmax,      ///< exp and inverse tables, adder tree, multipliers
-    kPool,         ///< max / average pooling windows
-    kAggregate,    ///< Deep Sets pooling over elements
-    kFree,         ///< flatten / dropout / identity: wiring only
+    kDense,      ///< dense, conv2d per pixel, Deep Sets φ per element, batch norm (n_in = 1)
+    kLogic,      ///< relu / leaky relu: comparators and muxes
+    kTable,      ///< sigmoid / tanh lookup tables
+    kSoftmax,    ///< exp and inverse tables, adder tree, multipliers
+    kPool,       ///< max / average pooling windows
+    kAggregate,  ///< Deep Sets pooling over elements
+    kFree,       ///< flatten / dropout / identity: wiring only
 };
 
 struct LayerQuantities {
     std::string name;
-    std::string type;               ///< architecture-file spelling ("dense", "conv2d", ...)
+    std::string type;  ///< architecture-file spelling ("dense", "conv2d", ...)
     LayerKind kind = LayerKind::kFree;
     std::int64_t n_in = 0;          ///< kDense: inputs per output (conv: C·k·k); else elements in
     std::int64_t n_out = 0;         ///< kDense: outputs per position (conv: filters); else out
@@ -32,16 +32,16 @@ struct LayerQuantities {
     std::int64_t window = 1;        ///< kPool: k·k; kAggregate: set size N
     std::int64_t zero_weights = 0;  ///< per position: weights that are exactly zero (pruned)
     bool has_bias = true;
-    bool maximum = false;           ///< kPool / kAggregate: max (true) or mean/sum (false)
-    bool leaky = false;             ///< kLogic: leaky relu (one constant multiply per element)
-    int input_bits = 16;            ///< width of the layer's input type
+    bool maximum = false;  ///< kPool / kAggregate: max (true) or mean/sum (false)
+    bool leaky = false;    ///< kLogic: leaky relu (one constant multiply per element)
+    int input_bits = 16;   ///< width of the layer's input type
     int weight_bits = 16;
     int accum_bits = 16;
     int result_bits = 16;
-    int table_bits = 18;            ///< kTable / kSoftmax entry width
+    int table_bits = 18;  ///< kTable / kSoftmax entry width
     int table_size = 1024;
     int reuse_requested = 1;
-    int reuse_factor = 1;           ///< after the validity rule (kDense only; else requested)
+    int reuse_factor = 1;  ///< after the validity rule (kDense only; else requested)
     Strategy strategy = Strategy::kLatency;
     // Output tensor as io_stream would carry it: `stream_depth` beats of `stream_width` elements
     // ([C,H,W] -> H·W beats of C; [F] -> 1 beat of F; set elements -> N beats of F).

@@ -23,8 +23,8 @@ struct LearnedFitOptions {
     int epochs = 300;
     int batch_size = 64;
     double learning_rate = 2e-3;
-    double val_fraction = 0.15;          ///< of the training architectures, for early stopping
-    int patience = 40;                   ///< epochs without validation improvement
+    double val_fraction = 0.15;  ///< of the training architectures, for early stopping
+    int patience = 40;           ///< epochs without validation improvement
     std::uint64_t seed = 1;
 };
 
@@ -32,7 +32,8 @@ struct LearnedFitOptions {
 /// analytical model refuses are skipped. Throws UsageError when fewer than 8 records remain.
 CheckpointData fit_learned(const std::vector<SynthesisRecord>& records,
                            const std::vector<std::size_t>& idx, const AnalyticalCoefficients& base,
-                           const LearnedFitOptions& options, std::vector<std::string>* log = nullptr);
+                           const LearnedFitOptions& options,
+                           std::vector<std::string>* log = nullptr);
 
 class LearnedModel final : public CostModel {
 public:

@@ -26,7 +26,7 @@ struct SynthesisRecord {
     std::string architecture;  ///< canonical layer structure: records sharing it are one group
     nn::NetworkSpec network;
     HlsSettings hls;
-    std::string part;          ///< part name, e.g. "xcu250-figd2104-2L-e"
+    std::string part;  ///< part name, e.g. "xcu250-figd2104-2L-e"
     SynthesisTargets y;
 };
 

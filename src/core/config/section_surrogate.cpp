@@ -4,8 +4,9 @@
 namespace snac::config {
 
 void parse_surrogate(MapReader& in, SurrogateConfig& out) {
-    in.get_enum("model", out.model,
-                {{"analytical", SurrogateModel::kAnalytical}, {"learned", SurrogateModel::kLearned}});
+    in.get_enum(
+        "model", out.model,
+        {{"analytical", SurrogateModel::kAnalytical}, {"learned", SurrogateModel::kLearned}});
     in.get("file", out.file);
     if (out.model == SurrogateModel::kLearned && out.file.empty() && in.present())
         in.error_at("file", "the learned surrogate needs 'file: model.h5'",

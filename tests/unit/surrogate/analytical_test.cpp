@@ -40,7 +40,9 @@ HlsSettings settings(int weight_bits, int rf, Strategy s, int input_bits = 16) {
     return h;
 }
 
-const FpgaPart& u250() { return find_part("u250"); }
+const FpgaPart& u250() {
+    return find_part("u250");
+}
 
 TEST(Coefficients, ShippedFileExistsAndLoads) {
     const std::string path = std::string(SNAC_SOURCE_DIR) + "/share/surrogate/analytical_v1.json";
@@ -77,7 +79,8 @@ TEST(Monotonic, MoreReuseNeverMoreMultipliers) {
     for (Strategy s : {Strategy::kLatency, Strategy::kResource}) {
         std::int64_t prev = INT64_MAX;
         for (int rf : {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}) {
-            const HardwareEstimate e = model().estimate(dense_net(64, 32), settings(10, rf, s), u250());
+            const HardwareEstimate e =
+                model().estimate(dense_net(64, 32), settings(10, rf, s), u250());
             EXPECT_LE(e.layers[0].multipliers, prev) << "rf " << rf;
             prev = e.layers[0].multipliers;
         }
@@ -124,8 +127,10 @@ TEST(Monotonic, PruningNeverMoreMultipliersAndRemovesThemUnderLatency) {
             prev = e.layers[0].multipliers;
             if (sparsity == 0.0) dense_mults = prev;
         }
-        if (s == Strategy::kLatency) EXPECT_LT(prev, dense_mults / 5);
-        else EXPECT_EQ(prev, dense_mults);  // Resource keeps zeros in the ROM (hls4ml §3.4)
+        if (s == Strategy::kLatency)
+            EXPECT_LT(prev, dense_mults / 5);
+        else
+            EXPECT_EQ(prev, dense_mults);  // Resource keeps zeros in the ROM (hls4ml §3.4)
     }
 }
 
@@ -154,7 +159,8 @@ TEST(Parts, SixReferencePartsByNameOrBoardAndPercentages) {
                              "zcu102", "ZU9EG", "pynq-z2", "7z020", "u55c"})
         EXPECT_NO_THROW(find_part(name)) << name;
     const FpgaPart& pynq = find_part("pynq-z2");
-    const HardwareEstimate e = model().estimate(dense_net(16, 16), settings(16, 1, Strategy::kLatency), pynq);
+    const HardwareEstimate e =
+        model().estimate(dense_net(16, 16), settings(16, 1, Strategy::kLatency), pynq);
     EXPECT_DOUBLE_EQ(e.dsp_pct, 100.0 * double(e.total.dsp) / 220.0);
     EXPECT_DOUBLE_EQ(e.avg_resource_pct, (e.lut_pct + e.ff_pct + e.dsp_pct + e.bram_pct) / 4.0);
     try {
@@ -265,7 +271,8 @@ TEST(Batch, ParallelBatchEqualsOneByOne) {
     std::vector<HlsSettings> hls;
     for (int i = 1; i <= 50; ++i) {
         nets.push_back(dense_net(8 * i, 4 + i % 7));
-        hls.push_back(settings(2 + i % 14, 1 + i % 5, i % 2 ? Strategy::kLatency : Strategy::kResource));
+        hls.push_back(
+            settings(2 + i % 14, 1 + i % 5, i % 2 ? Strategy::kLatency : Strategy::kResource));
     }
     const auto batch = model().estimate_batch(nets, hls, u250());
     ASSERT_EQ(batch.size(), nets.size());

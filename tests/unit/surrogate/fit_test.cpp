@@ -1,11 +1,12 @@
 // The analytical model fitted on the wa-hls4ml pilot data (../shared/data/wa-hls4ml): its error on
 // the training data stays within the bounds docs/surrogate.md states.
+#include "snac/surrogate/fit.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
 #include "snac/surrogate/evaluation.hpp"
-#include "snac/surrogate/fit.hpp"
 
 namespace snac::surrogate {
 namespace {
@@ -41,8 +42,8 @@ TEST(FitAnalytical, PilotTrainingErrorWithinStatedBounds) {
         Target t;
         double min_r2, max_smape;
     };
-    const Bound bounds[] = {{Target::kLut, -0.2, 50.0},  {Target::kFf, 0.80, 40.0},
-                            {Target::kDsp, 0.99, 5.0},   {Target::kBram, 0.95, 15.0},
+    const Bound bounds[] = {{Target::kLut, -0.2, 50.0},   {Target::kFf, 0.80, 40.0},
+                            {Target::kDsp, 0.99, 5.0},    {Target::kBram, 0.95, 15.0},
                             {Target::kCycles, 0.99, 5.0}, {Target::kIi, 0.99, 5.0}};
     for (const Bound& b : bounds) {
         const TargetMetrics& m = ev.metrics[static_cast<int>(b.t)];

@@ -1,5 +1,7 @@
 // Record loaders on both layouts (pilot CSV: the real files; wa-hls4ml JSON: a hand-written
 // fixture in the published record schema, values illustrative), splits and metrics.
+#include "snac/surrogate/records.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,7 +11,6 @@
 
 #include "snac/core/error.hpp"
 #include "snac/surrogate/evaluation.hpp"
-#include "snac/surrogate/records.hpp"
 
 namespace snac::surrogate {
 namespace {

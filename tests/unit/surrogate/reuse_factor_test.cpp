@@ -1,8 +1,9 @@
 // hls4ml reuse-factor rule on the reference examples (hls4ml-semantics.md §3.3).
+#include "snac/core/reuse_factor.hpp"
+
 #include <gtest/gtest.h>
 
 #include "snac/core/error.hpp"
-#include "snac/core/reuse_factor.hpp"
 
 namespace snac {
 namespace {
@@ -32,8 +33,8 @@ TEST(ReuseFactor, MatchesTheThreeConditionsByBruteForce) {
 }
 
 TEST(ReuseFactor, NearestTiesGoToTheSmaller) {
-    EXPECT_EQ(nearest_valid_reuse_factor(10, 10, 3), 2);    // 2 and 5: 2 is closer
-    EXPECT_EQ(nearest_valid_reuse_factor(10, 10, 35), 20);  // 20 and 50 equally far: smaller
+    EXPECT_EQ(nearest_valid_reuse_factor(10, 10, 3), 2);     // 2 and 5: 2 is closer
+    EXPECT_EQ(nearest_valid_reuse_factor(10, 10, 35), 20);   // 20 and 50 equally far: smaller
     EXPECT_EQ(nearest_valid_reuse_factor(32, 5, 100), 160);  // 160 is 60 away, 32 is 68
 }
 
