@@ -240,3 +240,41 @@ TEST(Coordinator, TimeLimitStopsAsking) {
 
 }  // namespace
 }  // namespace snac::runtime
+
+namespace snac::runtime {
+namespace {
+
+TEST(Coordinator, AnEstimatorExceptionBecomesAFailTrialAndTheSearchGoesOn) {
+    reset_drain();
+    std::atomic<int> trained{0};
+    const TrainFn train = [&](const Candidate&) {
+        ++trained;
+        TrainReport r;
+        r.metrics["score"] = 1;
+        return r;
+    };
+    const EstimateFn throwing = [](const Candidate& c) {
+        if (c.trial == 2) throw std::runtime_error("layer type not covered by the cost model");
+        EstimateResult r;
+        r.trial = c.trial;
+        return r;
+    };
+    for (int estimators : {0, 1}) {
+        trained = 0;
+        FakeDriver driver;
+        World w = start_world(2, estimators, train, throwing);
+        CoordinatorOptions opt;
+        opt.trial_budget = 6;
+        const CoordinatorSummary s = run_world(w, driver, throwing, opt);
+        EXPECT_EQ(s.counted, 6);
+        EXPECT_EQ(s.failed, 1);
+        EXPECT_EQ(trained.load(), 5);
+        const FinishedTrial& t = driver.finished_.at(2);
+        EXPECT_EQ(t.end, TrialEnd::kFailed);
+        EXPECT_NE(t.reason.find("estimation failed: layer type not covered"), std::string::npos)
+            << t.reason;
+    }
+}
+
+}  // namespace
+}  // namespace snac::runtime
