@@ -136,8 +136,15 @@ nn::NetworkSpec network_of(const json& layers, const std::string& where) {
         }
         if (c == "dense") {
             l.type = nn::LayerType::kDense;
-            l.units = L.contains("neurons") ? L["neurons"].get<std::int64_t>()
-                                            : shape_of(L.value("output_shape", json())).back();
+            if (L.contains("neurons")) {
+                l.units = L["neurons"].get<std::int64_t>();
+            } else {
+                const nn::Shape out = shape_of(L.value("output_shape", json()));
+                if (out.empty())
+                    throw UsageError(where + ": dense layer '" + name +
+                                     "' has neither 'neurons' nor 'output_shape'");
+                l.units = out.back();
+            }
             l.use_bias = L.value("use_bias", true);
             net.layers.push_back(l);
             add_activation(L.value("activation", ""), name + "_" + lower(L.value("activation", "")),
