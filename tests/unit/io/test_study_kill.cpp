@@ -39,6 +39,9 @@ TEST(StudyStoreKill, KilledWriterLosesAtMostTheTrialInFlight) {
                         {{"note", "\"" + std::string(200, 'a') + "\""}});
                     s.finish_trial(n, StoredTrialState::kComplete, {static_cast<double>(i)}, {{"bops", std::to_string(i)}},
                                    {{"constraints", "[-1.0]"}});
+                    // A coordinator is idle between results; back-to-back commits would starve
+                    // the polling reader under the rollback journal.
+                    ::usleep(1000);
                 }
             } catch (...) {
                 ::_exit(3);
