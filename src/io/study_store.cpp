@@ -507,6 +507,20 @@ std::vector<std::int64_t> StudyStore::fail_running(const std::string& reason) {
     return numbers;
 }
 
+StudyDefinition study_definition(const SearchConfig& search) {
+    StudyDefinition d;
+    d.name = search.study_name;
+    for (const auto& o : search.objectives) {
+        d.metric_names.push_back(o.metric);
+        d.directions.push_back(o.direction);
+    }
+    d.schema_revision = search.optuna_schema;
+    d.journal = search.study_journal == "wal"      ? StudyJournal::kWal
+                : search.study_journal == "delete" ? StudyJournal::kDelete
+                                                   : StudyJournal::kAuto;
+    return d;
+}
+
 std::string_view to_string(StoredTrialState s) noexcept {
     switch (s) {
         case StoredTrialState::kRunning: return "RUNNING";

@@ -115,4 +115,8 @@ private:
 
 std::string_view to_string(StoredTrialState s) noexcept;  ///< "RUNNING", "COMPLETE", ...
 
+/// The study a `search:` section describes: study_name, objective metrics and directions,
+/// optuna_schema and study_journal.
+StudyDefinition study_definition(const SearchConfig& search);
+
 }  // namespace snac::io

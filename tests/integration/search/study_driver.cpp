@@ -60,13 +60,7 @@ int run(int argc, char** argv) {
     const search::SearchSpace space(cfg.search_space);
     auto sampler = search::make_sampler(space, search::sampler_options(cfg.search));
 
-    io::StudyDefinition def;
-    def.name = cfg.search.study_name;
-    for (const auto& o : cfg.search.objectives) {
-        def.metric_names.push_back(o.metric);
-        def.directions.push_back(o.direction);
-    }
-    def.schema_revision = cfg.search.optuna_schema;
+    const io::StudyDefinition def = io::study_definition(cfg.search);
     auto store = io::StudyStore::open(db, def);
     if (resume) {
         store.fail_running("interrupted");

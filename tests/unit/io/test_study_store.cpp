@@ -211,3 +211,29 @@ TEST_F(StudyStoreTest, ReadOnlyErrors) {
     { auto s = StudyStore::open(path_, def()); }
     expect_usage_error([&] { StudyStore::open_read_only(path_, "jest"); }, "no study named 'jest'");
 }
+
+TEST_F(StudyStoreTest, DefinitionFromTheSearchSection) {
+    SearchConfig c;
+    c.study_name = "s";
+    c.objectives = {{"mean_distance", Direction::kMinimize}, {"bops", Direction::kMinimize}};
+    c.optuna_schema = "v3.2.0.a";
+    c.study_journal = "delete";
+    const StudyDefinition d = study_definition(c);
+    EXPECT_EQ(d.name, "s");
+    EXPECT_EQ(d.metric_names, (std::vector<std::string>{"mean_distance", "bops"}));
+    EXPECT_EQ(d.journal, StudyJournal::kDelete);
+    { auto s = StudyStore::open(path_, d); }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version_num FROM alembic_version", -1, &st, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "v3.2.0.a");
+    sqlite3_finalize(st);
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE name = 'ix_trials_study_id'", -1, &st,
+                                 nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
