@@ -76,7 +76,7 @@ private:
     void interrupt_remaining(const std::string& reason);
     void shutdown_workers();
     void event(nlohmann::json e);
-    ProgressCounts counts() const;
+    ProgressCounts counts(SearchDriver::StatusAge age = SearchDriver::StatusAge::kCached) const;
 
     Transport& t_;
     const RoleLayout& layout_;
@@ -328,7 +328,7 @@ void Coordinator::event(nlohmann::json e) {
     opt_.on_event(e.dump());
 }
 
-ProgressCounts Coordinator::counts() const {
+ProgressCounts Coordinator::counts(SearchDriver::StatusAge age) const {
     ProgressCounts c;
     c.done = sum_.counted;
     c.done_this_run = sum_.counted - initial_counted_;
@@ -336,7 +336,7 @@ ProgressCounts Coordinator::counts() const {
     c.failed = sum_.failed;
     c.pruned = sum_.pruned;
     c.budget = opt_.trial_budget;
-    c.status = driver_.status();
+    c.status = driver_.status(age);
     return c;
 }
 
@@ -377,7 +377,7 @@ CoordinatorSummary Coordinator::run() {
     sum_.time_limit_reached =
         opt_.time_limit_s > 0 && seconds_since(start_) >= opt_.time_limit_s && !sum_.drained;
     shutdown_workers();
-    progress_.finish(counts());
+    progress_.finish(counts(SearchDriver::StatusAge::kFresh));
     sum_.seconds = seconds_since(start_);
     sum_.cpu_seconds = thread_cpu_seconds() - cpu0;
     event({{"event", "end"},

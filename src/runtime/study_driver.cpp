@@ -23,16 +23,6 @@ namespace {
 
 constexpr const char* kInterruptedAttr = "snac:interrupted";
 
-io::StudyDefinition definition(const SearchConfig& s) {
-    io::StudyDefinition d;
-    d.name = s.study_name;
-    for (const auto& o : s.objectives) {
-        d.metric_names.push_back(o.metric);
-        d.directions.push_back(o.direction);
-    }
-    return d;
-}
-
 std::string json_number(double v) {
     if (std::isnan(v)) return "null";
     if (std::isinf(v)) return v > 0 ? "\"inf\"" : "\"-inf\"";
@@ -112,7 +102,7 @@ StudyDriver::StudyDriver(const RunConfig& config, std::string run_dir,
       space_(config.search_space),
       sampler_(search::make_sampler(space_, search::sampler_options(config.search))),
       store_(io::StudyStore::open((fs::path(run_dir_) / "study.db").string(),
-                                  definition(config.search))) {
+                                  io::study_definition(config.search))) {
     load_existing();
 }
 
@@ -307,9 +297,11 @@ void StudyDriver::sync() {
     restore_sampler_if_needed();
 }
 
-std::string StudyDriver::status() const {
+std::string StudyDriver::status(StatusAge age) const {
     const auto now = std::chrono::steady_clock::now();
-    if (!status_.empty() && now - status_time_ < std::chrono::seconds(2)) return status_;
+    if (age == StatusAge::kCached && !status_.empty() &&
+        now - status_time_ < std::chrono::seconds(2))
+        return status_;
     status_time_ = now;
     std::ostringstream out;
     out << "front " << sampler_->pareto_front().size();

@@ -27,7 +27,7 @@ public:
     void finish(const FinishedTrial& trial) override;
     void sync() override;
     std::int64_t counted_trials() const override { return counted_; }
-    std::string status() const override;
+    std::string status(StatusAge age = StatusAge::kCached) const override;
 
     /// Trials re-queued from an interrupted earlier run (resume).
     std::size_t requeued() const { return requeue_.size(); }

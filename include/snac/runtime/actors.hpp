@@ -47,8 +47,13 @@ public:
     virtual void sync() {}
     /// Trials already counted against the budget (from a resumed study).
     virtual std::int64_t counted_trials() const { return 0; }
-    /// A status text for the progress line (front size, hypervolume), "" for none.
-    virtual std::string status() const { return {}; }
+    /// A status text for the progress line (front size, hypervolume), "" for none. kCached lets
+    /// the driver reuse a recent text (the hypervolume is not free); the final line asks kFresh.
+    enum class StatusAge { kCached, kFresh };
+    virtual std::string status(StatusAge age = StatusAge::kCached) const {
+        (void)age;
+        return {};
+    }
 };
 
 struct CoordinatorOptions {

@@ -226,7 +226,9 @@ void parse_search_space(MapReader& in, SearchSpaceConfig& out) {
     std::vector<YAML::Mark> marks;
     parse_params(in, "params", out.params, marks);
     parse_params(in, "training", out.training, marks);
-    if (in.present() && out.params.empty() && out.training.empty())
+    // An empty section (as `config check` prints when there is no search) is valid; a family
+    // with nothing to search is not.
+    if (!out.family.empty() && out.params.empty() && out.training.empty())
         in.error_at("params", "the search space has no parameters",
                     "add e.g. 'params: {n_layers: {int: [1, 4]}}'");
     check_conditions(in.diag(), out, marks);
