@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "command.hpp"
 #include "snac/core/error.hpp"
@@ -43,6 +45,33 @@ int main(int argc, char** argv) {
         CLI::App* sub = app.add_subcommand(def.name, def.description);
         auto run = std::make_shared<std::function<int()>>(def.setup(*sub));
         sub->callback([run, &action] { action = *run; });
+    }
+    // CLI11 reports an unknown command as "A subcommand is required"; name it and suggest one.
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (word.empty() || word[0] == '-') continue;
+        const bool known = std::any_of(registry.begin(), registry.end(),
+                                       [&](const auto& d) { return d.name == word; });
+        if (known) break;
+        std::string closest;
+        std::size_t best = 3;
+        for (const auto& d : registry) {
+            // Edit distance small enough to be a typo.
+            std::vector<std::size_t> prev(d.name.size() + 1), cur(d.name.size() + 1);
+            for (std::size_t j = 0; j <= d.name.size(); ++j) prev[j] = j;
+            for (std::size_t r = 1; r <= word.size(); ++r) {
+                cur[0] = r;
+                for (std::size_t j = 1; j <= d.name.size(); ++j)
+                    cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                                       prev[j - 1] + (word[r - 1] == d.name[j - 1] ? 0 : 1)});
+                std::swap(prev, cur);
+            }
+            if (prev[d.name.size()] < best) best = prev[d.name.size()], closest = d.name;
+        }
+        std::cerr << "error: unknown command '" << word << "'"
+                  << (closest.empty() ? "" : "; did you mean '" + closest + "'?") << "\n"
+                  << "Run 'snac --help' for the list of commands.\n";
+        return static_cast<int>(ExitCode::kUsage);
     }
     try {
         app.parse(argc, argv);
