@@ -4,6 +4,7 @@
 
 #include "layer.hpp"
 #include "layers.hpp"
+#include "primitive_cache.hpp"
 
 namespace snac::nn::detail {
 namespace {
@@ -11,16 +12,13 @@ namespace {
 using dnnl::memory;
 using tag = memory::format_tag;
 
-class Conv2dLayer final : public Layer {
+class Conv2dLayer final : public WeightedLayer {
 public:
     Conv2dLayer(const LayerSpec& spec, const Shape& in, const Shape& out, DnnlContext& ctx,
                 std::uint64_t seed)
-        : Layer(spec, in, out), ctx_(ctx) {
+        : WeightedLayer(spec, in, out, {out[0], in[0], spec.kernel, spec.kernel}, out[0]),
+          ctx_(ctx) {
         const std::int64_t k = spec.kernel;
-        w_.resize(static_cast<std::size_t>(out[0] * in[0] * k * k));
-        gw_.resize(w_.size());
-        b_.assign(spec.use_bias ? static_cast<std::size_t>(out[0]) : 0, 0.0f);
-        gb_.resize(b_.size());
         Rng rng(seed);
         glorot_uniform(w_, in[0] * k * k, out[0] * k * k, rng);
         // TensorFlow-style "same": total padding split with the extra pixel at the end.
@@ -36,53 +34,17 @@ public:
     }
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
-        Prims& p = prims(n);
-        p.src.set_data_handle(const_cast<float*>(x));
-        p.dst.set_data_handle(y);
-        p.fwd.execute(ctx_.stream, p.fwd_args);
-        ctx_.stream.wait();
+        prims(n).forward(ctx_.stream, x, y);
     }
 
     void backward(const float* x, const float*, const float* dy, float* dx,
                   std::int64_t n) override {
-        Prims& p = prims(n);
-        p.src.set_data_handle(const_cast<float*>(x));
-        p.ddst.set_data_handle(const_cast<float*>(dy));
-        p.bwd_w.execute(ctx_.stream, p.bwd_w_args);
-        if (dx) {
-            p.dsrc.set_data_handle(dx);
-            p.bwd_d.execute(ctx_.stream, p.bwd_d_args);
-        }
-        ctx_.stream.wait();
-    }
-
-    std::vector<Param> params() override {
-        std::vector<Param> out{{w_.data(), gw_.data(), w_.size(), Decay::kApply}};
-        if (spec_.use_bias) out.push_back({b_.data(), gb_.data(), b_.size(), Decay::kNone});
-        return out;
-    }
-
-protected:
-    std::vector<NamedTensor> tensors() const override {
-        std::vector<NamedTensor> t{
-            {"kernel", {out_[0], in_[0], spec_.kernel, spec_.kernel}, w_}};
-        if (spec_.use_bias) t.push_back({"bias", {out_[0]}, b_});
-        return t;
-    }
-    void set_tensors(const std::vector<NamedTensor>& t) override {
-        const std::string where = "layer '" + spec_.name + "'";
-        copy_into(find_tensor(t, "kernel", w_.size(), where), w_);
-        if (spec_.use_bias) copy_into(find_tensor(t, "bias", b_.size(), where), b_);
+        prims(n).backward(ctx_.stream, x, dy, dx);
     }
 
 private:
-    struct Prims {
-        dnnl::convolution_forward fwd;
-        dnnl::convolution_backward_data bwd_d;
-        dnnl::convolution_backward_weights bwd_w;
-        memory src, dst, w, b, dsrc, ddst, dw, db;
-        std::unordered_map<int, memory> fwd_args, bwd_w_args, bwd_d_args;  ///< built once
-    };
+    using Prims = Primitives<dnnl::convolution_forward, dnnl::convolution_backward_data,
+                             dnnl::convolution_backward_weights>;
 
     Prims& prims(std::int64_t n) {
         auto it = cache_.find(n);
@@ -112,33 +74,13 @@ private:
             : dnnl::convolution_backward_weights::desc(alg, src_md, w_md, dst_md, strides, pl,
                                                        pr);
         const dnnl::convolution_backward_weights::primitive_desc bw_pd(bw_d, eng, fwd_pd);
-        Prims p;
-        p.fwd = dnnl::convolution_forward(fwd_pd);
-        p.bwd_d = dnnl::convolution_backward_data(bd_pd);
-        p.bwd_w = dnnl::convolution_backward_weights(bw_pd);
-        p.src = memory(src_md, eng, DNNL_MEMORY_NONE);
-        p.dst = memory(dst_md, eng, DNNL_MEMORY_NONE);
-        p.dsrc = memory(src_md, eng, DNNL_MEMORY_NONE);
-        p.ddst = memory(dst_md, eng, DNNL_MEMORY_NONE);
-        p.w = memory(w_md, eng, w_.data());
-        p.dw = memory(w_md, eng, gw_.data());
-        p.b = memory(b_md, eng, spec_.use_bias ? b_.data() : nullptr);
-        p.db = memory(b_md, eng, spec_.use_bias ? gb_.data() : nullptr);
-        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_WEIGHTS, p.w}, {DNNL_ARG_DST, p.dst}};
-        p.bwd_w_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DIFF_DST, p.ddst},
-                        {DNNL_ARG_DIFF_WEIGHTS, p.dw}};
-        p.bwd_d_args = {{DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_WEIGHTS, p.w},
-                        {DNNL_ARG_DIFF_SRC, p.dsrc}};
-        if (spec_.use_bias) {
-            p.fwd_args.emplace(DNNL_ARG_BIAS, p.b);
-            p.bwd_w_args.emplace(DNNL_ARG_DIFF_BIAS, p.db);
-        }
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_
+            .try_emplace(n, *this, fwd_pd, bd_pd, bw_pd, src_md, dst_md, w_md, b_md, eng)
+            .first->second;
     }
 
     DnnlContext& ctx_;
     std::int64_t pad_l_[2] = {0, 0}, pad_r_[2] = {0, 0};
-    std::vector<float> w_, gw_, b_, gb_;
     std::map<std::int64_t, Prims> cache_;
 };
 
@@ -152,30 +94,16 @@ public:
                                                   : dnnl::algorithm::pooling_avg_exclude_padding) {}
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
-        Prims& p = prims(n);
-        p.src.set_data_handle(const_cast<float*>(x));
-        p.dst.set_data_handle(y);
-        p.fwd.execute(ctx_.stream, p.fwd_args);
-        ctx_.stream.wait();
+        prims(n).forward(ctx_.stream, x, y);
     }
 
-    void backward(const float*, const float*, const float* dy, float* dx,
+    void backward(const float*, const float* y, const float* dy, float* dx,
                   std::int64_t n) override {
-        if (!dx) return;
-        Prims& p = prims(n);
-        p.ddst.set_data_handle(const_cast<float*>(dy));
-        p.dsrc.set_data_handle(dx);
-        p.bwd.execute(ctx_.stream, p.bwd_args);
-        ctx_.stream.wait();
+        if (dx) prims(n).backward(ctx_.stream, y, dy, dx);
     }
 
 private:
-    struct Prims {
-        dnnl::pooling_forward fwd;
-        dnnl::pooling_backward bwd;
-        memory src, dst, dsrc, ddst, ws;
-        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
-    };
+    using Prims = PrimitivePair<dnnl::pooling_forward, dnnl::pooling_backward>;
 
     Prims& prims(std::int64_t n) {
         auto it = cache_.find(n);
@@ -194,21 +122,8 @@ private:
         const dnnl::pooling_backward::primitive_desc bwd_pd(
             dnnl::pooling_backward::desc(alg_, src_md, dst_md, strides, kernel, pl, pr), eng,
             fwd_pd);
-        Prims p;
-        p.fwd = dnnl::pooling_forward(fwd_pd);
-        p.bwd = dnnl::pooling_backward(bwd_pd);
-        p.src = memory(src_md, eng, DNNL_MEMORY_NONE);
-        p.dst = memory(dst_md, eng, DNNL_MEMORY_NONE);
-        p.dsrc = memory(src_md, eng, DNNL_MEMORY_NONE);
-        p.ddst = memory(dst_md, eng, DNNL_MEMORY_NONE);
-        if (fwd_pd.workspace_desc().get_size() > 0) p.ws = memory(fwd_pd.workspace_desc(), eng);
-        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
-        p.bwd_args = {{DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}};
-        if (p.ws) {
-            p.fwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
-            p.bwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
-        }
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_.try_emplace(n, fwd_pd, bwd_pd, src_md, dst_md, eng, BackwardReads::kNothing)
+            .first->second;
     }
 
     DnnlContext& ctx_;

@@ -1,12 +1,14 @@
 // Deep Sets (Zaheer et al., "Deep Sets", NeurIPS 2017): phi is applied to every element of every
-// sample in one batched call (n * elements rows), a oneDNN reduction pools over the elements
-// (mean | max | sum), and rho maps the pooled vector to the output. The pooling over elements is a
-// oneDNN pooling primitive on the [n][elements][width] buffer viewed as NHWC with H = elements
-// (the reference reduction primitive is several times slower here), so it also has a backward.
+// sample in one batched call (n * elements rows), a pooling over the elements (mean | max | sum)
+// reduces them, and rho maps the pooled vector to the output. The pooling is a oneDNN pooling
+// primitive on the [n][elements][width] buffer viewed as NHWC with H = elements (oneDNN 2.6's
+// reduction primitive is a reference implementation, several times slower here); it also has a
+// backward, which reduction lacks.
 #include <map>
 
 #include "layer.hpp"
 #include "layers.hpp"
+#include "primitive_cache.hpp"
 #include "snac/core/seed.hpp"
 
 namespace snac::nn::detail {
@@ -26,11 +28,7 @@ public:
     void forward(const float* x, float* y, std::int64_t n, Mode mode) override {
         const float* h = phi_.forward(x, n * elements_, mode);
         pooled_.resize(static_cast<std::size_t>(n * width_));
-        Prims& p = prims(n);
-        p.src.set_data_handle(const_cast<float*>(h));
-        p.dst.set_data_handle(pooled_.data());
-        p.fwd.execute(ctx_.stream, p.fwd_args);
-        ctx_.stream.wait();
+        prims(n).forward(ctx_.stream, h, pooled_.data());
         if (spec_.aggregate == Aggregate::kSum)  // sum = elements x mean
             for (auto& v : pooled_) v *= static_cast<float>(elements_);
         const float* r = rho_.forward(pooled_.data(), n, mode);
@@ -44,11 +42,7 @@ public:
         if (spec_.aggregate == Aggregate::kSum)
             for (auto& v : dpooled_) v *= static_cast<float>(elements_);
         dh_.resize(static_cast<std::size_t>(n * elements_ * width_));
-        Prims& p = prims(n);
-        p.ddst.set_data_handle(dpooled_.data());
-        p.dsrc.set_data_handle(dh_.data());
-        p.bwd.execute(ctx_.stream, p.bwd_args);
-        ctx_.stream.wait();
+        prims(n).backward(ctx_.stream, pooled_.data(), dpooled_.data(), dh_.data());
         phi_.backward(x, dh_.data(), dx, n * elements_, phi_.size());
     }
 
@@ -70,12 +64,7 @@ public:
     }
 
 private:
-    struct Prims {
-        dnnl::pooling_forward fwd;
-        dnnl::pooling_backward bwd;
-        memory src, dst, dsrc, ddst, ws;
-        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
-    };
+    using Prims = PrimitivePair<dnnl::pooling_forward, dnnl::pooling_backward>;
 
     Prims& prims(std::int64_t n) {
         auto it = cache_.find(n);
@@ -94,21 +83,8 @@ private:
         const dnnl::pooling_backward::primitive_desc bwd_pd(
             dnnl::pooling_backward::desc(alg, src_md, dst_md, strides, kernel, pad, pad), eng,
             fwd_pd);
-        Prims p;
-        p.fwd = dnnl::pooling_forward(fwd_pd);
-        p.bwd = dnnl::pooling_backward(bwd_pd);
-        p.src = memory(src_md, eng, DNNL_MEMORY_NONE);
-        p.dst = memory(dst_md, eng, DNNL_MEMORY_NONE);
-        p.dsrc = memory(src_md, eng, DNNL_MEMORY_NONE);
-        p.ddst = memory(dst_md, eng, DNNL_MEMORY_NONE);
-        if (fwd_pd.workspace_desc().get_size() > 0) p.ws = memory(fwd_pd.workspace_desc(), eng);
-        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
-        p.bwd_args = {{DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}};
-        if (p.ws) {
-            p.fwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
-            p.bwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
-        }
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_.try_emplace(n, fwd_pd, bwd_pd, src_md, dst_md, eng, BackwardReads::kNothing)
+            .first->second;
     }
 
     DnnlContext& ctx_;

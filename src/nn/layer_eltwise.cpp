@@ -4,6 +4,7 @@
 
 #include "layer.hpp"
 #include "layers.hpp"
+#include "primitive_cache.hpp"
 
 namespace snac::nn::detail {
 namespace {
@@ -33,31 +34,16 @@ public:
     }
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
-        Prims& p = prims(n);
-        p.src.set_data_handle(const_cast<float*>(x));
-        p.dst.set_data_handle(y);
-        p.fwd.execute(ctx_.stream, p.fwd_args);
-        ctx_.stream.wait();
+        prims(n).forward(ctx_.stream, x, y);
     }
 
     void backward(const float*, const float* y, const float* dy, float* dx,
                   std::int64_t n) override {
-        if (!dx) return;
-        Prims& p = prims(n);
-        p.dst.set_data_handle(const_cast<float*>(y));
-        p.ddst.set_data_handle(const_cast<float*>(dy));
-        p.dsrc.set_data_handle(dx);
-        p.bwd.execute(ctx_.stream, p.bwd_args);
-        ctx_.stream.wait();
+        if (dx) prims(n).backward(ctx_.stream, y, dy, dx);
     }
 
 private:
-    struct Prims {
-        dnnl::eltwise_forward fwd;
-        dnnl::eltwise_backward bwd;
-        memory src, dst, dsrc, ddst;
-        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
-    };
+    using Prims = PrimitivePair<dnnl::eltwise_forward, dnnl::eltwise_backward>;
 
     Prims& prims(std::int64_t n) {
         auto it = cache_.find(n);
@@ -69,12 +55,8 @@ private:
             eng);
         const dnnl::eltwise_backward::primitive_desc bwd_pd(
             dnnl::eltwise_backward::desc(alg_, md, md, alpha_, 0.0f), eng, fwd_pd);
-        Prims p{dnnl::eltwise_forward(fwd_pd), dnnl::eltwise_backward(bwd_pd),
-                memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE),
-                memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE), {}, {}};
-        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
-        p.bwd_args = {{DNNL_ARG_DST, p.dst}, {DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}};
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_.try_emplace(n, fwd_pd, bwd_pd, md, md, eng, BackwardReads::kDst)
+            .first->second;
     }
 
     DnnlContext& ctx_;
@@ -90,31 +72,16 @@ public:
         : Layer(spec, in, out), ctx_(ctx) {}
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
-        Prims& p = prims(n);
-        p.src.set_data_handle(const_cast<float*>(x));
-        p.dst.set_data_handle(y);
-        p.fwd.execute(ctx_.stream, p.fwd_args);
-        ctx_.stream.wait();
+        prims(n).forward(ctx_.stream, x, y);
     }
 
     void backward(const float*, const float* y, const float* dy, float* dx,
                   std::int64_t n) override {
-        if (!dx) return;
-        Prims& p = prims(n);
-        p.dst.set_data_handle(const_cast<float*>(y));
-        p.ddst.set_data_handle(const_cast<float*>(dy));
-        p.dsrc.set_data_handle(dx);
-        p.bwd.execute(ctx_.stream, p.bwd_args);
-        ctx_.stream.wait();
+        if (dx) prims(n).backward(ctx_.stream, y, dy, dx);
     }
 
 private:
-    struct Prims {
-        dnnl::softmax_forward fwd;
-        dnnl::softmax_backward bwd;
-        memory src, dst, dsrc, ddst;
-        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
-    };
+    using Prims = PrimitivePair<dnnl::softmax_forward, dnnl::softmax_backward>;
 
     Prims& prims(std::int64_t n) {
         auto it = cache_.find(n);
@@ -125,12 +92,8 @@ private:
             dnnl::softmax_forward::desc(dnnl::prop_kind::forward_training, md, 1), eng);
         const dnnl::softmax_backward::primitive_desc bwd_pd(
             dnnl::softmax_backward::desc(md, md, 1), eng, fwd_pd);
-        Prims p{dnnl::softmax_forward(fwd_pd), dnnl::softmax_backward(bwd_pd),
-                memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE),
-                memory(md, eng, DNNL_MEMORY_NONE), memory(md, eng, DNNL_MEMORY_NONE), {}, {}};
-        p.fwd_args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
-        p.bwd_args = {{DNNL_ARG_DST, p.dst}, {DNNL_ARG_DIFF_DST, p.ddst}, {DNNL_ARG_DIFF_SRC, p.dsrc}};
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_.try_emplace(n, fwd_pd, bwd_pd, md, md, eng, BackwardReads::kDst)
+            .first->second;
     }
 
     DnnlContext& ctx_;
