@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
+#include "snac/core/suggest.hpp"
 
 namespace snac::app {
 
@@ -53,21 +54,9 @@ int main(int argc, char** argv) {
         const bool known = std::any_of(registry.begin(), registry.end(),
                                        [&](const auto& d) { return d.name == word; });
         if (known) break;
-        std::string closest;
-        std::size_t best = 3;
-        for (const auto& d : registry) {
-            // Edit distance small enough to be a typo.
-            std::vector<std::size_t> prev(d.name.size() + 1), cur(d.name.size() + 1);
-            for (std::size_t j = 0; j <= d.name.size(); ++j) prev[j] = j;
-            for (std::size_t r = 1; r <= word.size(); ++r) {
-                cur[0] = r;
-                for (std::size_t j = 1; j <= d.name.size(); ++j)
-                    cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
-                                       prev[j - 1] + (word[r - 1] == d.name[j - 1] ? 0 : 1)});
-                std::swap(prev, cur);
-            }
-            if (prev[d.name.size()] < best) best = prev[d.name.size()], closest = d.name;
-        }
+        std::vector<std::string> names;
+        for (const auto& d : registry) names.push_back(d.name);
+        const std::string closest = did_you_mean(word, names);
         std::cerr << "error: unknown command '" << word << "'"
                   << (closest.empty() ? "" : "; did you mean '" + closest + "'?") << "\n"
                   << "Run 'snac --help' for the list of commands.\n";

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "snac/core/error.hpp"
+#include "snac/core/suggest.hpp"
 
 namespace snac::io::detail {
 
@@ -95,32 +96,17 @@ void assign_classes(Dataset& data, const std::vector<std::string>& values_text) 
 }
 
 std::string closest_name(const std::string& word, const std::vector<std::string>& names) {
-    // Levenshtein distance, case-insensitive; suggest only when at most a third of the word
-    // differs.
-    auto lower = [](std::string s) {
-        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return s;
-    };
-    const std::string w = lower(word);
-    std::string best;
-    std::size_t best_d = std::max<std::size_t>(2, w.size() / 3) + 1;
-    for (const auto& name : names) {
-        const std::string n = lower(name);
-        std::vector<std::size_t> prev(n.size() + 1), cur(n.size() + 1);
-        for (std::size_t j = 0; j <= n.size(); ++j) prev[j] = j;
-        for (std::size_t i = 1; i <= w.size(); ++i) {
-            cur[0] = i;
-            for (std::size_t j = 1; j <= n.size(); ++j)
-                cur[j] = std::min(
-                    {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (w[i - 1] == n[j - 1] ? 0 : 1)});
-            std::swap(prev, cur);
-        }
-        if (prev[n.size()] < best_d) best_d = prev[n.size()], best = name;
-    }
+    std::string best = did_you_mean(word, names, LetterCase::kInsensitive);
     // A word that is the start of a longer name ("target" for "target_class") is a good guess too.
-    if (best.empty() && w.size() >= 3)
+    if (best.empty() && word.size() >= 3) {
+        auto lower = [](std::string s) {
+            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        };
+        const std::string w = lower(word);
         for (const auto& name : names)
             if (lower(name).rfind(w, 0) == 0) return name;
+    }
     return best;
 }
 

@@ -7,20 +7,6 @@
 namespace snac::config {
 namespace {
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-        }
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 std::string scalar_text(const YAML::Node& v) {
     if (v.IsScalar()) return v.Scalar();
     return v.IsSequence() ? "a list" : "a mapping";
@@ -38,16 +24,6 @@ void Diagnostics::error(const YAML::Mark& mark, std::string message, std::string
     issue.message = std::move(message);
     issue.hint = std::move(hint);
     issues_.push_back(std::move(issue));
-}
-
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
-    std::string best;
-    std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
-    for (const auto& c : candidates) {
-        const std::size_t d = edit_distance(word, c);
-        if (d < best_d) best_d = d, best = c;
-    }
-    return best;
 }
 
 MapReader::MapReader(YAML::Node node, std::string path, Diagnostics& diag, YAML::Mark parent_mark)

@@ -13,6 +13,7 @@
 
 #include "snac/core/error.hpp"
 #include "snac/core/fixed_type.hpp"
+#include "snac/core/suggest.hpp"
 
 namespace snac::config {
 
@@ -28,9 +29,6 @@ private:
     std::string file_;
     std::vector<ConfigIssue> issues_;
 };
-
-/// Closest candidate by edit distance, or "" when nothing is close enough to suggest.
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 /// Reads one YAML mapping. An absent section (null node) reads as empty: every get() keeps the
 /// caller's default. On destruction, keys that no get()/map()/raw() asked for are reported as
