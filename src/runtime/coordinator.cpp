@@ -121,6 +121,11 @@ void Coordinator::ask_more() {
         Flight f;
         f.candidate = std::move(*c);
         event({{"event", "ask"}, {"trial", trial}});
+        if (std::optional<FinishedTrial> copied = driver_.reuse(f.candidate)) {
+            f.estimate = std::move(copied->estimate);
+            finish(std::move(f), copied->end, std::move(copied->reason), std::move(copied->train));
+            continue;
+        }
         if (layout_.estimators.empty()) {
             EstimateResult r;
             try {

@@ -224,7 +224,29 @@ std::optional<Candidate> StudyDriver::next() {
     r.genome = s->genome;
     r.generation = s->generation;
     records_.push_back(r);
+    if (s->duplicate_of) duplicate_of_[n] = *s->duplicate_of;
     return make_candidate(n, s->genome);
+}
+
+std::optional<FinishedTrial> StudyDriver::reuse(const Candidate& candidate) {
+    const auto dup = duplicate_of_.find(candidate.trial);
+    if (dup == duplicate_of_.end()) return std::nullopt;
+    const std::int64_t earlier = dup->second;
+    const auto metrics = metrics_.find(earlier);
+    // Only a finished, deterministic outcome is copied; a failed or still-running genome is
+    // evaluated again (a failure may have been the machine's, not the genome's).
+    if (metrics == metrics_.end()) return std::nullopt;
+    const search::TrialState state = records_.at(static_cast<std::size_t>(earlier)).state;
+    if (state != search::TrialState::kComplete && state != search::TrialState::kPruned)
+        return std::nullopt;
+    FinishedTrial t;
+    t.candidate = candidate;
+    t.end = state == search::TrialState::kComplete ? TrialEnd::kComplete : TrialEnd::kPruned;
+    t.reason = "duplicate of trial " + std::to_string(earlier) + ": result copied, not re-evaluated";
+    t.estimate.trial = candidate.trial;
+    t.estimate.metrics = metrics->second;
+    if (auto ck = checkpoints_.find(earlier); ck != checkpoints_.end()) t.train.checkpoint = ck->second;
+    return t;
 }
 
 void StudyDriver::finish(const FinishedTrial& t) {

@@ -28,6 +28,7 @@ public:
     void sync() override;
     std::int64_t counted_trials() const override { return counted_; }
     std::string status(StatusAge age = StatusAge::kCached) const override;
+    std::optional<FinishedTrial> reuse(const Candidate& candidate) override;
 
     /// Trials re-queued from an interrupted earlier run (resume).
     std::size_t requeued() const { return requeue_.size(); }
@@ -58,6 +59,7 @@ private:
     std::map<std::int64_t, std::string> checkpoints_, architectures_;
     std::deque<Requeue> requeue_;
     std::set<std::int64_t> retries_running_;
+    std::map<std::int64_t, std::int64_t> duplicate_of_;  // trial -> earlier trial, same genome
     bool restore_needed_ = false;
     std::vector<std::pair<std::int64_t, std::pair<std::vector<double>, std::vector<double>>>>
         pending_;  // generational: (trial, (values, constraints)) told at sync()

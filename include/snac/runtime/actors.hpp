@@ -40,6 +40,10 @@ public:
     /// The next candidate (registered as RUNNING), or nullopt when the sampler must first hear
     /// about running trials (generational barrier).
     virtual std::optional<Candidate> next() = 0;
+    /// The stored result of an earlier trial with the same genome, when next() handed out a
+    /// duplicate (the sampler found nothing new in an exhausted space): the coordinator records
+    /// it at once instead of estimating and training the genome again. nullopt: evaluate it.
+    virtual std::optional<FinishedTrial> reuse(const Candidate&) { return std::nullopt; }
     /// Records a finished trial (study, events). Called once per trial handed out by next().
     virtual void finish(const FinishedTrial& trial) = 0;
     /// Called whenever no trial is in flight: a generational driver tells the sampler here, in

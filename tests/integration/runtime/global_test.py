@@ -156,6 +156,32 @@ def scenario_basic(ranks):
     check(sum(t["state"] == "COMPLETE" for t in ts) == 6, "expected 6 COMPLETE trials")
 
 
+def scenario_duplicates():
+    """A space of two genomes and a budget of six: the sampler must repeat genomes, and a repeat
+    copies the earlier trial's result instead of training it again. One trainer, so every repeat
+    comes after its original finished (a repeat of a trial still running is trained again)."""
+    write_config("dup.yaml", trials=6, population=2, **{"runtime.embedded_trainers": 1})
+    text = open("dup.yaml").read()
+    start = text.index("search_space:")
+    end = text.index("\nsearch:")
+    space = ("search_space:\n  family: mlp\n  params:\n    n_layers: [1]\n"
+             "    units_0: [8, 16]\n    activation: [relu]\n    batchnorm: [false]\n")
+    open("dup.yaml", "w").write(text[:start] + space + text[end:])
+    run(0, ["dup.yaml", "--out", "run"])
+    ts = check_study("run", 6)
+    copies = [t for t in ts if "duplicate of trial" in t["user"].get("reason", "")]
+    trained = [t for t in ts if t not in copies]
+    check(len(trained) == 2, "expected the 2 distinct genomes trained, got %d" % len(trained))
+    check(len(copies) == 4, "expected 4 copied duplicates, got %d" % len(copies))
+    check(len(os.listdir(os.path.join("run", "checkpoints", "global"))) == 2,
+          "duplicates were trained (extra checkpoints)")
+    by_params = {json.dumps(t["params"], sort_keys=True): t for t in trained}
+    for t in copies:
+        original = by_params[json.dumps(t["params"], sort_keys=True)]
+        check(t["values"] == original["values"],
+              "trial %d: copied values differ from trial %d" % (t["number"], original["number"]))
+
+
 def scenario_generational():
     write_config("gen.yaml", trials=8, mode="generational", population=4)
     run(1, ["gen.yaml", "--out", "one"])
@@ -312,6 +338,8 @@ def main():
         os.chdir(tmp)
         if scenario == "basic":
             scenario_basic(ranks)
+        elif scenario == "duplicates":
+            scenario_duplicates()
         elif scenario == "generational":
             scenario_generational()
         elif scenario == "failures":

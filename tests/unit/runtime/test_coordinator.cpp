@@ -278,3 +278,63 @@ TEST(Coordinator, AnEstimatorExceptionBecomesAFailTrialAndTheSearchGoesOn) {
 
 }  // namespace
 }  // namespace snac::runtime
+
+namespace snac::runtime {
+namespace {
+
+/// From trial 6 on every candidate repeats an earlier genome whose result the driver offers.
+class DuplicatingDriver : public FakeDriver {
+public:
+    std::optional<FinishedTrial> reuse(const Candidate& c) override {
+        if (c.trial < 6) return std::nullopt;
+        FinishedTrial t;
+        t.candidate = c;
+        t.end = TrialEnd::kComplete;
+        t.reason = "duplicate";
+        t.train.metrics["score"] = 42.0;
+        return t;
+    }
+};
+
+TEST(Coordinator, ReusedDuplicatesAreCountedButNeverEstimatedOrTrained) {
+    reset_drain();
+    std::mutex m;
+    std::multiset<std::int64_t> trained, estimated;
+    TrainFn train = [&](const Candidate& c) {
+        std::lock_guard lock(m);
+        trained.insert(c.trial);
+        TrainReport r;
+        r.metrics["score"] = 1.0;
+        return r;
+    };
+    EstimateFn estimate = [&](const Candidate& c) {
+        {
+            std::lock_guard lock(m);
+            estimated.insert(c.trial);
+        }
+        EstimateResult r;
+        r.trial = c.trial;
+        return r;
+    };
+    for (int estimators : {0, 1}) {
+        trained.clear();
+        estimated.clear();
+        DuplicatingDriver driver;
+        World w = start_world(2, estimators, train, estimate);
+        CoordinatorOptions opt;
+        opt.trial_budget = 10;
+        const CoordinatorSummary s = run_world(w, driver, estimate, opt);
+        EXPECT_EQ(s.counted, 10);
+        EXPECT_EQ(s.complete, 10);
+        ASSERT_EQ(driver.finished_.size(), 10u);
+        for (std::int64_t trial = 0; trial < 10; ++trial) {
+            const bool copied = trial >= 6;
+            EXPECT_EQ(trained.count(trial), copied ? 0u : 1u) << trial;
+            EXPECT_EQ(estimated.count(trial), copied ? 0u : 1u) << trial;
+            EXPECT_EQ(driver.finished_.at(trial).reason, copied ? "duplicate" : "") << trial;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace snac::runtime
