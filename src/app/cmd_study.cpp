@@ -14,6 +14,7 @@
 
 #include "command.hpp"
 #include "snac/core/atomic_file.hpp"
+#include "snac/core/csv.hpp"
 #include "snac/core/error.hpp"
 #include "snac/io/study_store.hpp"
 #include "snac/search/pareto.hpp"
@@ -145,13 +146,6 @@ int run_show(const std::string& path, const std::string& name, bool all) {
     return 0;
 }
 
-std::string csv(const std::string& field) {
-    if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
-    std::string out = "\"";
-    for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
 /// Columns named like Optuna's trials_dataframe(): number, values_<metric>, datetimes, params_*,
 /// user_attrs_*, system_attrs_*, state; plus snac's pareto flag.
 void write_csv(std::ostream& out, const io::StudySummary& s, const std::vector<io::StoredTrial>& trials) {
@@ -166,11 +160,11 @@ void write_csv(std::ostream& out, const io::StudySummary& s, const std::vector<i
     }
     const auto front = front_of(s, trials);
     out << "number";
-    for (std::size_t k = 0; k < s.directions.size(); ++k) out << "," << csv("values_" + metric_name(s, k));
+    for (std::size_t k = 0; k < s.directions.size(); ++k) out << "," << csv_field("values_" + metric_name(s, k));
     out << ",datetime_start,datetime_complete";
-    for (const auto& p : params) out << "," << csv("params_" + p);
-    for (const auto& u : users) out << "," << csv("user_attrs_" + u);
-    for (const auto& a : systems) out << "," << csv("system_attrs_" + a);
+    for (const auto& p : params) out << "," << csv_field("params_" + p);
+    for (const auto& u : users) out << "," << csv_field("user_attrs_" + u);
+    for (const auto& a : systems) out << "," << csv_field("system_attrs_" + a);
     out << ",state,pareto\n";
     for (const auto& t : trials) {
         out << t.number;
@@ -179,14 +173,14 @@ void write_csv(std::ostream& out, const io::StudySummary& s, const std::vector<i
         for (const auto& name : params) {
             out << ",";
             for (const auto& p : t.params)
-                if (p.name == name) out << csv(param_text(p));
+                if (p.name == name) out << csv_field(param_text(p));
         }
         for (const auto* list : {&users, &systems}) {
             const auto& attrs = list == &users ? t.user_attrs : t.system_attrs;
             for (const auto& key : *list) {
                 out << ",";
                 for (const auto& a : attrs)
-                    if (a.key == key) out << csv(attr_text(a.value_json));
+                    if (a.key == key) out << csv_field(attr_text(a.value_json));
             }
         }
         out << "," << to_string(t.state) << "," << (front.count(t.number) ? "true" : "false") << "\n";

@@ -8,8 +8,10 @@
 #include <sstream>
 
 #include "snac/core/atomic_file.hpp"
+#include "snac/core/csv.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/core/seed.hpp"
 #include "snac/search/encoding.hpp"
 #include "snac/search/pareto.hpp"
@@ -33,13 +35,6 @@ std::vector<io::StoredParam> stored_params(const search::SearchSpace& space,
     for (const auto& p : search::encode_genome(space, g))
         out.push_back({p.name, p.internal_value, p.distribution_json});
     return out;
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
 }
 
 std::string num_text(double v) {
@@ -217,7 +212,7 @@ void StudyDriver::finish(const FinishedTrial& t) {
     if (t.end == TrialEnd::kComplete) {
         state = TrialState::kComplete;
         for (const auto& o : config_.search.objectives) {
-            const auto v = metric_value(metrics, o.metric);
+            const auto v = find_metric_value(metrics, o.metric);
             if (!v || std::isnan(*v)) {
                 state = TrialState::kFail;
                 reason = "objective '" + o.metric + "' was not measured";
@@ -300,10 +295,9 @@ std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
     const std::vector<std::int64_t> front = sampler_->pareto_front();
     std::vector<std::string> metric_cols;
     for (const auto& o : config_.search.objectives) metric_cols.push_back(o.metric);
-    for (const char* extra : {"params", "bops", "est_avg_resource_pct", "est_lut_pct", "est_ff_pct",
-                              "est_dsp_pct", "est_bram_pct", "est_latency_cycles", "est_ii_cycles",
-                              "val_accuracy", "test_accuracy", "val_loss", "test_loss",
-                              "val_mean_distance", "test_mean_distance", "train_seconds"}) {
+    for (const MetricInfo& m : metric_registry()) {  // then every exported registry column
+        if (m.csv_column.empty()) continue;
+        const std::string extra(m.csv_column);
         bool have = false;
         for (const auto& c : metric_cols) have |= c == extra;
         if (!have) metric_cols.push_back(extra);
@@ -331,7 +325,7 @@ std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
         const auto& rec = records_.at(static_cast<std::size_t>(n));
         csv << n;
         for (const auto& c : metric_cols) {
-            const auto v = metric_value(m, c);
+            const auto v = find_metric_value(m, c);
             csv << "," << (v ? num_text(*v) : std::string());
         }
         csv << "," << csv_field(architectures_.count(n) ? architectures_[n] : "");
