@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "snac/core/config.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/seed.hpp"
 #include "snac/io/checkpoint_io.hpp"
@@ -38,18 +39,6 @@ std::string status_name(nn::TrainStatus s) {
         case nn::TrainStatus::kFailed: return "failed";
     }
     return "?";
-}
-
-void write_text_atomically(const fs::path& path, const std::string& text) {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp);
-        out << text;
-        if (!out.flush()) throw Error("cannot write '" + tmp.string() + "'", "check disk space");
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw Error("cannot move '" + tmp.string() + "' into place: " + ec.message());
 }
 
 int run_train(const TrainArgs& a) {
@@ -102,7 +91,7 @@ int run_train(const TrainArgs& a) {
     j["params"] = count.params;
     j["dataset"] = h5;
     j["architecture"] = a.arch;
-    write_text_atomically(dir / "metrics.json", j.dump(2) + "\n");
+    write_file_atomic((dir / "metrics.json").string(), j.dump(2) + "\n");
 
     if (!quiet) {
         std::printf("status %s", status_name(result.status).c_str());

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "hdf5_util.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/io/checkpoint_io.hpp"
 
 namespace snac::io {
@@ -100,22 +101,9 @@ void write_file(const std::string& path, const CheckpointData& data) {
 }  // namespace
 
 void write_checkpoint(const std::string& path, const CheckpointData& data) {
-    namespace fs = std::filesystem;
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    try {
-        write_file(tmp, data);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw;
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw Error("cannot move checkpoint into place at '" + path + "'",
-                    "check that the directory is writable");
-    }
+    AtomicFile file(path, ParentDirs::kMustExist);  // the caller owns the directory layout
+    write_file(file.temp_path(), data);
+    file.commit();
 }
 
 bool is_checkpoint(const std::string& path) {

@@ -1,6 +1,7 @@
 // `snac hls RUN_DIR`: one project per design the earlier stages chose. Reading checkpoints,
 // lowering, emitting and the float reference run on this thread (HDF5 is serial, oneDNN owns
 // the cores); the C simulations (a g++ compile and a testbench run each) run in a TBB arena.
+#include "snac/core/atomic_file.hpp"
 #include "snac/runtime/hls_stage.hpp"
 
 #include <tbb/parallel_for.h>
@@ -167,7 +168,7 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
         if (!d.error.empty() || d.result.csim_mismatches != 0) ++out.failed;
     }
     out.summary_csv = (fs::path(run_dir) / "hls" / "summary.csv").string();
-    detail::write_file_atomic(out.summary_csv, summary_csv(run_dir, out.designs, settings));
+    snac::write_file_atomic(out.summary_csv, summary_csv(run_dir, out.designs, settings));
     const auto n = static_cast<std::int64_t>(out.designs.size());
     if (out.failed == n)
         throw Error("the HLS stage built no design successfully",
