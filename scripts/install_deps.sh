@@ -18,6 +18,7 @@ BUILD_PKGS=(
     nlohmann-json3-dev
     zlib1g-dev
     python3 python3-optuna python3-pandas
+    chromium
 )
 BENCH_PKGS=(python3-torch python3-h5py python3-numpy)
 

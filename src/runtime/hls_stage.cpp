@@ -6,15 +6,16 @@
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <sstream>
 #include <thread>
 
 #include "hls_project.hpp"
-#include "snac/hls/project.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
+#include "snac/hls/project.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/select.hpp"
 #include "study_driver.hpp"
@@ -27,13 +28,32 @@ std::vector<HlsDesignResult> designs_of(const std::string& run_dir, const RunCon
                                         std::string& source) {
     std::error_code ec;
     if (cfg.local.enabled) {
-        // The local stage's designs carry per-layer precisions (attributes["hls_settings"]),
-        // which this build cannot read yet: refuse rather than emit them with the wrong types.
-        throw UsageError(
-            "the HLS stage cannot build the local stage's designs yet (per-layer "
-            "precisions from local/selected.yaml are not read by this build)",
-            "set local.enabled: false to build the selected models with the hls: "
-            "section's precision");
+        const fs::path local = fs::path(run_dir) / "local" / "selected.yaml";
+        if (!fs::is_regular_file(local, ec))
+            throw UsageError(run_dir + " has no local/selected.yaml",
+                             "run the local stage first (snac local " + run_dir +
+                                 "), or set local.enabled: false to build the selected models");
+        source = local.string();
+        std::vector<HlsDesignResult> out;
+        try {
+            const YAML::Node n = YAML::LoadFile(local.string());
+            for (const auto& d : n["designs"]) {
+                HlsDesignResult r;
+                r.design = d["name"].as<std::string>();
+                r.model = d["model"].as<std::string>("");
+                r.precision = d["precision"].as<std::string>("");
+                r.sparsity = d["sparsity"].as<double>(0.0);
+                r.checkpoint = d["checkpoint"].as<std::string>();
+                r.from_local = true;
+                out.push_back(std::move(r));
+            }
+        } catch (const YAML::Exception& e) {
+            throw UsageError("cannot read " + local.string() + ": " + e.what(),
+                             "re-run the local stage: snac local " + run_dir);
+        }
+        if (out.empty())
+            throw UsageError(local.string() + " lists no design", "re-run snac local " + run_dir);
+        return out;
     }
     const fs::path sel = fs::path(run_dir) / "selected.yaml";
     if (!fs::is_regular_file(sel, ec))
@@ -133,6 +153,7 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
         j.name = hls::sanitize_identifier(d.design);
         j.part = cfg.hls.part;
         j.settings = settings;
+        j.settings_from_checkpoint = d.from_local;
         j.samples = 0;  // the whole test split: the firmware's metric on the same samples
         j.synth = o.synth;
         j.surrogate = cfg.surrogate;
