@@ -19,6 +19,7 @@
 #include "snac/io/checkpoint_io.hpp"
 #include "snac/io/dataset_store.hpp"
 #include "snac/nn/trainer.hpp"
+#include "snac/runtime/model_file.hpp"
 #include "snac/surrogate/cost_model.hpp"
 
 namespace snac::app {
@@ -185,8 +186,12 @@ std::map<std::string, double> estimate_map(const surrogate::HardwareEstimate& e)
 }
 
 int run_hls(const HlsArgs& a) {
-    const CheckpointData ck = io::read_checkpoint(a.checkpoint);
-    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(ck.architecture_yaml, a.checkpoint);
+    const runtime::ModelFile model_file = runtime::load_model(a.checkpoint);
+    if (!model_file.has_weights())
+        throw UsageError("'" + a.checkpoint + "' is an architecture file without weights",
+                         "pass a trained checkpoint (.h5) or an ONNX model (.onnx)");
+    const CheckpointData& ck = model_file.checkpoint;
+    const nn::NetworkSpec& net = model_file.spec;
 
     HlsConfig cfg;
     if (!a.config.empty()) cfg = load_config(a.config).hls;
@@ -300,7 +305,7 @@ int run_hls(const HlsArgs& a) {
 
 std::function<int()> setup_hls(CLI::App& sub) {
     auto a = std::make_shared<HlsArgs>();
-    sub.add_option("CHECKPOINT", a->checkpoint, "Trained checkpoint (.h5) from snac train/run")
+    sub.add_option("CHECKPOINT", a->checkpoint, "Trained checkpoint (.h5) from snac train/run, or an ONNX model (.onnx)")
         ->required();
     sub.add_option("--part", a->part, "FPGA part or board name (default: config or xcvu13p)");
     sub.add_option("--out", a->out, "Project directory to create")->required();
