@@ -59,10 +59,11 @@ void set_variable(LayerPrecision& p, const std::string& var, const FixedType& t,
     else
         throw UsageError("--precision '" + spec + "': unknown variable '" + var + "'",
                          "use TYPE, VAR=TYPE or LAYER:VAR=TYPE with VAR one of "
-                         "all, weight, bias, result, accum, table");
+                         "all, weight, bias, result, accum, table, input");
 }
 
-/// --precision TYPE | VAR=TYPE | LAYER:VAR=TYPE (VAR: all weight bias result accum; table).
+/// --precision TYPE | VAR=TYPE | LAYER:VAR=TYPE (VAR: all weight bias result accum; table, input
+/// network-wide only).
 void apply_precisions(const std::vector<std::string>& specs, HlsSettings& s) {
     std::map<std::string, std::vector<std::pair<std::string, FixedType>>> per_layer;
     for (const std::string& spec : specs) {
@@ -70,16 +71,21 @@ void apply_precisions(const std::vector<std::string>& specs, HlsSettings& s) {
         if (eq == std::string::npos) {
             const FixedType t = FixedType::parse(spec);
             s.default_precision = {t, t, t, t};
+            s.input = t;
             continue;
         }
         const std::string lhs = spec.substr(0, eq);
         const FixedType t = FixedType::parse(spec.substr(eq + 1));
         const auto colon = lhs.rfind(':');
         if (colon == std::string::npos) {
-            if (lhs == "table")
+            if (lhs == "table") {
                 s.table = t;
-            else
+            } else if (lhs == "input") {
+                s.input = t;
+            } else {
+                if (lhs == "all") s.input = t;
                 set_variable(s.default_precision, lhs, t, spec);
+            }
         } else {
             per_layer[lhs.substr(0, colon)].emplace_back(lhs.substr(colon + 1), t);
         }
