@@ -319,15 +319,18 @@ void export_onnx(const CheckpointData& checkpoint, const std::string& path) {
 void export_qonnx(const CheckpointData& checkpoint, const std::string& path,
                   const FixedType* fallback) {
     HlsSettings settings;
-    FixedType input;
+    auto it = checkpoint.attributes.find("hls_settings");
     if (fallback) {
         settings.default_precision = {*fallback, *fallback, *fallback, *fallback};
-        input = *fallback;
+        settings.input = *fallback;
+    } else if (it != checkpoint.attributes.end()) {
+        settings = hls_settings_from_yaml(it->second, "checkpoint attribute hls_settings");
     } else {
-        throw UsageError("QONNX export needs a precision",
-                         "pass --precision TYPE to quantize every tensor to one type");
+        throw UsageError("the checkpoint has no per-layer precisions (attribute hls_settings)",
+                         "export a checkpoint of the local stage (quantization-aware training), "
+                         "or pass --precision TYPE to quantize every tensor to one type");
     }
-    io::write_onnx(path, Exporter(checkpoint, settings, input).run());
+    io::write_onnx(path, Exporter(checkpoint, settings, settings.input).run());
 }
 
 }  // namespace snac::runtime

@@ -72,16 +72,13 @@ HlsSettings fixed_settings(const ModelFile& m, const PredictOptions& o, std::str
     source = "ap_fixed<16,6> defaults";
     if (auto it = m.checkpoint.attributes.find("hls_settings");
         it != m.checkpoint.attributes.end()) {
-        if (o.precision.empty())
-            throw UsageError("'" + m.path +
-                                 "' carries per-layer precisions (hls_settings), "
-                                 "which this build cannot read yet",
-                             "pass --precision TYPE to run with one type everywhere");
+        s = hls_settings_from_yaml(it->second, m.path + " (hls_settings)");
         source = "the model's hls_settings";
     }
     if (!o.precision.empty()) {
         const FixedType t = FixedType::parse(o.precision);
         s.default_precision = {t, t, t, t};
+        s.input = t;
         s.layers.clear();
         source = o.precision + " everywhere";
     }

@@ -19,8 +19,8 @@ void export_onnx(const CheckpointData& checkpoint, const std::string& path);
 
 /// QONNX-style model: the float graph with Quant nodes (power-of-two scale, zero point 0, the bit
 /// width of each ap_fixed type) on the input, on every weight and bias, and on every layer's
-/// result, from attributes["hls_settings"]; `fallback` is used for every type when the checkpoint
-/// has no settings. Throws UsageError when neither is available.
+/// result, from attributes["hls_settings"]; `fallback`, when given, is used for every type instead.
+/// Throws UsageError when neither is available.
 void export_qonnx(const CheckpointData& checkpoint, const std::string& path,
                   const FixedType* fallback = nullptr);
 

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "snac/core/error.hpp"
+#include "snac/core/hls_settings.hpp"
 #include "snac/io/onnx_file.hpp"
 #include "snac/io/sample_arrays.hpp"
 #include "snac/nn/trainer.hpp"
@@ -246,6 +247,45 @@ TEST(OnnxExport, QonnxHasQuantNodesWithPowerOfTwoScales) {
     // input + (kernel, bias, result) x 4 dense + BN, relu, leaky_relu, sigmoid, softmax results
     EXPECT_EQ(quants, 1 + 4 * 3 + 5);
     EXPECT_THROW(export_qonnx(ck, out, nullptr), UsageError);  // no hls_settings, no fallback
+    fs::remove_all(d);
+}
+
+TEST(OnnxExport, QonnxFollowsPerLayerHlsSettings) {
+    const fs::path d = temp_dir();
+    CheckpointData ck = import_onnx(fixture("mlp_bn.onnx"));
+    HlsSettings s;
+    s.input = FixedType::parse("ap_fixed<12,4>");
+    LayerHlsSettings l = s.for_layer("dense_1");
+    l.precision.weight = FixedType::parse("ap_fixed<6,1>");
+    l.precision.bias = FixedType::parse("ap_fixed<7,2>");
+    l.precision.result = FixedType::parse("ap_ufixed<9,5,AP_RND_CONV>");
+    s.layers["dense_1"] = l;
+    ck.attributes["hls_settings"] = hls_settings_to_yaml(s);
+    const std::string out = (d / "q.onnx").string();
+    export_qonnx(ck, out);
+    const io::OnnxModel m = io::read_onnx(out);
+    std::map<std::string, const io::OnnxTensor*> init;
+    for (const auto& i : m.initializers) init[i.name] = &i;
+    auto quant_of = [&](const std::string& name) -> const io::OnnxNode& {
+        for (const auto& n : m.nodes)
+            if (n.name == name) return n;
+        throw std::runtime_error("no node " + name);
+    };
+    auto check = [&](const std::string& name, float bits, float scale, int is_signed,
+                     const std::string& rounding) {
+        SCOPED_TRACE(name);
+        const io::OnnxNode& q = quant_of(name);
+        EXPECT_EQ(q.op_type, "Quant");
+        EXPECT_EQ(init.at(q.inputs[3])->floats.at(0), bits);
+        EXPECT_EQ(init.at(q.inputs[1])->floats.at(0), scale);
+        EXPECT_EQ(q.get_int("signed", -1), is_signed);
+        EXPECT_EQ(q.get_string("rounding_mode", ""), rounding);
+    };
+    check("input_quant", 12, 1.0f / 256, 1, "FLOOR");
+    check("dense_1_kernel_quant", 6, 1.0f / 32, 1, "FLOOR");
+    check("dense_1_bias_quant", 7, 1.0f / 32, 1, "FLOOR");
+    check("dense_1_quant", 9, 1.0f / 16, 0, "ROUND");
+    check("dense_0_kernel_quant", 16, 1.0f / 1024, 1, "FLOOR");  // defaults: ap_fixed<16,6>
     fs::remove_all(d);
 }
 
