@@ -63,8 +63,7 @@ cat > arch.yaml <<'YAML'
 input_shape: [8]
 layers:
   - {type: dense, units: 8}
-  - {type: batchnorm}
-  - {type: relu}
+  - {type: leaky_relu, alpha: 0.1}
   - {type: dense, units: 2}
   - {type: softmax}
 YAML
@@ -98,5 +97,21 @@ assert ds.shape == csv_.shape, (ds.shape, csv_.shape)
 print("max |raw csv normalised - dataset| =", float(np.abs(ds - csv_).max()))
 assert np.abs(ds - csv_).max() <= 1e-5
 assert np.abs(ds - raw).max() > 1e-2, "--raw changed nothing"
+PYEOF
+
+# 6. snac train --arch MODEL.onnx starts from the model's weights: with a vanishing learning rate
+# the result predicts what the ONNX model predicts; from random weights it would not. (No batch
+# norm here: its moving statistics would move even without a learning rate.)
+sed 's/learning_rate: 0.001/learning_rate: 1.0e-12/' "$SNAC_SOURCE_DIR/tests/integration/nn/htru2.yaml" \
+    > frozen.yaml
+grep -q "1.0e-12" frozen.yaml || fail "could not write the frozen config"
+"$SNAC_BIN" train frozen.yaml --arch trained.onnx --out tuned --epochs 1 --threads 1 > tuned.log
+grep -q "from its weights" tuned.log || fail "train did not start from the weights: $(cat tuned.log)"
+"$SNAC_BIN" predict tuned/checkpoint.h5 --input "$h5" --out tuned.npy -q
+"$PY" - <<'PYEOF' || fail "training from the ONNX weights"
+import numpy as np
+a, b = np.load("tuned.npy"), np.load("from_onnx.npy")
+print("max |tuned - onnx| =", float(np.abs(a - b).max()))
+assert np.abs(a - b).max() < 1e-5
 PYEOF
 echo "onnx cli: ok"
