@@ -17,6 +17,7 @@ BUILD_PKGS=(
     libcli11-dev
     nlohmann-json3-dev
     zlib1g-dev
+    libonnx-dev libprotobuf-dev python3-onnx python3-numpy
     python3 python3-optuna python3-pandas
     chromium
 )

@@ -14,6 +14,7 @@
 #include "optimizer.hpp"
 #include "qat_hook.hpp"
 #include "snac/core/error.hpp"
+#include "snac/core/feature_scaling.hpp"
 #include "snac/core/metrics.hpp"
 #include "snac/core/seed.hpp"
 
@@ -273,6 +274,8 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
     ck.attributes["seed"] = std::to_string(options.seed);
     ck.attributes["threads"] = std::to_string(omp_get_max_threads());
     ck.attributes["dataset"] = data.name;
+    // What snac predict applies to raw samples (docs/checkpoint-format.md).
+    ck.attributes["input_scaling"] = scaling_to_yaml(data.scaling, data.sample_shape);
     ck.attributes["task"] = task.classification ? "classification" : "regression";
     ck.attributes["status"] = status_name(result.status);
     if (!result.reason.empty()) ck.attributes["reason"] = result.reason;

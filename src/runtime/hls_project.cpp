@@ -17,6 +17,7 @@
 #include "snac/io/checkpoint_io.hpp"
 #include "snac/io/dataset_store.hpp"
 #include "snac/nn/trainer.hpp"
+#include "snac/runtime/model_file.hpp"
 #include "snac/surrogate/cost_model.hpp"
 
 namespace snac::runtime {
@@ -123,8 +124,13 @@ std::string checkpoint_dataset(const CheckpointData& ck) {
 
 PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
     PreparedHlsProject p;
-    const CheckpointData ck = io::read_checkpoint(job.checkpoint);
-    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(ck.architecture_yaml, job.checkpoint);
+    // A checkpoint or an ONNX model (docs/onnx.md); an architecture file has no weights.
+    const ModelFile model = load_model(job.checkpoint);
+    if (!model.has_weights())
+        throw UsageError("'" + job.checkpoint + "' is an architecture file without weights",
+                         "pass a trained checkpoint (.h5) or an ONNX model (.onnx)");
+    const CheckpointData& ck = model.checkpoint;
+    const nn::NetworkSpec& net = model.spec;
     const FpgaPart& part = find_part(job.part);
     HlsSettings settings = job.settings;
     if (job.settings_from_checkpoint) {

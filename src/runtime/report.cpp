@@ -1,5 +1,8 @@
 // `snac report RUN_DIR`: gathers the run's results (study, selection, local and HLS summaries,
 // dataset normalisation, config) and writes report/index.html with inline SVG plots and CSVs.
+#include "snac/core/atomic_file.hpp"
+#include "snac/core/metrics.hpp"
+#include "snac/core/trial_state.hpp"
 #include "snac/runtime/report.hpp"
 
 #include <algorithm>
@@ -101,7 +104,7 @@ std::string csv_field(const std::string& s) {
 
 struct Trial {
     std::int64_t number = 0;
-    io::StoredTrialState state = io::StoredTrialState::kRunning;
+    TrialState state = TrialState::kRunning;
     std::vector<double> values;
     std::vector<double> constraints;
     std::map<std::string, double> metrics;
@@ -149,7 +152,7 @@ std::vector<Trial> load_trials(const std::string& run_dir, const RunConfig& cfg)
     std::vector<search::Point> pts;
     std::vector<std::size_t> which;
     for (std::size_t i = 0; i < out.size(); ++i)
-        if (out[i].state == io::StoredTrialState::kComplete &&
+        if (out[i].state == TrialState::kComplete &&
             out[i].values.size() == dirs.size()) {
             pts.push_back({search::to_minimization(out[i].values, dirs), out[i].constraints});
             which.push_back(i);
@@ -160,7 +163,7 @@ std::vector<Trial> load_trials(const std::string& run_dir, const RunConfig& cfg)
 }
 
 std::optional<double> metric_of(const Trial& t, const std::string& name) {
-    return detail::metric_value(t.metrics, name);
+    return find_metric_value(t.metrics, name);
 }
 
 /// Hypervolume of the feasible front of the first k COMPLETE trials, for k over the run.
@@ -171,7 +174,7 @@ std::pair<std::vector<double>, std::vector<double>> hypervolume_curve(
     std::vector<std::vector<double>> pts;
     std::vector<std::int64_t> numbers;
     for (const auto& t : trials)
-        if (t.state == io::StoredTrialState::kComplete && t.values.size() == dirs.size() &&
+        if (t.state == TrialState::kComplete && t.values.size() == dirs.size() &&
             search::violation(t.constraints) <= 0) {
             pts.push_back(search::to_minimization(t.values, dirs));
             numbers.push_back(t.number);
@@ -291,9 +294,9 @@ ReportResult run_report(const ReportOptions& options) {
     std::map<std::string, int> counts;
     std::map<std::string, std::map<std::string, int>> reasons;
     for (const auto& t : trials) {
-        const std::string s(io::to_string(t.state));
+        const std::string s(snac::to_string(t.state));
         ++counts[s];
-        if (t.state == io::StoredTrialState::kPruned || t.state == io::StoredTrialState::kFail)
+        if (t.state == TrialState::kPruned || t.state == TrialState::kFail)
             ++reasons[s][t.reason.empty() ? "(no reason recorded)" : t.reason];
     }
     const std::string metric =
@@ -358,7 +361,7 @@ ReportResult run_report(const ReportOptions& options) {
             front{"Pareto front", svg::Style::kFront, "#1f5fbf", {}, {}, {}},
             sel{"selected", svg::Style::kSelected, "#d62728", {}, {}, {}};
         for (const auto& t : trials) {
-            if (t.state != io::StoredTrialState::kComplete) continue;
+            if (t.state != TrialState::kComplete) continue;
             const auto x = metric_of(t, xm), y = metric_of(t, ym);
             if (!x || !y) continue;
             const std::string tip = "t" + std::to_string(t.number) + " " + ym + "=" + fmt(*y) +
@@ -568,7 +571,7 @@ ReportResult run_report(const ReportOptions& options) {
     for (const auto& o : obj) tcsv << "," << o.metric;
     tcsv << ",params,bops,est_avg_resource_pct,est_latency_cycles,pareto,selected,reason\n";
     for (const auto& t : trials) {
-        tcsv << t.number << "," << io::to_string(t.state);
+        tcsv << t.number << "," << snac::to_string(t.state);
         for (const auto& o : obj) {
             auto v = metric_of(t, o.metric);
             tcsv << "," << (v ? fmt(*v, 10) : "");
@@ -581,17 +584,17 @@ ReportResult run_report(const ReportOptions& options) {
              << csv_field(t.reason) << "\n";
     }
     result.html = (out_dir / "index.html").string();
-    detail::write_file_atomic((out_dir / "trials.csv").string(), tcsv.str());
+    snac::write_file_atomic((out_dir / "trials.csv").string(), tcsv.str());
     result.csvs.push_back((out_dir / "trials.csv").string());
     if (!designs.empty()) {
-        detail::write_file_atomic((out_dir / "designs.csv").string(), read_text(hls_csv));
+        snac::write_file_atomic((out_dir / "designs.csv").string(), read_text(hls_csv));
         result.csvs.push_back((out_dir / "designs.csv").string());
     }
     if (!norm_csv.empty()) {
-        detail::write_file_atomic((out_dir / "normalisation.csv").string(), norm_csv);
+        snac::write_file_atomic((out_dir / "normalisation.csv").string(), norm_csv);
         result.csvs.push_back((out_dir / "normalisation.csv").string());
     }
-    detail::write_file_atomic(result.html, pg.str());
+    snac::write_file_atomic(result.html, pg.str());
     StageRecord rec;
     rec.stage = Stage::kReport;
     rec.counts = {{"panels", result.panels}};
