@@ -20,6 +20,7 @@
 #include "snac/core/config.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/fpga_part.hpp"
+#include "snac/core/hls_settings.hpp"
 #include "snac/core/log.hpp"
 #include "snac/core/seed.hpp"
 #include "snac/io/checkpoint_io.hpp"
@@ -123,37 +124,6 @@ std::vector<Model> read_models(const LocalRunOptions& o, const RunConfig& cfg, c
     if (out.empty())
         throw UsageError(sel.string() + " lists no models", "select at least one model");
     return out;
-}
-
-/// The settings as YAML in the cross-branch checkpoint contract's shape (per-layer types).
-std::string settings_yaml(const HlsSettings& s) {
-    YAML::Emitter out;
-    auto prec = [&](const LayerPrecision& p) {
-        out << YAML::Flow << YAML::BeginMap << YAML::Key << "weight" << YAML::Value
-            << p.weight.str() << YAML::Key << "bias" << YAML::Value << p.bias.str() << YAML::Key
-            << "result" << YAML::Value << p.result.str() << YAML::Key << "accum" << YAML::Value
-            << p.accum.str();
-    };
-    out << YAML::BeginMap << YAML::Key << "default" << YAML::Value;
-    prec(s.default_precision);
-    out << YAML::EndMap;
-    out << YAML::Key << "input" << YAML::Value << s.default_precision.result.str();
-    out << YAML::Key << "table" << YAML::Value << s.table.str();
-    out << YAML::Key << "table_size" << YAML::Value << s.table_size;
-    out << YAML::Key << "reuse_factor" << YAML::Value << s.reuse_factor;
-    out << YAML::Key << "strategy" << YAML::Value << std::string(to_string(s.strategy));
-    out << YAML::Key << "io_type" << YAML::Value << std::string(to_string(s.io_type));
-    out << YAML::Key << "clock_period_ns" << YAML::Value << s.clock_period_ns;
-    out << YAML::Key << "layers" << YAML::Value << YAML::BeginMap;
-    for (const auto& [name, l] : s.layers) {
-        out << YAML::Key << name << YAML::Value;
-        prec(l.precision);
-        out << YAML::Key << "reuse_factor" << YAML::Value << l.reuse_factor;
-        out << YAML::Key << "strategy" << YAML::Value << std::string(to_string(l.strategy));
-        out << YAML::EndMap;
-    }
-    out << YAML::EndMap << YAML::EndMap;
-    return std::string(out.c_str()) + "\n";
 }
 
 io::StudyDefinition study_of(const std::string& model, const RunConfig& cfg, const Dataset& d) {
@@ -267,7 +237,7 @@ public:
                 return true;  // the chain cannot continue from a diverged step
             }
             StepRecord rec = evaluate(m, net, p, settings, masks, step, r.checkpoint);
-            r.checkpoint.attributes["hls_settings"] = settings_yaml(settings);
+            r.checkpoint.attributes["hls_settings"] = hls_settings_to_yaml(settings);
             r.checkpoint.attributes["local_model"] = m.name;
             r.checkpoint.attributes["precision"] = p.label;
             r.checkpoint.attributes["step"] = std::to_string(step);

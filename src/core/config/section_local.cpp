@@ -100,6 +100,27 @@ bool parse_precision(MapReader& in, const YAML::Node& n, LocalPrecision& p) {
 
 void parse_local(MapReader& in, LocalConfig& out) {
     in.get("enabled", out.enabled);
+    // Model selection moved to its own stage (select: section); say where instead of a bare
+    // "unknown key".
+    for (const auto& [old_key, new_key] :
+         {std::pair{"select", "rule"}, std::pair{"select_count", "count"},
+          std::pair{"select_trials", "trials"}})
+        if (in.has(old_key)) {
+            in.raw(old_key);
+            in.error_at(old_key,
+                        std::string("'local.") + old_key + "' moved to 'select." + new_key + "'",
+                        "write it in a top-level 'select:' section (docs/config.md#select)");
+        }
+    // The first design's keys, renamed when the stage was built.
+    for (const auto& [old_key, new_key] :
+         {std::pair{"bit_widths", "precisions"}, std::pair{"pruning_iterations", "pruning_steps"},
+          std::pair{"epochs_per_iteration", "pruning_epochs"}})
+        if (in.has(old_key)) {
+            in.raw(old_key);
+            in.error_at(old_key,
+                        std::string("'local.") + old_key + "' is now 'local." + new_key + "'",
+                        "rename the key (docs/config.md#local)");
+        }
     if (in.has("precisions")) {
         const YAML::Node list = in.raw("precisions");
         if (!list.IsSequence() || list.size() == 0) {
