@@ -198,7 +198,8 @@ int run_hls(const HlsArgs& a) {
     if (!a.config.empty()) cfg = load_config(a.config).hls;
     if (!a.part.empty()) cfg.part = a.part;
     const FpgaPart& part = find_part(cfg.part);
-    HlsSettings settings = cfg.to_settings();
+    // The checkpoint's own per-layer precisions (local stage) replace the config's defaults.
+    HlsSettings settings = hls_settings_of(ck, cfg.to_settings(), a.checkpoint);
     if (a.reuse_factor > 0) settings.reuse_factor = a.reuse_factor;
     if (!a.strategy.empty())
         settings.strategy = a.strategy == "resource" ? Strategy::kResource : Strategy::kLatency;
@@ -243,7 +244,9 @@ int run_hls(const HlsArgs& a) {
     try {
         const auto model_cost =
             surrogate::make_cost_model(SurrogateConfig{}, "", io::read_checkpoint);
-        extras.estimate = estimate_map(model_cost->estimate(net, settings, part));
+        HlsSettings pruned = settings;
+        apply_checkpoint_sparsity(ck, pruned);
+        extras.estimate = estimate_map(model_cost->estimate(net, pruned, part));
         extras.estimate_source = std::string(model_cost->name());
     } catch (const Error& e) {
         extras.warnings.push_back(std::string("no surrogate estimate: ") + e.what());
