@@ -29,21 +29,9 @@ struct EstimateFlags {
 };
 
 // Fraction of exactly-zero kernel weights per layer of a trained checkpoint.
-std::map<std::string, double> checkpoint_sparsity(const CheckpointData& ck) {
-    std::map<std::string, double> out;
-    for (const LayerWeights& l : ck.layers)
-        for (const NamedTensor& t : l.tensors) {
-            if (t.name != "kernel" || t.values.empty()) continue;
-            std::size_t zeros = 0;
-            for (float v : t.values) zeros += v == 0.0f ? 1 : 0;
-            out[l.layer_name] = double(zeros) / double(t.values.size());
-        }
-    return out;
-}
-
 // Defaults come from the config's `hls:` section (when --config is given); flags override.
-HlsSettings settings_from(const EstimateFlags& f, const HlsConfig& base) {
-    HlsSettings hls = base.to_settings();
+// A checkpoint's own hls_settings attribute (the local stage's per-layer precisions) replaces them.
+HlsSettings settings_from(const EstimateFlags& f, HlsSettings hls) {
     if (!f.precision.empty()) {
         const FixedType t = FixedType::parse(f.precision);
         hls.default_precision = {t, t, t, t};
@@ -117,6 +105,14 @@ nlohmann::json to_json(const surrogate::HardwareEstimate& e, const HlsSettings& 
                                {"latency_cycles_min", l.latency_min},
                                {"latency_cycles_max", l.latency_max},
                                {"ii_cycles", l.ii}});
+    j["fits_part"] = e.fits_part();
+    j["fit"] = nlohmann::json::array();
+    for (const auto& f : e.fit)
+        j["fit"].push_back({{"resource", f.resource},
+                            {"used", f.used},
+                            {"available", f.available},
+                            {"margin", f.margin()},
+                            {"fits", f.fits()}});
     j["warnings"] = e.warnings;
     return j;
 }
@@ -147,6 +143,16 @@ void print_table(const surrogate::HardwareEstimate& e, const FpgaPart& part) {
         static_cast<long long>(e.ii_cycles));
     std::printf("%% of part: LUT %.2f  FF %.2f  DSP %.2f  BRAM %.2f  URAM %.2f  avg %.2f\n",
                 e.lut_pct, e.ff_pct, e.dsp_pct, e.bram_pct, e.uram_pct, e.avg_resource_pct);
+    std::string over;
+    for (const auto& f : e.fit)
+        if (!f.fits())
+            over += (over.empty() ? "" : ", ") + f.resource + " over by " +
+                    std::to_string(-f.margin()) + " (" + std::to_string(f.used) + " of " +
+                    std::to_string(f.available) + ")";
+    if (over.empty())
+        std::printf("fits %s: every resource within the part\n", part.part.c_str());
+    else
+        std::printf("does NOT fit %s: %s\n", part.part.c_str(), over.c_str());
     for (const auto& w : e.warnings) std::printf("warning: %s\n", w.c_str());
 }
 
@@ -158,17 +164,17 @@ int run_estimate(const EstimateFlags& f) {
                          "name a part or board (e.g. --part zcu102), or "
                          "pass --config FILE whose hls.part is used");
     const FpgaPart& part = find_part(f.part.empty() ? cfg.hls.part : f.part);
-    HlsSettings hls = settings_from(f, cfg.hls);
     const runtime::ModelFile model_file = runtime::load_model(f.input);
     const nn::NetworkSpec& net = model_file.spec;
+    HlsSettings hls;
     if (model_file.has_weights()) {
-        // Pruned weights of a trained model become per-layer sparsity.
-        for (const auto& [layer, s] : checkpoint_sparsity(model_file.checkpoint)) {
-            if (s == 0.0) continue;
-            LayerHlsSettings ls = hls.for_layer(layer);
-            ls.weight_sparsity = s;
-            hls.layers[layer] = ls;
-        }
+        // A checkpoint's own per-layer precisions (local stage) first; flags on top; pruned
+        // weights become per-layer sparsity.
+        hls = settings_from(f, hls_settings_of(model_file.checkpoint, cfg.hls.to_settings(),
+                                               f.input));
+        apply_checkpoint_sparsity(model_file.checkpoint, hls);
+    } else {
+        hls = settings_from(f, cfg.hls.to_settings());
     }
     SurrogateConfig sc = cfg.surrogate;  // defaults: analytical, shipped coefficients
     std::string base_dir = cfg.base_dir;

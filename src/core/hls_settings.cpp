@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/reader.hpp"
+#include "snac/core/checkpoint_data.hpp"
 
 namespace snac {
 
@@ -128,6 +129,32 @@ HlsSettings hls_settings_from_yaml(const std::string& text, const std::string& s
     }  // readers report unknown keys as they close
     if (!diag.empty()) throw ConfigError(diag.take());
     return s;
+}
+
+HlsSettings hls_settings_of(const CheckpointData& checkpoint, const HlsSettings& fallback,
+                            const std::string& source) {
+    const auto it = checkpoint.attributes.find("hls_settings");
+    if (it == checkpoint.attributes.end() || it->second.empty()) return fallback;
+    return hls_settings_from_yaml(it->second, source + ":hls_settings");
+}
+
+void apply_checkpoint_sparsity(const CheckpointData& checkpoint, HlsSettings& settings) {
+    auto is_kernel = [](const std::string& name) {
+        return name == "kernel" ||
+               (name.size() > 7 && name.compare(name.size() - 7, 7, "_kernel") == 0);
+    };
+    for (const LayerWeights& l : checkpoint.layers) {
+        std::size_t zeros = 0, total = 0;
+        for (const NamedTensor& t : l.tensors) {
+            if (!is_kernel(t.name)) continue;
+            total += t.values.size();
+            for (float v : t.values) zeros += v == 0.0f ? 1 : 0;
+        }
+        if (zeros == 0) continue;
+        LayerHlsSettings ls = settings.for_layer(l.layer_name);
+        ls.weight_sparsity = double(zeros) / double(total);
+        settings.layers[l.layer_name] = ls;
+    }
 }
 
 }  // namespace snac

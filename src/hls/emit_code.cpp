@@ -1,12 +1,15 @@
 // The generated C++ of an HLS project: defines.h (one typedef per precision), parameters.h (one
 // config struct per layer), weights/*.h (exactly quantized constants and lookup tables), the top
-// function and the testbench. Layout and naming follow hls4ml-semantics.md §1 (layer 1 is the
-// input; arrays layerN_out; configs configN; weights wN, bN, sN).
+// function and the testbench. What differs per op comes from its record (op_records.cpp). Layout
+// and naming follow hls4ml-semantics.md §1 (layer 1 is the input; arrays layerN_out; configs
+// configN; weights wN, bN, sN).
 #include "emit_code.hpp"
 
 #include <charconv>
+#include <set>
 #include <sstream>
 
+#include "op_records.hpp"
 #include "snac/nn/fixed_arith.hpp"
 
 namespace snac::hls::detail {
@@ -61,11 +64,13 @@ public:
         defines_ << "typedef layer" << last_->index << "_t result_t;\n\n#endif\n";
 
         params_ << "#ifndef PARAMETERS_H_\n#define PARAMETERS_H_\n\n#include \"defines.h\"\n"
-                << "#include \"nnet_utils/nnet_common.h\"\n#include \"nnet_utils/nnet_dense.h\"\n"
-                << "#include \"nnet_utils/nnet_batchnorm.h\"\n"
-                << "#include \"nnet_utils/nnet_activation.h\"\n"
-                << "#include \"nnet_utils/nnet_conv2d.h\"\n#include \"nnet_utils/nnet_pooling.h\"\n"
-                << "#include \"nnet_utils/nnet_deepsets.h\"\n\n";
+                << "#include \"nnet_utils/nnet_common.h\"\n";
+        std::set<std::string_view> headers{"nnet_common.h"};
+        for (const FixedLayer* l : all) {
+            const std::string_view h = op_record(l->op).header;
+            if (headers.insert(h).second) params_ << "#include \"nnet_utils/" << h << "\"\n";
+        }
+        params_ << "\n";
         for (const FixedLayer* l : all) weights(*l);
         params_ << "\n";
         for (const FixedLayer* l : all) config(*l);
@@ -88,38 +93,7 @@ private:
         defines_ << "// layer " << n << ": " << comment_text(l.name) << " (" << nn::to_string(l.op)
                  << ")\n";
         defines_ << "typedef " << l.result.str() << " layer" << n << "_t;\n";
-        switch (l.op) {
-            case FixedOp::kDense:
-            case FixedOp::kConv2d:
-                defines_ << "typedef " << l.weight.str() << " weight" << n << "_t;\n"
-                         << "typedef " << l.bias.str() << " bias" << n << "_t;\n"
-                         << "typedef " << l.accum.str() << " accum" << n << "_t;\n";
-                break;
-            case FixedOp::kBatchNorm:
-                defines_ << "typedef " << l.weight.str() << " scale" << n << "_t;\n"
-                         << "typedef " << l.bias.str() << " bias" << n << "_t;\n";
-                break;
-            case FixedOp::kLeakyRelu:
-                defines_ << "typedef " << l.weight.str() << " param" << n << "_t;\n";
-                break;
-            case FixedOp::kSigmoid:
-            case FixedOp::kTanh:
-                defines_ << "typedef " << l.table_type.str() << " table" << n << "_t;\n";
-                break;
-            case FixedOp::kSoftmax:
-                defines_ << "typedef " << l.accum.str() << " accum" << n << "_t;\n"
-                         << "typedef " << l.norm_type.str() << " norm" << n << "_t;\n"
-                         << "typedef " << l.table_type.str() << " exp_table" << n << "_t;\n"
-                         << "typedef " << l.inv_table_type.str() << " inv_table" << n << "_t;\n"
-                         << "typedef " << l.inv_input_type.str() << " inv_inp" << n << "_t;\n";
-                break;
-            case FixedOp::kAvgPool2d:
-            case FixedOp::kDeepSets:
-                defines_ << "typedef " << l.accum.str() << " accum" << n << "_t;\n";
-                break;
-            default:
-                break;
-        }
+        op_record(l.op).types(defines_, l, n);
     }
 
     void add_weight(const std::string& var, const std::string& type, const FixedType& t,
@@ -131,149 +105,18 @@ private:
     void weights(const FixedLayer& l) {
         const std::string n = num(l.index);
         const std::string who = "layer " + n + " (" + comment_text(l.name) + ")";
-        switch (l.op) {
-            case FixedOp::kDense:
-            case FixedOp::kConv2d: {
-                const std::int64_t rows =
-                    l.op == FixedOp::kDense ? l.n_in : l.channels * l.kernel * l.kernel;
-                const std::int64_t cols = l.op == FixedOp::kDense ? l.n_out : l.filters;
-                std::vector<std::int64_t> w = l.weights;
-                std::string layout = "w[i*" + num(cols) + " + j]";
-                if (l.strategy == Strategy::kResource) {
-                    for (std::int64_t i = 0; i < rows; ++i)
-                        for (std::int64_t j = 0; j < cols; ++j)
-                            w[static_cast<std::size_t>(j * rows + i)] =
-                                l.weights[static_cast<std::size_t>(i * cols + j)];
-                    layout = "w[j*" + num(rows) + " + i] (transposed for the Resource strategy)";
-                }
-                add_weight("w" + n, "weight" + n + "_t", l.weight, w,
-                           who + " weights, [" + num(rows) + ", " + num(cols) + "] as " + layout);
-                add_weight("b" + n, "bias" + n + "_t", l.bias, l.biases, who + " biases");
-                break;
-            }
-            case FixedOp::kBatchNorm:
-                add_weight("s" + n, "scale" + n + "_t", l.weight, l.weights,
-                           who + " scale = gamma / sqrt(var + eps)");
-                add_weight("b" + n, "bias" + n + "_t", l.bias, l.biases,
-                           who + " bias = beta - scale * mean");
-                break;
-            case FixedOp::kLeakyRelu:
-                add_weight("a" + n, "param" + n + "_t", l.weight, l.weights, who + " alpha");
-                break;
-            case FixedOp::kSigmoid:
-            case FixedOp::kTanh:
-                add_weight("t" + n, "table" + n + "_t", l.table_type, l.table,
-                           who + " " + std::string(nn::to_string(l.op)) + " lookup table");
-                break;
-            case FixedOp::kSoftmax:
-                add_weight("e" + n, "exp_table" + n + "_t", l.table_type, l.table,
-                           who + " softmax exp(-x) table");
-                add_weight("i" + n, "inv_table" + n + "_t", l.inv_table_type, l.inv_table,
-                           who + " softmax 1/x table");
-                break;
-            default:
-                break;
-        }
+        op_record(l.op).weights(
+            [this](const std::string& var, const std::string& type, const FixedType& t,
+                   const std::vector<std::int64_t>& raw,
+                   const std::string& what) { add_weight(var, type, t, raw, what); },
+            l, n, who);
     }
 
     void config(const FixedLayer& l) {
         const std::string n = num(l.index);
         auto& p = params_;
         p << "// layer " << n << ": " << comment_text(l.name) << "\n";
-        auto dense_cfg = [&](const std::string& cname, std::int64_t n_in, std::int64_t n_out) {
-            const std::int64_t total = n_in * n_out;
-            const std::int64_t limit =
-                (total + l.reuse_factor - 1) / l.reuse_factor - l.n_zeros / l.reuse_factor;
-            p << "struct " << cname << " : nnet::dense_config {\n"
-              << "    typedef accum" << n << "_t accum_t;\n    typedef bias" << n << "_t bias_t;\n"
-              << "    typedef weight" << n << "_t weight_t;\n"
-              << "    static const unsigned n_in = " << n_in << ";\n"
-              << "    static const unsigned n_out = " << n_out << ";\n"
-              << "    static const unsigned reuse_factor = " << l.reuse_factor << ";\n"
-              << "    static const unsigned strategy = nnet::"
-              << (l.strategy == Strategy::kLatency ? "latency" : "resource") << ";\n"
-              << "    static const unsigned n_zeros = " << l.n_zeros << ";\n"
-              << "    static const unsigned multiplier_limit = " << std::max<std::int64_t>(limit, 1)
-              << ";\n};\n";
-        };
-        switch (l.op) {
-            case FixedOp::kDense:
-                dense_cfg("config" + n, l.n_in, l.n_out);
-                break;
-            case FixedOp::kConv2d:
-                dense_cfg("config" + n + "_mult", l.channels * l.kernel * l.kernel, l.filters);
-                p << "struct config" << n << " : nnet::conv2d_config {\n"
-                  << "    static const unsigned n_chan = " << l.channels << ";\n"
-                  << "    static const unsigned in_height = " << l.height << ";\n"
-                  << "    static const unsigned in_width = " << l.width << ";\n"
-                  << "    static const unsigned n_filt = " << l.filters << ";\n"
-                  << "    static const unsigned filt_size = " << l.kernel << ";\n"
-                  << "    static const unsigned stride = " << l.stride << ";\n"
-                  << "    static const unsigned pad_top = " << l.pad_top << ";\n"
-                  << "    static const unsigned pad_left = " << l.pad_left << ";\n"
-                  << "    static const unsigned out_height = " << l.out_height << ";\n"
-                  << "    static const unsigned out_width = " << l.out_width << ";\n"
-                  << "    static const unsigned reuse_factor = " << l.reuse_factor << ";\n"
-                  << "    typedef config" << n << "_mult mult_config;\n};\n";
-                break;
-            case FixedOp::kBatchNorm:
-                p << "struct config" << n << " : nnet::batchnorm_config {\n"
-                  << "    typedef scale" << n << "_t scale_t;\n    typedef bias" << n
-                  << "_t bias_t;\n"
-                  << "    static const unsigned n_in = " << l.n_in << ";\n"
-                  << "    static const unsigned n_filt = " << l.channels << ";\n"
-                  << "    static const unsigned n_per_filt = "
-                  << static_cast<std::int64_t>(l.height) * l.width << ";\n};\n";
-                break;
-            case FixedOp::kRelu:
-            case FixedOp::kLeakyRelu:
-            case FixedOp::kSigmoid:
-            case FixedOp::kTanh:
-                p << "struct config" << n << " : nnet::activ_config {\n"
-                  << "    static const unsigned n_in = " << l.n_in << ";\n";
-                if (l.op == FixedOp::kLeakyRelu) p << "    typedef param" << n << "_t param_t;\n";
-                if (l.op == FixedOp::kSigmoid || l.op == FixedOp::kTanh)
-                    p << "    typedef table" << n << "_t table_t;\n"
-                      << "    static const unsigned table_size = " << l.table.size() << ";\n";
-                p << "};\n";
-                break;
-            case FixedOp::kSoftmax:
-                p << "struct config" << n << " : nnet::softmax_config {\n"
-                  << "    typedef accum" << n << "_t accum_t;\n    typedef norm" << n
-                  << "_t norm_t;\n"
-                  << "    typedef exp_table" << n << "_t exp_table_t;\n"
-                  << "    typedef inv_table" << n << "_t inv_table_t;\n"
-                  << "    typedef inv_inp" << n << "_t inv_inp_t;\n"
-                  << "    static const unsigned n_in = " << l.n_in << ";\n"
-                  << "    static const unsigned norm_width = " << l.norm_type.width << ";\n"
-                  << "    static const unsigned inv_inp_width = " << l.inv_input_type.width << ";\n"
-                  << "    static const unsigned exp_table_bits = " << l.table_bits << ";\n"
-                  << "    static const unsigned inv_table_bits = " << l.inv_table_bits << ";\n};\n";
-                break;
-            case FixedOp::kMaxPool2d:
-            case FixedOp::kAvgPool2d:
-                p << "struct config" << n << " : nnet::pooling2d_config {\n";
-                if (l.op == FixedOp::kAvgPool2d) p << "    typedef accum" << n << "_t accum_t;\n";
-                p << "    static const unsigned n_chan = " << l.channels << ";\n"
-                  << "    static const unsigned in_height = " << l.height << ";\n"
-                  << "    static const unsigned in_width = " << l.width << ";\n"
-                  << "    static const unsigned pool_size = " << l.pool << ";\n"
-                  << "    static const unsigned out_height = " << l.out_height << ";\n"
-                  << "    static const unsigned out_width = " << l.out_width << ";\n};\n";
-                break;
-            case FixedOp::kFlatten:
-                p << "struct config" << n << " : nnet::flatten_config {\n"
-                  << "    static const unsigned n_in = " << l.n_in << ";\n};\n";
-                break;
-            case FixedOp::kDeepSets:
-                p << "struct config" << n << " : nnet::aggregate_config {\n"
-                  << "    typedef accum" << n << "_t accum_t;\n"
-                  << "    static const unsigned n_elem = " << l.elements << ";\n"
-                  << "    static const unsigned n_feat = " << l.agg_size << ";\n"
-                  << "    static const unsigned aggregate = nnet::agg_"
-                  << nn::to_string(l.aggregate) << ";\n};\n";
-                break;
-        }
+        op_record(l.op).config(p, l, n);
     }
 
     /// One kernel call. `in`/`out` are array expressions (with element offsets inside Deep Sets).
@@ -281,36 +124,7 @@ private:
                      const std::string& out) const {
         const std::string n = num(l.index);
         const std::string tmpl = "<" + in_t + ", layer" + n + "_t, config" + n + ">";
-        switch (l.op) {
-            case FixedOp::kDense:
-                return "nnet::dense" + tmpl + "(" + in + ", " + out + ", w" + n + ", b" + n + ");";
-            case FixedOp::kConv2d:
-                return "nnet::conv_2d_cf" + tmpl + "(" + in + ", " + out + ", w" + n + ", b" + n +
-                       ");";
-            case FixedOp::kBatchNorm:
-                return "nnet::normalize" + tmpl + "(" + in + ", " + out + ", s" + n + ", b" + n +
-                       ");";
-            case FixedOp::kRelu:
-                return "nnet::relu" + tmpl + "(" + in + ", " + out + ");";
-            case FixedOp::kLeakyRelu:
-                return "nnet::leaky_relu" + tmpl + "(" + in + ", " + out + ", a" + n + ");";
-            case FixedOp::kSigmoid:
-                return "nnet::sigmoid" + tmpl + "(" + in + ", " + out + ", t" + n + ");";
-            case FixedOp::kTanh:
-                return "nnet::tanh" + tmpl + "(" + in + ", " + out + ", t" + n + ");";
-            case FixedOp::kSoftmax:
-                return "nnet::softmax" + tmpl + "(" + in + ", " + out + ", e" + n + ", i" + n +
-                       ");";
-            case FixedOp::kMaxPool2d:
-                return "nnet::pooling2d_max_cf" + tmpl + "(" + in + ", " + out + ");";
-            case FixedOp::kAvgPool2d:
-                return "nnet::pooling2d_avg_cf" + tmpl + "(" + in + ", " + out + ");";
-            case FixedOp::kFlatten:
-                return "nnet::flatten" + tmpl + "(" + in + ", " + out + ");";
-            case FixedOp::kDeepSets:
-                return "nnet::aggregate" + tmpl + "(" + in + ", " + out + ");";
-        }
-        return {};
+        return op_record(l.op).call(l, n, tmpl, in, out);
     }
 
     std::string out_name(const FixedLayer& l) const { return "layer" + num(l.index) + "_out"; }

@@ -11,48 +11,93 @@
 #include <sstream>
 
 #include "snac/core/error.hpp"
+#include "snac/core/layer_types.hpp"
 
 namespace snac::nn {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, LayerType>, 15> kTypes{{
-    {"dense", LayerType::kDense},
-    {"batchnorm", LayerType::kBatchNorm},
-    {"relu", LayerType::kRelu},
-    {"leaky_relu", LayerType::kLeakyRelu},
-    {"tanh", LayerType::kTanh},
-    {"sigmoid", LayerType::kSigmoid},
-    {"softmax", LayerType::kSoftmax},
-    {"identity", LayerType::kIdentity},
-    {"dropout", LayerType::kDropout},
-    {"conv2d", LayerType::kConv2d},
-    {"conv_attention", LayerType::kConvAttention},
-    {"maxpool2d", LayerType::kMaxPool2d},
-    {"avgpool2d", LayerType::kAvgPool2d},
-    {"flatten", LayerType::kFlatten},
-    {"deepsets", LayerType::kDeepSets},
-}};
+/// How one architecture-file key reads and writes its LayerSpec field. Which keys a layer type
+/// accepts is the layer vocabulary's (core/layer_types); this table only knows the fields.
+struct KeyCodec {
+    std::string_view key;
+    bool always;  ///< written even when equal to the default (the key defines the layer)
+    void (*read)(const YAML::Node& value, LayerSpec& l, const std::string& source,
+                 const std::string& what);  ///< `what` names the key in error messages
+    bool (*differs)(const LayerSpec& l);    ///< differs from LayerSpec{}
+    void (*write)(YAML::Emitter& out, const LayerSpec& l);  ///< the value only
+};
 
-// Keys each layer type accepts besides `type` and `name`.
-const std::map<LayerType, std::set<std::string>>& allowed_keys() {
-    static const std::map<LayerType, std::set<std::string>> m = {
-        {LayerType::kDense, {"units", "use_bias"}},
-        {LayerType::kBatchNorm, {"momentum", "epsilon"}},
-        {LayerType::kRelu, {}},
-        {LayerType::kLeakyRelu, {"alpha"}},
-        {LayerType::kTanh, {}},
-        {LayerType::kSigmoid, {}},
-        {LayerType::kSoftmax, {}},
-        {LayerType::kIdentity, {}},
-        {LayerType::kDropout, {"rate"}},
-        {LayerType::kConv2d, {"filters", "kernel", "stride", "padding", "use_bias"}},
-        {LayerType::kConvAttention, {"hidden"}},
-        {LayerType::kMaxPool2d, {"size"}},
-        {LayerType::kAvgPool2d, {"size"}},
-        {LayerType::kFlatten, {}},
-        {LayerType::kDeepSets, {"aggregate", "phi", "rho"}},
-    };
-    return m;
+template <class T>
+T scalar(const YAML::Node& n, const std::string& source, const std::string& what);
+
+[[noreturn]] void fail(const std::string& source, const std::string& message,
+                       const std::string& hint = {});
+
+/// A key stored as one scalar field of LayerSpec.
+template <auto Field>
+KeyCodec scalar_key(std::string_view key, bool always) {
+    return {key, always,
+            [](const YAML::Node& v, LayerSpec& l, const std::string& src, const std::string& what) {
+                l.*Field = scalar<std::decay_t<decltype(l.*Field)>>(v, src, what);
+            },
+            [](const LayerSpec& l) { return l.*Field != LayerSpec{}.*Field; },
+            [](YAML::Emitter& out, const LayerSpec& l) { out << l.*Field; }};
+}
+
+const std::array<KeyCodec, 13>& key_codecs() {
+    static const std::array<KeyCodec, 13> codecs{{
+        scalar_key<&LayerSpec::units>("units", true),
+        scalar_key<&LayerSpec::use_bias>("use_bias", false),
+        scalar_key<&LayerSpec::momentum>("momentum", false),
+        scalar_key<&LayerSpec::epsilon>("epsilon", false),
+        scalar_key<&LayerSpec::alpha>("alpha", true),
+        scalar_key<&LayerSpec::rate>("rate", true),
+        scalar_key<&LayerSpec::filters>("filters", true),
+        scalar_key<&LayerSpec::kernel>("kernel", true),
+        scalar_key<&LayerSpec::stride>("stride", true),
+        KeyCodec{
+            "padding", true,
+            [](const YAML::Node& v, LayerSpec& l, const std::string& src, const std::string& w) {
+                const auto p = scalar<std::string>(v, src, w);
+                if (p == "valid")
+                    l.padding = Padding::kValid;
+                else if (p == "same")
+                    l.padding = Padding::kSame;
+                else
+                    fail(src, w + " '" + p + "' is not valid", "use valid or same");
+            },
+            [](const LayerSpec& l) { return l.padding != Padding::kValid; },
+            [](YAML::Emitter& out, const LayerSpec& l) {
+                out << (l.padding == Padding::kValid ? "valid" : "same");
+            }},
+        scalar_key<&LayerSpec::hidden>("hidden", true),
+        scalar_key<&LayerSpec::size>("size", true),
+        KeyCodec{
+            "aggregate", true,
+            [](const YAML::Node& v, LayerSpec& l, const std::string& src, const std::string& w) {
+                const auto a = scalar<std::string>(v, src, w);
+                if (a == "mean")
+                    l.aggregate = Aggregate::kMean;
+                else if (a == "max")
+                    l.aggregate = Aggregate::kMax;
+                else if (a == "sum")
+                    l.aggregate = Aggregate::kSum;
+                else
+                    fail(src, w + " '" + a + "' is not valid", "use mean, max or sum");
+            },
+            [](const LayerSpec& l) { return l.aggregate != Aggregate::kMean; },
+            [](YAML::Emitter& out, const LayerSpec& l) {
+                out << std::string(to_string(l.aggregate));
+            }},
+    }};
+    return codecs;
+}
+#undef SNAC_SCALAR_KEY
+
+const KeyCodec* codec(std::string_view key) {
+    for (const KeyCodec& c : key_codecs())
+        if (c.key == key) return &c;
+    return nullptr;
 }
 
 std::string where_str(const std::string& prefix, std::size_t index, const LayerSpec* layer) {
@@ -66,7 +111,7 @@ std::string where_str(const std::string& prefix, std::size_t index, const LayerS
 }
 
 [[noreturn]] void fail(const std::string& source, const std::string& message,
-                       const std::string& hint = {}) {
+                       const std::string& hint) {
     throw UsageError(source + ": " + message, hint);
 }
 
@@ -87,7 +132,8 @@ std::vector<LayerSpec> parse_layers(const YAML::Node& list, const std::string& s
     if (!list.IsSequence())
         fail(source, prefix + "layers must be a list", "write '- {type: dense, units: 16}' items");
     std::vector<LayerSpec> out;
-    for (std::size_t i = 0; i < list.size(); ++i) out.push_back(parse_layer(list[i], source, prefix, i));
+    for (std::size_t i = 0; i < list.size(); ++i)
+        out.push_back(parse_layer(list[i], source, prefix, i));
     return out;
 }
 
@@ -97,52 +143,30 @@ LayerSpec parse_layer(const YAML::Node& node, const std::string& source, const s
     if (!node.IsMap()) fail(source, at + " must be a mapping like {type: dense, units: 16}");
     if (!node["type"]) fail(source, at + " has no 'type'", "add e.g. 'type: dense'");
     const std::string type = scalar<std::string>(node["type"], source, at + " type");
+    const LayerTypeInfo* info = find_layer_type(type);
+    if (!info)
+        fail(source, at + " has unknown type '" + type + "'", "known types: " + layer_type_list());
     LayerSpec l;
-    bool known = false;
-    for (auto [name, t] : kTypes)
-        if (name == type) l.type = t, known = true;
-    if (!known) {
-        std::string list;
-        for (auto [name, t] : kTypes) list += (list.empty() ? "" : ", ") + std::string(name);
-        fail(source, at + " has unknown type '" + type + "'", "known types: " + list);
-    }
+    l.type = info->type;
     const std::string w = where_str(prefix, index, &l);
-    const auto& allowed = allowed_keys().at(l.type);
+    auto accepts = [&](std::string_view key) {
+        for (std::string_view k : info->keys)
+            if (k == key) return true;
+        return false;
+    };
     for (const auto& kv : node) {
         const std::string key = kv.first.Scalar();
-        if (key == "type" || key == "name" || allowed.count(key)) continue;
+        if (key == "type" || key == "name" || accepts(key)) continue;
         std::string hint = "keys of " + type + ":";
-        for (const auto& a : allowed) hint += " " + a;
-        if (allowed.empty()) hint = type + " takes no keys besides type and name";
+        for (std::string_view a : info->keys) hint += " " + std::string(a);
+        if (info->keys.empty()) hint = type + " takes no keys besides type and name";
         fail(source, w + " has unknown key '" + key + "'", hint);
     }
-    auto get = [&](const char* key, auto& out) {
-        if (node[key]) out = scalar<std::decay_t<decltype(out)>>(node[key], source, w + " " + key);
-    };
-    get("name", l.name);
-    get("units", l.units);
-    get("use_bias", l.use_bias);
-    get("momentum", l.momentum);
-    get("epsilon", l.epsilon);
-    get("alpha", l.alpha);
-    get("rate", l.rate);
-    get("filters", l.filters);
-    get("kernel", l.kernel);
-    get("stride", l.stride);
-    get("hidden", l.hidden);
-    get("size", l.size);
-    if (node["padding"]) {
-        const auto p = scalar<std::string>(node["padding"], source, w + " padding");
-        if (p == "valid") l.padding = Padding::kValid;
-        else if (p == "same") l.padding = Padding::kSame;
-        else fail(source, w + " has padding '" + p + "'", "use valid or same");
-    }
-    if (node["aggregate"]) {
-        const auto a = scalar<std::string>(node["aggregate"], source, w + " aggregate");
-        if (a == "mean") l.aggregate = Aggregate::kMean;
-        else if (a == "max") l.aggregate = Aggregate::kMax;
-        else if (a == "sum") l.aggregate = Aggregate::kSum;
-        else fail(source, w + " has aggregate '" + a + "'", "use mean, max or sum");
+    if (node["name"]) l.name = scalar<std::string>(node["name"], source, w + " name");
+    for (std::string_view key : info->keys) {
+        const KeyCodec* c = codec(key);
+        const YAML::Node v = node[std::string(key)];
+        if (c && v) c->read(v, l, source, w + " " + std::string(key));
     }
     if (l.type == LayerType::kDeepSets) {
         if (!node["phi"] || !node["rho"])
@@ -164,7 +188,8 @@ void assign_names(std::vector<LayerSpec>& layers, std::map<std::string, int>& co
             } while (used.count(l.name));
         }
         if (!used.insert(l.name).second)
-            fail(source, "layer name '" + l.name + "' is used twice", "give each layer its own name");
+            fail(source, "layer name '" + l.name + "' is used twice",
+                 "give each layer its own name");
         if (l.type == LayerType::kDeepSets) {
             assign_names(l.phi, counters, used, source);
             assign_names(l.rho, counters, used, source);
@@ -173,7 +198,6 @@ void assign_names(std::vector<LayerSpec>& layers, std::map<std::string, int>& co
 }
 
 void emit_layers(YAML::Emitter& out, const std::vector<LayerSpec>& layers) {
-    const LayerSpec d;
     out << YAML::BeginSeq;
     for (const auto& l : layers) {
         const bool nested = l.type == LayerType::kDeepSets;
@@ -181,45 +205,17 @@ void emit_layers(YAML::Emitter& out, const std::vector<LayerSpec>& layers) {
         out << YAML::BeginMap;
         out << YAML::Key << "type" << YAML::Value << std::string(to_string(l.type));
         out << YAML::Key << "name" << YAML::Value << l.name;
-        switch (l.type) {
-            case LayerType::kDense:
-                out << YAML::Key << "units" << YAML::Value << l.units;
-                if (!l.use_bias) out << YAML::Key << "use_bias" << YAML::Value << false;
-                break;
-            case LayerType::kBatchNorm:
-                if (l.momentum != d.momentum) out << YAML::Key << "momentum" << YAML::Value << l.momentum;
-                if (l.epsilon != d.epsilon) out << YAML::Key << "epsilon" << YAML::Value << l.epsilon;
-                break;
-            case LayerType::kLeakyRelu:
-                out << YAML::Key << "alpha" << YAML::Value << l.alpha;
-                break;
-            case LayerType::kDropout:
-                out << YAML::Key << "rate" << YAML::Value << l.rate;
-                break;
-            case LayerType::kConv2d:
-                out << YAML::Key << "filters" << YAML::Value << l.filters;
-                out << YAML::Key << "kernel" << YAML::Value << l.kernel;
-                out << YAML::Key << "stride" << YAML::Value << l.stride;
-                out << YAML::Key << "padding" << YAML::Value
-                    << (l.padding == Padding::kValid ? "valid" : "same");
-                if (!l.use_bias) out << YAML::Key << "use_bias" << YAML::Value << false;
-                break;
-            case LayerType::kConvAttention:
-                out << YAML::Key << "hidden" << YAML::Value << l.hidden;
-                break;
-            case LayerType::kMaxPool2d:
-            case LayerType::kAvgPool2d:
-                out << YAML::Key << "size" << YAML::Value << l.size;
-                break;
-            case LayerType::kDeepSets:
-                out << YAML::Key << "aggregate" << YAML::Value << std::string(to_string(l.aggregate));
-                out << YAML::Key << "phi" << YAML::Value;
-                emit_layers(out, l.phi);
-                out << YAML::Key << "rho" << YAML::Value;
-                emit_layers(out, l.rho);
-                break;
-            default:
-                break;
+        for (std::string_view key : layer_info(l.type).keys) {
+            const KeyCodec* c = codec(key);
+            if (!c || !(c->always || c->differs(l))) continue;
+            out << YAML::Key << std::string(key) << YAML::Value;
+            c->write(out, l);
+        }
+        if (nested) {
+            out << YAML::Key << "phi" << YAML::Value;
+            emit_layers(out, l.phi);
+            out << YAML::Key << "rho" << YAML::Value;
+            emit_layers(out, l.rho);
         }
         out << YAML::EndMap;
     }
@@ -299,12 +295,6 @@ Shape infer_layer(const LayerSpec& l, const Shape& in, const std::string& w) {
 
 }  // namespace
 
-std::string_view to_string(LayerType type) noexcept {
-    for (auto [name, t] : kTypes)
-        if (t == type) return name;
-    return "?";
-}
-
 std::string_view to_string(Aggregate a) noexcept {
     return a == Aggregate::kMean ? "mean" : a == Aggregate::kMax ? "max" : "sum";
 }
@@ -322,11 +312,13 @@ NetworkSpec NetworkSpec::from_yaml(const std::string& text, const std::string& s
     } catch (const YAML::ParserException& e) {
         fail(source, "YAML syntax error at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
-    if (!root.IsMap()) fail(source, "an architecture file is a mapping with input_shape and layers");
+    if (!root.IsMap())
+        fail(source, "an architecture file is a mapping with input_shape and layers");
     for (const auto& kv : root) {
         const std::string key = kv.first.Scalar();
         if (key != "input_shape" && key != "layers")
-            fail(source, "unknown key '" + key + "'", "an architecture file has input_shape and layers");
+            fail(source, "unknown key '" + key + "'",
+                 "an architecture file has input_shape and layers");
     }
     if (!root["input_shape"]) fail(source, "missing 'input_shape'", "e.g. input_shape: [16]");
     NetworkSpec net;
@@ -390,6 +382,8 @@ std::vector<Shape> infer_shapes(const NetworkSpec& net) {
     return out;
 }
 
-Shape output_shape(const NetworkSpec& net) { return infer_shapes(net).back(); }
+Shape output_shape(const NetworkSpec& net) {
+    return infer_shapes(net).back();
+}
 
 }  // namespace snac::nn

@@ -174,7 +174,9 @@ PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
     try {
         const auto cost =
             surrogate::make_cost_model(job.surrogate, job.surrogate_base_dir, io::read_checkpoint);
-        r.estimate = estimate_map(cost->estimate(net, settings, part));
+        HlsSettings pruned = settings;  // pruned kernels lower the multiplier count
+        apply_checkpoint_sparsity(ck, pruned);
+        r.estimate = estimate_map(cost->estimate(net, pruned, part));
         r.estimate_source = std::string(cost->name());
         for (const char* k : {"lut_pct", "ff_pct", "dsp_pct", "bram_pct", "uram_pct"})
             if (r.estimate[k] > 100.0) r.fits = false;

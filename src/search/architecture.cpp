@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "snac/core/error.hpp"
+#include "snac/core/layer_types.hpp"
 
 namespace snac::search {
 namespace {
@@ -74,25 +75,30 @@ std::string lower(std::string s) {
     return s;
 }
 
-/// Architecture-file type of an activation gene; "" for none/identity.
+/// Architecture-file type of an activation gene (the layer vocabulary's spellings and aliases,
+/// any case); "" for none/identity.
 std::string activation_type(const std::string& value) {
-    const std::string v = lower(value);
-    if (v == "relu") return "relu";
-    if (v == "leakyrelu" || v == "leaky_relu") return "leaky_relu";
-    if (v == "tanh") return "tanh";
-    if (v == "sigmoid") return "sigmoid";
-    if (v == "softmax") return "softmax";
-    if (v == "identity" || v == "none" || v == "null" || v == "linear" || v.empty()) return "";
+    const LayerTypeInfo* t = find_layer_gene(value);
+    if (t && t->type == LayerType::kIdentity) return "";
+    if (t && t->role == LayerRole::kActivation) return std::string(t->name);
     throw UsageError("activation '" + value + "' is not in the architecture vocabulary",
-                     "use relu, leaky_relu, tanh, sigmoid or identity");
+                     "use one of: " + layer_type_list(LayerRole::kActivation) + ", identity");
 }
 
-bool batch_norm(const std::string& value) {
-    const std::string v = lower(value);
-    if (v == "batch" || v == "batchnorm" || v == "true" || v == "bn") return true;
-    if (v == "none" || v == "null" || v == "false" || v.empty() || v == "~") return false;
+/// Architecture-file type of a normalisation gene; "" for none.
+std::string norm_type(const std::string& value) {
+    const LayerTypeInfo* t = find_layer_gene(value);
+    if (t && t->type == LayerType::kIdentity) return "";
+    if (value == "false") return "";
+    if (value == "true") return std::string(layer_info(LayerType::kBatchNorm).name);
+    if (t && t->role == LayerRole::kNormalization) return std::string(t->name);
     throw UsageError("normalisation '" + value + "' is not in the architecture vocabulary",
-                     "use none or batch");
+                     "use none or one of: " + layer_type_list(LayerRole::kNormalization));
+}
+
+/// "type: <spelling>" of a layer type, from the layer vocabulary.
+std::string type_of(LayerType t) {
+    return "type: " + std::string(to_string(t));
 }
 
 struct Writer {
@@ -100,15 +106,15 @@ struct Writer {
     void layer(int indent, const std::string& body) {
         out << std::string(static_cast<std::size_t>(indent), ' ') << "- {" << body << "}\n";
     }
-    void dense(int indent, std::int64_t units) { layer(indent, "type: dense, units: " + std::to_string(units)); }
+    void dense(int indent, std::int64_t units) { layer(indent, type_of(LayerType::kDense) + ", units: " + std::to_string(units)); }
     void act(int indent, const std::string& value) {
         if (auto t = activation_type(value); !t.empty()) layer(indent, "type: " + t);
     }
     void norm(int indent, const std::string& value) {
-        if (batch_norm(value)) layer(indent, "type: batchnorm");
+        if (auto t = norm_type(value); !t.empty()) layer(indent, "type: " + t);
     }
     void dropout(int indent, double rate) {
-        if (rate > 0) layer(indent, "type: dropout, rate: " + gene_text(rate));
+        if (rate > 0) layer(indent, type_of(LayerType::kDropout) + ", rate: " + gene_text(rate));
     }
     void shape(const std::vector<std::int64_t>& s) {
         out << "input_shape: [";
@@ -128,7 +134,7 @@ std::string build_mlp(const Genes& g, const ArchitectureContext& ctx) {
         while (g.has("units_" + std::to_string(n))) ++n;
     Writer w;
     w.shape(ctx.input_shape);
-    if (ctx.input_shape.size() > 1) w.layer(2, "type: flatten");
+    if (ctx.input_shape.size() > 1) w.layer(2, type_of(LayerType::kFlatten));
     const double dropout = g.num("dropout", 0.0);
     for (std::int64_t k = 0; k < n; ++k) {
         const std::string s = std::to_string(k);
@@ -151,7 +157,7 @@ std::string build_deepsets(const Genes& g, const ArchitectureContext& ctx) {
     const std::int64_t rho_len = std::max<std::int64_t>(1, g.count("rho_len", 1));
     Writer w;
     w.shape(ctx.input_shape);
-    w.out << "  - type: deepsets\n    aggregate: " << lower(g.first({"aggregator", "aggregate"}, "mean"))
+    w.out << "  - " << type_of(LayerType::kDeepSets) << "\n    aggregate: " << lower(g.first({"aggregator", "aggregate"}, "mean"))
           << "\n    phi:\n";
     for (std::int64_t k = 0; k < phi_len; ++k) {
         const std::string s = std::to_string(k);
@@ -181,7 +187,7 @@ std::string build_conv(const Genes& g, const ArchitectureContext& ctx) {
     auto conv = [&](std::int64_t filters, std::int64_t kernel) {
         // Kernels shrink to 1 when the image would vanish (NAC's rule).
         if (kernel > std::min(h, wd)) kernel = 1;
-        w.layer(2, "type: conv2d, filters: " + std::to_string(filters) + ", kernel: " + std::to_string(kernel));
+        w.layer(2, type_of(LayerType::kConv2d) + ", filters: " + std::to_string(filters) + ", kernel: " + std::to_string(kernel));
         h -= kernel - 1;
         wd -= kernel - 1;
     };
@@ -195,8 +201,10 @@ std::string build_conv(const Genes& g, const ArchitectureContext& ctx) {
         while (g.has("block_" + std::to_string(n_blocks))) ++n_blocks;
     for (std::int64_t b = 0; b < n_blocks; ++b) {
         const std::string p = "block_" + std::to_string(b);
-        const std::string kind = lower(g.str(p, "none"));
-        if (kind == "conv") {
+        const std::string kind_gene = g.str(p, "none");
+        const LayerTypeInfo* block = find_layer_gene(kind_gene);
+        const LayerType kind = block ? block->type : LayerType::kDense;  // dense: not a block
+        if (kind == LayerType::kConv2d) {
             for (int j = 0; j < 2; ++j) {
                 const std::string s = std::to_string(j);
                 channels = g.positive(p + "_channels_" + s);
@@ -204,17 +212,17 @@ std::string build_conv(const Genes& g, const ArchitectureContext& ctx) {
                 w.norm(2, g.first({p + "_norm_" + s, p + "_norm"}, "none"));
                 w.act(2, g.first({p + "_act_" + s, p + "_act"}, "relu"));
             }
-        } else if (kind == "convattn" || kind == "conv_attention") {
-            w.layer(2, "type: conv_attention, hidden: " + std::to_string(g.positive(p + "_hidden")));
+        } else if (kind == LayerType::kConvAttention) {
+            w.layer(2, type_of(LayerType::kConvAttention) + ", hidden: " + std::to_string(g.positive(p + "_hidden")));
             w.norm(2, g.str(p + "_norm", "none"));
             w.act(2, g.str(p + "_act", "identity"));
-        } else if (kind != "none") {
+        } else if (kind != LayerType::kIdentity) {
             throw UsageError("block type '" + g.str(p, "") + "' of gene '" + p + "' is unknown",
                              "use Conv, ConvAttn or None");
         }
     }
     (void)channels;
-    w.layer(2, "type: flatten");
+    w.layer(2, type_of(LayerType::kFlatten));
     const std::int64_t head_len = std::max<std::int64_t>(1, g.count("head_len", 4));
     for (std::int64_t k = 0; k + 1 < head_len; ++k) {
         const std::string s = std::to_string(k);

@@ -31,6 +31,18 @@ void HardwareEstimate::set_percentages(const FpgaPart& p) {
     uram_pct = pct(total.uram, p.uram);
     // SNAC-Pack's avg_resource objective: mean of LUT, FF, BRAM and DSP percentages.
     avg_resource_pct = (lut_pct + ff_pct + dsp_pct + bram_pct) / 4.0;
+    fit = {{"LUT", total.lut, p.lut},
+           {"FF", total.ff, p.ff},
+           {"DSP", total.dsp, p.dsp},
+           {"BRAM_18K", total.bram_18k, p.bram_18k}};
+    if (p.uram > 0 || total.uram > 0) fit.push_back({"URAM", total.uram, p.uram});
+}
+
+bool HardwareEstimate::fits_part() const noexcept {
+    if (fit.empty()) return false;
+    for (const ResourceFit& f : fit)
+        if (!f.fits()) return false;
+    return true;
 }
 
 namespace {

@@ -54,6 +54,19 @@ std::string hls_settings_to_yaml(const HlsSettings& settings);
 HlsSettings hls_settings_from_yaml(const std::string& text,
                                    const std::string& source = "hls_settings");
 
+struct CheckpointData;
+
+/// The settings a checkpoint carries in attributes["hls_settings"] (the local stage's per-layer
+/// precisions), or `fallback` when it carries none. A malformed attribute is a ConfigError naming
+/// `source`.
+HlsSettings hls_settings_of(const CheckpointData& checkpoint, const HlsSettings& fallback,
+                            const std::string& source);
+
+/// Sets each layer's weight_sparsity to the fraction of its kernel weights that are exactly 0.0
+/// (pruned; tensors named "kernel" or "*_kernel"; `*_mask` tensors are ignored). Layers without
+/// zeros are left as they are.
+void apply_checkpoint_sparsity(const CheckpointData& checkpoint, HlsSettings& settings);
+
 std::string_view to_string(Strategy s) noexcept;  ///< "latency" | "resource"
 std::string_view to_string(IoType t) noexcept;    ///< "io_parallel" | "io_stream"
 

@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "snac/core/layer_types.hpp"
+
 namespace snac::nn {
 
-enum class LayerType {
-    kDense, kBatchNorm, kRelu, kLeakyRelu, kTanh, kSigmoid, kSoftmax, kIdentity, kDropout,
-    kConv2d, kConvAttention, kMaxPool2d, kAvgPool2d, kFlatten, kDeepSets
-};
+// The layer vocabulary is core's (one table for nn, search, surrogate and hls).
+using snac::LayerType;
+using snac::to_string;
+
 enum class Padding { kValid, kSame };
 enum class Aggregate { kMean, kMax, kSum };
 
@@ -64,7 +66,6 @@ Shape infer_sequence(const std::vector<LayerSpec>& layers, const Shape& input,
 /// The network's output shape.
 Shape output_shape(const NetworkSpec& net);
 
-std::string_view to_string(LayerType type) noexcept;  ///< YAML spelling, e.g. "conv2d"
 std::string_view to_string(Aggregate a) noexcept;     ///< "mean" | "max" | "sum"
 std::string shape_str(const Shape& shape);            ///< "[8, 3]"
 

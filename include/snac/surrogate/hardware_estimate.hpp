@@ -36,6 +36,15 @@ struct LayerEstimate {
     std::int64_t ii = 1;           ///< initiation interval of this layer, cycles
 };
 
+/// Whether one resource fits the part, and by how much.
+struct ResourceFit {
+    std::string resource;  ///< "LUT", "FF", "DSP", "BRAM_18K", "URAM"
+    std::int64_t used = 0;
+    std::int64_t available = 0;                                        ///< the part's total
+    std::int64_t margin() const noexcept { return available - used; }  ///< < 0: over by -margin
+    bool fits() const noexcept { return used <= available; }
+};
+
 struct HardwareEstimate {
     std::string model;     ///< "analytical" | "learned"
     std::string part;      ///< part name, e.g. "xczu9eg-ffvb1156-2-e"
@@ -52,9 +61,12 @@ struct HardwareEstimate {
     std::int64_t latency_cycles_max = 0;
     std::int64_t ii_cycles = 1;
     std::vector<std::string> warnings;  ///< e.g. corrected reuse factors
+    std::vector<ResourceFit> fit;       ///< per resource, in the order LUT, FF, DSP, BRAM, URAM
 
-    /// Fills the percentages from `total` and the part's totals.
+    /// Fills the percentages and `fit` from `total` and the part's totals.
     void set_percentages(const FpgaPart& part);
+    /// True when every resource fits the part (false before set_percentages).
+    bool fits_part() const noexcept;
 };
 
 /// Names accepted by metric(): the metric registry's surrogate rows and derived est_* rows

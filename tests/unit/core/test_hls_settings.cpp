@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "snac/core/checkpoint_data.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/hls_settings.hpp"
 
@@ -98,6 +99,39 @@ TEST(HlsSettingsYaml, BadInputIsAUsageErrorWithAHint) {
     expect_usage_error("layers: {dense_0: {wieght: \"ap_fixed<8,1>\"}}\n", "wieght");
     expect_usage_error("layers: [dense_0]\n", "layers");
     expect_usage_error("reuse_factor: 0\n", "reuse_factor");
+}
+
+TEST(HlsSettingsYaml, ACheckpointAttributeReplacesTheFallback) {
+    HlsSettings fallback;
+    fallback.reuse_factor = 3;
+    CheckpointData ck;
+    EXPECT_EQ(hls_settings_of(ck, fallback, "a.h5").reuse_factor, 3);
+    HlsSettings own;
+    own.layers["dense_0"].precision.weight = T("ap_fixed<4,1>");
+    ck.attributes["hls_settings"] = hls_settings_to_yaml(own);
+    const HlsSettings got = hls_settings_of(ck, fallback, "a.h5");
+    EXPECT_EQ(got.reuse_factor, 1);
+    EXPECT_EQ(got.for_layer("dense_0").precision.weight, T("ap_fixed<4,1>"));
+    ck.attributes["hls_settings"] = "strategy: quick\n";
+    EXPECT_THROW((void)hls_settings_of(ck, fallback, "a.h5"), UsageError);
+}
+
+TEST(HlsSettingsYaml, SparsityCountsExactZerosOfKernelsAndIgnoresMasks) {
+    CheckpointData ck;
+    ck.layers.push_back({"dense_0",
+                         "dense",
+                         {{"kernel", {2, 2}, {0.0f, 0.5f, 0.0f, 1e-30f}},
+                          {"kernel_mask", {2, 2}, {0.0f, 1.0f, 0.0f, 1.0f}},
+                          {"bias", {2}, {0.0f, 0.0f}}}});
+    ck.layers.push_back({"attn",
+                         "conv_attention",
+                         {{"q_kernel", {2, 1}, {0.0f, 1.0f}}, {"k_kernel", {2, 1}, {1.0f, 1.0f}}}});
+    ck.layers.push_back({"dense_1", "dense", {{"kernel", {1, 2}, {1.0f, 2.0f}}}});
+    HlsSettings s;
+    apply_checkpoint_sparsity(ck, s);
+    EXPECT_DOUBLE_EQ(s.for_layer("dense_0").weight_sparsity, 0.5);
+    EXPECT_DOUBLE_EQ(s.for_layer("attn").weight_sparsity, 0.25);
+    EXPECT_EQ(s.layers.count("dense_1"), 0u);
 }
 
 }  // namespace

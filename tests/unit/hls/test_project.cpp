@@ -167,6 +167,65 @@ TEST(HlsProject, ConvResourceStrategyMatches) {
     EXPECT_EQ(e.model.layers[0].reuse_factor, 9);
 }
 
+TEST(HlsProject, PrunedCheckpointWithPerLayerPrecisionFromItsAttributeMatches) {
+    // What the local stage hands over: kernels pruned to exactly 0, `*_mask` tensors, and the
+    // per-layer precisions as attributes["hls_settings"].
+    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(
+        "input_shape: [12]\nlayers:\n  - {type: dense, units: 10}\n  - {type: relu}\n"
+        "  - {type: dense, units: 4}\n");
+    CheckpointData ck = testing::random_checkpoint(net, 21);
+    std::int64_t pruned = 0;
+    for (LayerWeights& lw : ck.layers) {
+        NamedTensor mask{"kernel_mask", lw.tensors[0].shape, {}};
+        for (std::size_t i = 0; i < lw.tensors[0].values.size(); ++i) {
+            const bool keep = i % 5 != 0;
+            if (!keep) lw.tensors[0].values[i] = 0.0f;
+            pruned += keep ? 0 : 1;
+            mask.values.push_back(keep ? 1.0f : 0.0f);
+        }
+        lw.tensors.push_back(mask);
+    }
+    HlsSettings local;
+    local.layers["dense_0"] = {
+        {FixedType::parse("ap_fixed<6,1>"), FixedType::parse("ap_fixed<8,2>"),
+         FixedType::parse("ap_fixed<9,4,AP_RND,AP_SAT>"), FixedType::parse("ap_fixed<18,7>")},
+        1,
+        Strategy::kLatency,
+        0.0};
+    local.layers["dense_1"] = {
+        {FixedType::parse("ap_fixed<5,1>"), FixedType::parse("ap_fixed<7,2>"),
+         FixedType::parse("ap_fixed<12,5>"), FixedType::parse("ap_fixed<16,6>")},
+        4,
+        Strategy::kResource,
+        0.0};
+    ck.attributes["hls_settings"] = hls_settings_to_yaml(local);
+    const HlsSettings settings = hls_settings_of(ck, HlsSettings{}, "pruned.h5");
+    const nn::FixedModel model = nn::lower_network(net, ck, settings);
+    ASSERT_EQ(model.layers.size(), 3u);
+    EXPECT_EQ(model.layers[0].weight, FixedType::parse("ap_fixed<6,1>"));
+    EXPECT_EQ(model.layers[2].result, FixedType::parse("ap_fixed<12,5>"));
+    EXPECT_EQ(model.layers[2].strategy, Strategy::kResource);
+    EXPECT_GE(model.layers[0].n_zeros + model.layers[2].n_zeros, pruned);
+    const std::int64_t n = 400;
+    const auto x = testing::random_inputs(n, model.input_size(), 3);
+    const TestBench tb = make_testbench(model, x.data(), n);
+    ProjectOptions opt;
+    opt.name = "pruned";
+    const EmittedProject project = emit_project(model, opt, tb, scratch("pruned").string());
+    const CsimResult csim = run_csim(project);
+    EXPECT_EQ(csim.samples, n);
+    EXPECT_EQ(csim.mismatches, 0);
+    // The multiplier limit of the Latency layer drops by its zeros (hls4ml-semantics.md §3.3).
+    std::ifstream params(fs::path(project.dir) / "firmware" / "parameters.h");
+    std::stringstream text;
+    text << params.rdbuf();
+    EXPECT_NE(text.str().find("n_zeros = " + std::to_string(model.layers[0].n_zeros)),
+              std::string::npos);
+    EXPECT_NE(
+        text.str().find("multiplier_limit = " + std::to_string(120 - model.layers[0].n_zeros)),
+        std::string::npos);
+}
+
 TEST(HlsProject, EmissionIsDeterministicAndRefusesForeignDirectories) {
     const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(
         "input_shape: [6]\nlayers:\n  - {type: dense, units: 4}\n  - {type: sigmoid}\n");

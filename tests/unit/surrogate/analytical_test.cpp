@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "snac/core/checkpoint_data.hpp"
 #include "snac/core/error.hpp"
 #include "snac/surrogate/analytical_model.hpp"
 #include "snac/surrogate/fit.hpp"
@@ -132,6 +133,53 @@ TEST(Monotonic, PruningNeverMoreMultipliersAndRemovesThemUnderLatency) {
         else
             EXPECT_EQ(prev, dense_mults);  // Resource keeps zeros in the ROM (hls4ml §3.4)
     }
+}
+
+TEST(Sparsity, APrunedCheckpointRemovesExactlyItsZeroMultipliersUnderLatency) {
+    // 24 x 10 kernel with every 3rd weight pruned (80 zeros) and a mask tensor that must not count.
+    CheckpointData ck;
+    NamedTensor kernel{"kernel", {24, 10}, std::vector<float>(240, 0.37f)};
+    NamedTensor mask{"kernel_mask", {24, 10}, std::vector<float>(240, 1.0f)};
+    std::int64_t zeros = 0;
+    for (std::size_t i = 0; i < 240; i += 3) {
+        kernel.values[i] = 0.0f;
+        mask.values[i] = 0.0f;
+        ++zeros;
+    }
+    ck.layers.push_back({"dense_0", "dense", {kernel, mask}});
+    const HlsSettings full = settings(8, 1, Strategy::kLatency);
+    HlsSettings pruned = full;
+    apply_checkpoint_sparsity(ck, pruned);
+    EXPECT_DOUBLE_EQ(pruned.for_layer("dense_0").weight_sparsity, 80.0 / 240.0);
+    const HardwareEstimate a = model().estimate(dense_net(24, 10), full, u250());
+    const HardwareEstimate b = model().estimate(dense_net(24, 10), pruned, u250());
+    EXPECT_EQ(a.layers[0].multipliers, 240);
+    EXPECT_EQ(b.layers[0].multipliers, a.layers[0].multipliers - zeros);
+    EXPECT_LE(b.total.lut + b.total.dsp, a.total.lut + a.total.dsp);
+}
+
+TEST(PartFit, EveryEstimateSaysPerResourceWhetherItFitsAndByHowMuch) {
+    const FpgaPart& small = find_part("pynq-z2");
+    const HardwareEstimate ok =
+        model().estimate(dense_net(8, 4), settings(16, 1, Strategy::kLatency), small);
+    EXPECT_TRUE(ok.fits_part());
+    ASSERT_GE(ok.fit.size(), 4u);
+    EXPECT_EQ(ok.fit[2].resource, "DSP");
+    EXPECT_EQ(ok.fit[2].used, ok.total.dsp);
+    EXPECT_EQ(ok.fit[2].available, small.dsp);
+    EXPECT_EQ(ok.fit[2].margin(), small.dsp - ok.total.dsp);
+    const HardwareEstimate big =
+        model().estimate(dense_net(256, 256), settings(16, 1, Strategy::kLatency), small);
+    EXPECT_FALSE(big.fits_part());
+    bool some_over = false;
+    for (const ResourceFit& f : big.fit) {
+        EXPECT_EQ(f.fits(), f.used <= f.available) << f.resource;
+        if (!f.fits()) {
+            some_over = true;
+            EXPECT_LT(f.margin(), 0) << f.resource;
+        }
+    }
+    EXPECT_TRUE(some_over);
 }
 
 TEST(ReuseFactor, InvalidResourceReuseIsCorrectedWithAWarning) {

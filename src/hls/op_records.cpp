@@ -1,0 +1,296 @@
+// The emitter records, one per fixed-point op (op_records.hpp). Names follow
+// hls4ml-semantics.md §1: configN, weightN_t / biasN_t / accumN_t, arrays wN, bN, sN.
+#include "op_records.hpp"
+
+#include <algorithm>
+
+#include "snac/core/error.hpp"
+
+namespace snac::hls::detail {
+namespace {
+
+using nn::FixedLayer;
+using nn::FixedOp;
+
+std::string num(std::int64_t v) {
+    return std::to_string(v);
+}
+
+void no_types(std::ostream&, const FixedLayer&, const std::string&) {}
+void no_weights(const WeightSink&, const FixedLayer&, const std::string&, const std::string&) {}
+
+// ---- matrix-vector products: dense, and conv2d as a dense product per output pixel ----------
+
+void dense_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
+    d << "typedef " << l.weight.str() << " weight" << n << "_t;\n"
+      << "typedef " << l.bias.str() << " bias" << n << "_t;\n"
+      << "typedef " << l.accum.str() << " accum" << n << "_t;\n";
+}
+
+void matrix_weights(const WeightSink& sink, const FixedLayer& l, const std::string& n,
+                    const std::string& who) {
+    const std::int64_t rows = l.op == FixedOp::kDense ? l.n_in : l.channels * l.kernel * l.kernel;
+    const std::int64_t cols = l.op == FixedOp::kDense ? l.n_out : l.filters;
+    std::vector<std::int64_t> w = l.weights;
+    std::string layout = "w[i*" + num(cols) + " + j]";
+    if (l.strategy == Strategy::kResource) {
+        for (std::int64_t i = 0; i < rows; ++i)
+            for (std::int64_t j = 0; j < cols; ++j)
+                w[static_cast<std::size_t>(j * rows + i)] =
+                    l.weights[static_cast<std::size_t>(i * cols + j)];
+        layout = "w[j*" + num(rows) + " + i] (transposed for the Resource strategy)";
+    }
+    sink("w" + n, "weight" + n + "_t", l.weight, w,
+         who + " weights, [" + num(rows) + ", " + num(cols) + "] as " + layout);
+    sink("b" + n, "bias" + n + "_t", l.bias, l.biases, who + " biases");
+}
+
+void dense_config_struct(std::ostream& p, const FixedLayer& l, const std::string& n,
+                         const std::string& cname, std::int64_t n_in, std::int64_t n_out) {
+    const std::int64_t total = n_in * n_out;
+    // hls4ml-semantics.md §3.3: zero weights lower the multiplier allocation limit.
+    const std::int64_t limit =
+        (total + l.reuse_factor - 1) / l.reuse_factor - l.n_zeros / l.reuse_factor;
+    p << "struct " << cname << " : nnet::dense_config {\n"
+      << "    typedef accum" << n << "_t accum_t;\n    typedef bias" << n << "_t bias_t;\n"
+      << "    typedef weight" << n << "_t weight_t;\n"
+      << "    static const unsigned n_in = " << n_in << ";\n"
+      << "    static const unsigned n_out = " << n_out << ";\n"
+      << "    static const unsigned reuse_factor = " << l.reuse_factor << ";\n"
+      << "    static const unsigned strategy = nnet::"
+      << (l.strategy == Strategy::kLatency ? "latency" : "resource") << ";\n"
+      << "    static const unsigned n_zeros = " << l.n_zeros << ";\n"
+      << "    static const unsigned multiplier_limit = " << std::max<std::int64_t>(limit, 1)
+      << ";\n};\n";
+}
+
+void dense_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    dense_config_struct(p, l, n, "config" + n, l.n_in, l.n_out);
+}
+
+std::string dense_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
+                       const std::string& in, const std::string& out) {
+    return "nnet::dense" + tmpl + "(" + in + ", " + out + ", w" + n + ", b" + n + ");";
+}
+
+void conv_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    dense_config_struct(p, l, n, "config" + n + "_mult", l.channels * l.kernel * l.kernel,
+                        l.filters);
+    p << "struct config" << n << " : nnet::conv2d_config {\n"
+      << "    static const unsigned n_chan = " << l.channels << ";\n"
+      << "    static const unsigned in_height = " << l.height << ";\n"
+      << "    static const unsigned in_width = " << l.width << ";\n"
+      << "    static const unsigned n_filt = " << l.filters << ";\n"
+      << "    static const unsigned filt_size = " << l.kernel << ";\n"
+      << "    static const unsigned stride = " << l.stride << ";\n"
+      << "    static const unsigned pad_top = " << l.pad_top << ";\n"
+      << "    static const unsigned pad_left = " << l.pad_left << ";\n"
+      << "    static const unsigned out_height = " << l.out_height << ";\n"
+      << "    static const unsigned out_width = " << l.out_width << ";\n"
+      << "    static const unsigned reuse_factor = " << l.reuse_factor << ";\n"
+      << "    typedef config" << n << "_mult mult_config;\n};\n";
+}
+
+std::string conv_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
+                      const std::string& in, const std::string& out) {
+    return "nnet::conv_2d_cf" + tmpl + "(" + in + ", " + out + ", w" + n + ", b" + n + ");";
+}
+
+// ---- batch norm: folded scale and bias per channel --------------------------------------------
+
+void bn_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
+    d << "typedef " << l.weight.str() << " scale" << n << "_t;\n"
+      << "typedef " << l.bias.str() << " bias" << n << "_t;\n";
+}
+
+void bn_weights(const WeightSink& sink, const FixedLayer& l, const std::string& n,
+                const std::string& who) {
+    sink("s" + n, "scale" + n + "_t", l.weight, l.weights,
+         who + " scale = gamma / sqrt(var + eps)");
+    sink("b" + n, "bias" + n + "_t", l.bias, l.biases, who + " bias = beta - scale * mean");
+}
+
+void bn_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    p << "struct config" << n << " : nnet::batchnorm_config {\n"
+      << "    typedef scale" << n << "_t scale_t;\n    typedef bias" << n << "_t bias_t;\n"
+      << "    static const unsigned n_in = " << l.n_in << ";\n"
+      << "    static const unsigned n_filt = " << l.channels << ";\n"
+      << "    static const unsigned n_per_filt = " << static_cast<std::int64_t>(l.height) * l.width
+      << ";\n};\n";
+}
+
+std::string bn_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
+                    const std::string& in, const std::string& out) {
+    return "nnet::normalize" + tmpl + "(" + in + ", " + out + ", s" + n + ", b" + n + ");";
+}
+
+// ---- element-wise activations ------------------------------------------------------------------
+
+void activ_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    p << "struct config" << n << " : nnet::activ_config {\n"
+      << "    static const unsigned n_in = " << l.n_in << ";\n";
+    if (l.op == FixedOp::kLeakyRelu) p << "    typedef param" << n << "_t param_t;\n";
+    if (l.op == FixedOp::kSigmoid || l.op == FixedOp::kTanh)
+        p << "    typedef table" << n << "_t table_t;\n"
+          << "    static const unsigned table_size = " << l.table.size() << ";\n";
+    p << "};\n";
+}
+
+std::string relu_call(const FixedLayer&, const std::string&, const std::string& tmpl,
+                      const std::string& in, const std::string& out) {
+    return "nnet::relu" + tmpl + "(" + in + ", " + out + ");";
+}
+
+void leaky_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
+    d << "typedef " << l.weight.str() << " param" << n << "_t;\n";
+}
+
+void leaky_weights(const WeightSink& sink, const FixedLayer& l, const std::string& n,
+                   const std::string& who) {
+    sink("a" + n, "param" + n + "_t", l.weight, l.weights, who + " alpha");
+}
+
+std::string leaky_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
+                       const std::string& in, const std::string& out) {
+    return "nnet::leaky_relu" + tmpl + "(" + in + ", " + out + ", a" + n + ");";
+}
+
+void table_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
+    d << "typedef " << l.table_type.str() << " table" << n << "_t;\n";
+}
+
+void table_weights(const WeightSink& sink, const FixedLayer& l, const std::string& n,
+                   const std::string& who) {
+    sink("t" + n, "table" + n + "_t", l.table_type, l.table,
+         who + " " + std::string(nn::to_string(l.op)) + " lookup table");
+}
+
+std::string table_call(const FixedLayer& l, const std::string& n, const std::string& tmpl,
+                       const std::string& in, const std::string& out) {
+    return "nnet::" + std::string(nn::to_string(l.op)) + tmpl + "(" + in + ", " + out + ", t" + n +
+           ");";
+}
+
+// ---- softmax: exp and inverse tables (hls4ml-semantics.md §5) ----------------------------------
+
+void softmax_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
+    d << "typedef " << l.accum.str() << " accum" << n << "_t;\n"
+      << "typedef " << l.norm_type.str() << " norm" << n << "_t;\n"
+      << "typedef " << l.table_type.str() << " exp_table" << n << "_t;\n"
+      << "typedef " << l.inv_table_type.str() << " inv_table" << n << "_t;\n"
+      << "typedef " << l.inv_input_type.str() << " inv_inp" << n << "_t;\n";
+}
+
+void softmax_weights(const WeightSink& sink, const FixedLayer& l, const std::string& n,
+                     const std::string& who) {
+    sink("e" + n, "exp_table" + n + "_t", l.table_type, l.table, who + " softmax exp(-x) table");
+    sink("i" + n, "inv_table" + n + "_t", l.inv_table_type, l.inv_table,
+         who + " softmax 1/x table");
+}
+
+void softmax_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    p << "struct config" << n << " : nnet::softmax_config {\n"
+      << "    typedef accum" << n << "_t accum_t;\n    typedef norm" << n << "_t norm_t;\n"
+      << "    typedef exp_table" << n << "_t exp_table_t;\n"
+      << "    typedef inv_table" << n << "_t inv_table_t;\n"
+      << "    typedef inv_inp" << n << "_t inv_inp_t;\n"
+      << "    static const unsigned n_in = " << l.n_in << ";\n"
+      << "    static const unsigned norm_width = " << l.norm_type.width << ";\n"
+      << "    static const unsigned inv_inp_width = " << l.inv_input_type.width << ";\n"
+      << "    static const unsigned exp_table_bits = " << l.table_bits << ";\n"
+      << "    static const unsigned inv_table_bits = " << l.inv_table_bits << ";\n};\n";
+}
+
+std::string softmax_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
+                         const std::string& in, const std::string& out) {
+    return "nnet::softmax" + tmpl + "(" + in + ", " + out + ", e" + n + ", i" + n + ");";
+}
+
+// ---- pooling, flatten, Deep Sets aggregation --------------------------------------------------
+
+void accum_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
+    d << "typedef " << l.accum.str() << " accum" << n << "_t;\n";
+}
+
+void pool_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    p << "struct config" << n << " : nnet::pooling2d_config {\n";
+    if (l.op == FixedOp::kAvgPool2d) p << "    typedef accum" << n << "_t accum_t;\n";
+    p << "    static const unsigned n_chan = " << l.channels << ";\n"
+      << "    static const unsigned in_height = " << l.height << ";\n"
+      << "    static const unsigned in_width = " << l.width << ";\n"
+      << "    static const unsigned pool_size = " << l.pool << ";\n"
+      << "    static const unsigned out_height = " << l.out_height << ";\n"
+      << "    static const unsigned out_width = " << l.out_width << ";\n};\n";
+}
+
+std::string maxpool_call(const FixedLayer&, const std::string&, const std::string& tmpl,
+                         const std::string& in, const std::string& out) {
+    return "nnet::pooling2d_max_cf" + tmpl + "(" + in + ", " + out + ");";
+}
+
+std::string avgpool_call(const FixedLayer&, const std::string&, const std::string& tmpl,
+                         const std::string& in, const std::string& out) {
+    return "nnet::pooling2d_avg_cf" + tmpl + "(" + in + ", " + out + ");";
+}
+
+void flatten_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    p << "struct config" << n << " : nnet::flatten_config {\n"
+      << "    static const unsigned n_in = " << l.n_in << ";\n};\n";
+}
+
+std::string flatten_call(const FixedLayer&, const std::string&, const std::string& tmpl,
+                         const std::string& in, const std::string& out) {
+    return "nnet::flatten" + tmpl + "(" + in + ", " + out + ");";
+}
+
+void aggregate_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    p << "struct config" << n << " : nnet::aggregate_config {\n"
+      << "    typedef accum" << n << "_t accum_t;\n"
+      << "    static const unsigned n_elem = " << l.elements << ";\n"
+      << "    static const unsigned n_feat = " << l.agg_size << ";\n"
+      << "    static const unsigned aggregate = nnet::agg_" << nn::to_string(l.aggregate)
+      << ";\n};\n";
+}
+
+std::string aggregate_call(const FixedLayer&, const std::string&, const std::string& tmpl,
+                           const std::string& in, const std::string& out) {
+    return "nnet::aggregate" + tmpl + "(" + in + ", " + out + ");";
+}
+
+std::vector<OpRecord> make_records() {
+    std::vector<OpRecord> r = {
+        {FixedOp::kDense, "nnet_dense.h", dense_types, matrix_weights, dense_config, dense_call},
+        {FixedOp::kBatchNorm, "nnet_batchnorm.h", bn_types, bn_weights, bn_config, bn_call},
+        {FixedOp::kRelu, "nnet_activation.h", no_types, no_weights, activ_config, relu_call},
+        {FixedOp::kLeakyRelu, "nnet_activation.h", leaky_types, leaky_weights, activ_config,
+         leaky_call},
+        {FixedOp::kSigmoid, "nnet_activation.h", table_types, table_weights, activ_config,
+         table_call},
+        {FixedOp::kTanh, "nnet_activation.h", table_types, table_weights, activ_config, table_call},
+        {FixedOp::kSoftmax, "nnet_activation.h", softmax_types, softmax_weights, softmax_config,
+         softmax_call},
+        {FixedOp::kConv2d, "nnet_conv2d.h", dense_types, matrix_weights, conv_config, conv_call},
+        {FixedOp::kMaxPool2d, "nnet_pooling.h", no_types, no_weights, pool_config, maxpool_call},
+        {FixedOp::kAvgPool2d, "nnet_pooling.h", accum_types, no_weights, pool_config, avgpool_call},
+        {FixedOp::kFlatten, "nnet_common.h", no_types, no_weights, flatten_config, flatten_call},
+        {FixedOp::kDeepSets, "nnet_deepsets.h", accum_types, no_weights, aggregate_config,
+         aggregate_call},
+    };
+    for (std::size_t i = 0; i < r.size(); ++i)
+        if (static_cast<std::size_t>(r[i].op) != i)
+            throw_runtime("emitter records are not in FixedOp order at " + num(std::int64_t(i)));
+    return r;
+}
+
+}  // namespace
+
+const std::vector<OpRecord>& op_records() {
+    static const std::vector<OpRecord> records = make_records();
+    return records;
+}
+
+const OpRecord& op_record(nn::FixedOp op) {
+    return op_records().at(static_cast<std::size_t>(op));
+}
+
+}  // namespace snac::hls::detail
