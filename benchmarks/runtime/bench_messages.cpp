@@ -18,7 +18,7 @@ Candidate candidate() {
         "  - {type: dense, units: 16}\n  - {type: relu}\n  - {type: dense, units: 10}\n";
     c.params = {{"n_layers", "2"}, {"units_0", "32"}, {"units_1", "16"}, {"activation", "relu"},
                 {"batchnorm", "false"}, {"learning_rate", "0.0031"}};
-    c.training = {{"learning_rate", 0.0031}, {"epochs", 5}, {"batch_size", 128}};
+    c.training = {{"learning_rate", "0.0031"}, {"epochs", "5"}, {"batch_size", "128"}};
     return c;
 }
 

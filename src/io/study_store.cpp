@@ -508,9 +508,7 @@ StudyDefinition study_definition(const SearchConfig& search) {
         d.directions.push_back(o.direction);
     }
     d.schema_revision = search.optuna_schema;
-    d.journal = search.study_journal == "wal"      ? StudyJournal::kWal
-                : search.study_journal == "delete" ? StudyJournal::kDelete
-                                                   : StudyJournal::kAuto;
+    d.journal = search.study_journal;
     return d;
 }
 

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "hls_project.hpp"
+#include "snac/core/atomic_file.hpp"
+#include "snac/core/csv.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
 #include "snac/hls/project.hpp"
@@ -80,13 +82,6 @@ std::string num(std::optional<double> v) {
     o.precision(10);
     o << *v;
     return o.str();
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
 }
 
 std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignResult>& designs,

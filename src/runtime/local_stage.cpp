@@ -305,8 +305,7 @@ private:
             co.sparsity[layer] = s;
             hs.layers[layer].weight_sparsity = s;
         }
-        rec.bops = nn::count_network(net, co).bops.at(
-            nn::parse_bops_convention(cfg_.search.bops_convention));
+        rec.bops = nn::count_network(net, co).bops.at(cfg_.search.bops_convention);
         try {
             const surrogate::HardwareEstimate hw = cost_->estimate(net, hs, part_);
             for (const std::string& name : surrogate::metric_names())

@@ -122,7 +122,7 @@ Message encode(const Candidate& c, MessageKind kind) {
     w.pod(c.seed);
     w.str(c.architecture_yaml);
     w.str_map(c.params);
-    w.num_map(c.training);
+    w.str_map(c.training);
     return make(kind, c.trial, 0, w.take());
 }
 
@@ -159,7 +159,7 @@ Candidate decode_candidate(const Message& m) {
     c.seed = r.pod<std::uint64_t>();
     c.architecture_yaml = r.str();
     c.params = r.str_map();
-    c.training = r.num_map();
+    c.training = r.str_map();
     r.finish();
     return c;
 }

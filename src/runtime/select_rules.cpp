@@ -10,6 +10,7 @@
 
 #include "snac/core/metrics.hpp"
 #include "snac/core/error.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/runtime/select.hpp"
 #include "snac/search/pareto.hpp"
 #include "work.hpp"
@@ -240,8 +241,8 @@ Selection listed(std::span<const SelectTrial> trials, const SelectConfig& select
 Direction metric_direction(const std::string& metric, const SearchConfig& search) {
     for (const auto& o : search.objectives)
         if (o.metric == metric) return o.direction;
-    return metric.find("accuracy") != std::string::npos ? Direction::kMaximize
-                                                        : Direction::kMinimize;
+    if (const MetricInfo* m = find_metric(metric)) return m->direction;  // the registry's usual one
+    return Direction::kMinimize;
 }
 
 Selection select_models(std::span<const SelectTrial> trials, const SelectConfig& select,

@@ -119,11 +119,7 @@ Candidate StudyDriver::make_candidate(std::int64_t number, const search::Genome&
                  : derive_seed(config_.search.seed, static_cast<std::uint64_t>(number), "train");
     c.architecture_yaml = search::build_architecture(space_, genome, context_);
     for (const auto& [name, gene] : genome) c.params[name] = search::gene_text(gene);
-    TrainConfig train = config_.train;
-    search::apply_training_genes(genome, train);
-    c.training = {{"learning_rate", train.learning_rate}, {"l1", train.l1},
-                  {"l2", train.l2},                       {"momentum", train.momentum},
-                  {"batch_size", train.batch_size},       {"epochs", train.epochs}};
+    c.training = search::training_genes(space_, genome);
     return c;
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "snac/core/config/train_genes.hpp"
 #include "snac/core/error.hpp"
 #include "snac/io/checkpoint_io.hpp"
 #include "snac/nn/counting.hpp"
@@ -68,7 +69,7 @@ EstimateResult Estimator::operator()(const Candidate& c) const {
     // Keys are the registry's (MetricSource::kCount / kSurrogate / kDerived rows).
     r.metrics["params"] = static_cast<double>(counts.params);
     r.metrics["macs"] = static_cast<double>(counts.macs);
-    r.metrics["bops"] = counts.bops.at(nn::parse_bops_convention(config_.search.bops_convention));
+    r.metrics["bops"] = counts.bops.at(config_.search.bops_convention);
     const surrogate::HardwareEstimate hw = model_->estimate(net, config_.hls.to_settings(), part_);
     for (const std::string& name : surrogate::metric_names())
         r.metrics[name] = surrogate::metric(hw, name);
@@ -113,14 +114,7 @@ TrainReport Trainer::operator()(const Candidate& c) const {
     const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(c.architecture_yaml,
                                                            "trial " + std::to_string(c.trial));
     TrainConfig train = config_.train;
-    for (const auto& [k, v] : c.training) {
-        if (k == "learning_rate") train.learning_rate = v;
-        else if (k == "l1") train.l1 = v;
-        else if (k == "l2") train.l2 = v;
-        else if (k == "momentum") train.momentum = v;
-        else if (k == "batch_size") train.batch_size = static_cast<int>(v);
-        else if (k == "epochs") train.epochs = static_cast<int>(v);
-    }
+    for (const auto& [name, text] : c.training) apply_train_gene(train, name, text);
     nn::TrainOptions opt;
     opt.seed = c.seed;
     opt.threads = threads_;

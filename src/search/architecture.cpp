@@ -9,6 +9,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "snac/core/config/train_genes.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/layer_types.hpp"
 
@@ -248,20 +249,16 @@ std::string build_architecture(const SearchSpace& space, const Genome& genome,
     throw UsageError("unknown search-space family '" + space.family() + "'", "one of: mlp, deepsets, conv");
 }
 
-void apply_training_genes(const Genome& genome, TrainConfig& train) {
-    auto num = [&](std::initializer_list<const char*> names, auto& out) {
-        for (const char* n : names)
-            if (auto it = genome.find(n); it != genome.end()) {
-                out = static_cast<std::decay_t<decltype(out)>>(gene_number(it->second));
-                return;
-            }
-    };
-    num({"learning_rate", "lr"}, train.learning_rate);
-    num({"l1"}, train.l1);
-    num({"l2", "weight_decay"}, train.l2);
-    num({"batch_size"}, train.batch_size);
-    num({"momentum"}, train.momentum);
-    num({"epochs"}, train.epochs);
+std::map<std::string, std::string> training_genes(const SearchSpace& space, const Genome& genome) {
+    std::map<std::string, std::string> out;
+    for (const auto& p : space.params())
+        if (p.training)
+            if (auto it = genome.find(p.name); it != genome.end()) out[p.name] = gene_text(it->second);
+    return out;
+}
+
+void apply_training_genes(const std::map<std::string, std::string>& genes, TrainConfig& train) {
+    for (const auto& [name, text] : genes) apply_train_gene(train, name, text);
 }
 
 }  // namespace snac::search

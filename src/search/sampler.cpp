@@ -22,7 +22,7 @@ SamplerOptions sampler_options(const SearchConfig& config) {
     o.crossover_prob = config.crossover_prob;
     o.swapping_prob = config.swapping_prob;
     o.mutation_prob = config.mutation_prob;
-    o.sbx = config.crossover == "sbx";
+    o.sbx = config.crossover == Crossover::kSbx;
     o.sbx_eta = config.sbx_eta;
     o.mutation_eta = config.mutation_eta;
     o.tpe_startup_trials = config.tpe_startup_trials;

@@ -5,7 +5,9 @@ snac_set_warnings(search_family_check)
 snac_add_integration_test(NAME search_families COMMAND search_family_check TIMEOUT 120)
 
 add_executable(search_study_driver ${CMAKE_CURRENT_LIST_DIR}/search/study_driver.cpp)
-target_link_libraries(search_study_driver PRIVATE snac_search snac_io snac_core)
+target_link_libraries(search_study_driver PRIVATE snac_runtime snac_search snac_io snac_core)
+# The production study-write path is runtime's private StudyDriver.
+target_include_directories(search_study_driver PRIVATE ${PROJECT_SOURCE_DIR}/src/runtime)
 snac_set_warnings(search_study_driver)
 
 # The Optuna compatibility check needs Debian's python3-optuna (scripts/install_deps.sh); it is

@@ -18,7 +18,7 @@ namespace snac::io {
 /// killed process; it needs shared memory, so it must not be used on NFS/Lustre/GPFS, where
 /// DELETE (rollback journal, synchronous=FULL, one fsync series per trial) is used. kAuto picks
 /// DELETE on network file systems and WAL elsewhere.
-enum class StudyJournal { kAuto, kWal, kDelete };
+using StudyJournal = snac::StudyJournal;  // the config vocabulary (core)
 
 /// Which study a file holds (or should hold).
 struct StudyDefinition {

@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "snac/core/config/search_config.hpp"
 #include "snac/nn/network_spec.hpp"
 
 namespace snac::nn {
 
-enum class BopsConvention { kMacs, kNac, kSnac, kPaper };
+using BopsConvention = snac::BopsConvention;  // the config vocabulary (core)
 
 struct CountOptions {
     int weight_bits = 32;

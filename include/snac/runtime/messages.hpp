@@ -51,7 +51,7 @@ struct Candidate {
     std::uint64_t seed = 0;                          ///< derive_seed(run_seed, trial, "train")
     std::string architecture_yaml;                   ///< NetworkSpec YAML
     std::map<std::string, std::string> params;       ///< sampled genes, values as text
-    std::map<std::string, double> training;          ///< training genes (learning_rate, ...)
+    std::map<std::string, std::string> training;     ///< training genes as text (apply_train_gene)
 };
 
 /// What the estimator computed: counts, hardware estimate, and the constraint verdict.

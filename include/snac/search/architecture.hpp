@@ -2,6 +2,7 @@
 /// Built-in families turn a genome into an architecture file (the `nn` vocabulary,
 /// docs/architecture-files.md) and apply training genes to a TrainConfig.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,11 @@ struct ArchitectureContext {
 std::string build_architecture(const SearchSpace& space, const Genome& genome,
                                const ArchitectureContext& context);
 
-/// Overrides `train` with the genome's training genes (learning_rate, l1, l2, batch_size,
-/// momentum, epochs); other genes are left alone.
-void apply_training_genes(const Genome& genome, TrainConfig& train);
+/// The genome's training genes (the space's `training:` parameters) as texts, the form in which
+/// they travel to the trainer.
+std::map<std::string, std::string> training_genes(const SearchSpace& space, const Genome& genome);
+/// Applies training genes to `train`, numbers and words alike, through the one table of
+/// snac/core/config/train_genes.hpp. Throws UsageError for a gene the table does not know.
+void apply_training_genes(const std::map<std::string, std::string>& genes, TrainConfig& train);
 
 }  // namespace snac::search

@@ -3,9 +3,11 @@
 // Diagnostics (file:line:column + hint) so that `snac config check` reports all of them at once.
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +31,18 @@ private:
     std::string file_;
     std::vector<ConfigIssue> issues_;
 };
+
+/// The names of a closed set of config values, in one table per enum: the parser (get_enum,
+/// with did-you-mean errors) and the emitter (enum_name) read the same table.
+template <class E, std::size_t N>
+using EnumNames = std::array<std::pair<std::string_view, E>, N>;
+
+template <class E, std::size_t N>
+std::string enum_name(const EnumNames<E, N>& names, E value) {
+    for (const auto& [name, v] : names)
+        if (v == value) return std::string(name);
+    return "?";
+}
 
 /// Reads one YAML mapping. An absent section (null node) reads as empty: every get() keeps the
 /// caller's default. On destruction, keys that no get()/map()/raw() asked for are reported as
@@ -60,7 +74,18 @@ public:
     /// Optional enumerated value spelled as one of `choices`.
     template <class E>
     bool get_enum(std::string_view key, E& out,
-                  std::initializer_list<std::pair<std::string_view, E>> choices);
+                  std::initializer_list<std::pair<std::string_view, E>> choices) {
+        return get_enum(key, out, std::span<const std::pair<std::string_view, E>>(choices));
+    }
+    /// The same with a name table (EnumNames) that the emitter also reads.
+    template <class E>
+    bool get_enum(std::string_view key, E& out,
+                  std::span<const std::pair<std::string_view, E>> choices);
+    template <class E, std::size_t N>
+    bool get_enum(std::string_view key, E& out,
+                  const std::array<std::pair<std::string_view, E>, N>& choices) {
+        return get_enum(key, out, std::span<const std::pair<std::string_view, E>>(choices));
+    }
 
     /// Reports a problem located at `key` (or at the mapping itself when the key is absent).
     void error_at(std::string_view key, std::string message, std::string hint = {});
@@ -126,7 +151,7 @@ bool MapReader::get(std::string_view key, T& out, T lo, T hi) {
 
 template <class E>
 bool MapReader::get_enum(std::string_view key, E& out,
-                         std::initializer_list<std::pair<std::string_view, E>> choices) {
+                         std::span<const std::pair<std::string_view, E>> choices) {
     std::string word;
     if (!get(key, word)) return false;
     std::vector<std::string> names;

@@ -6,6 +6,17 @@
 namespace snac::config {
 namespace {
 
+// Closed sets of the section: one name table each, read by the parser and the emitter.
+constexpr EnumNames<BopsConvention, 4> kBopsConventions{{{"macs", BopsConvention::kMacs},
+                                                          {"nac", BopsConvention::kNac},
+                                                          {"snac", BopsConvention::kSnac},
+                                                          {"paper", BopsConvention::kPaper}}};
+constexpr EnumNames<Crossover, 2> kCrossovers{{{"uniform", Crossover::kUniform},
+                                               {"sbx", Crossover::kSbx}}};
+constexpr EnumNames<StudyJournal, 3> kJournals{{{"auto", StudyJournal::kAuto},
+                                                {"wal", StudyJournal::kWal},
+                                                {"delete", StudyJournal::kDelete}}};
+
 // Objectives and constraints name metrics of the registry (snac/core/metrics.hpp).
 bool check_metric(MapReader& in, std::string_view key, const std::string& metric) {
     if (const MetricInfo* m = find_metric(metric)) {
@@ -64,11 +75,7 @@ void parse_search(MapReader& in, SearchConfig& out) {
             out.constraints.push_back(c);
         }
     }
-    in.get("bops_convention", out.bops_convention);
-    if (out.bops_convention != "macs" && out.bops_convention != "nac" &&
-        out.bops_convention != "snac" && out.bops_convention != "paper")
-        in.error_at("bops_convention", "unknown BOPs convention '" + out.bops_convention + "'",
-                    "one of: macs, nac, snac, paper");
+    in.get_enum("bops_convention", out.bops_convention, kBopsConventions);
     in.get("bits", out.bits, 1, 64);
     in.get("trials", out.trials, std::int64_t{1}, std::int64_t{1} << 40);
     in.get("time_limit", out.time_limit_s, 0.0, 1e9);
@@ -79,9 +86,7 @@ void parse_search(MapReader& in, SearchConfig& out) {
     in.get("crossover_prob", out.crossover_prob, 0.0, 1.0);
     in.get("swapping_prob", out.swapping_prob, 0.0, 1.0);
     in.get("mutation_prob", out.mutation_prob, -1.0, 1.0);
-    in.get("crossover", out.crossover);
-    if (out.crossover != "uniform" && out.crossover != "sbx")
-        in.error_at("crossover", "unknown crossover '" + out.crossover + "'", "one of: uniform, sbx");
+    in.get_enum("crossover", out.crossover, kCrossovers);
     in.get("sbx_eta", out.sbx_eta, 0.0, 1e6);
     in.get("mutation_eta", out.mutation_eta, 0.0, 1e6);
     in.get_enum("sampler", out.sampler,
@@ -95,10 +100,7 @@ void parse_search(MapReader& in, SearchConfig& out) {
         in.error_at("optuna_schema", "unknown Optuna schema revision '" + out.optuna_schema + "'",
                     "v3.0.0.d (Optuna 3.0/3.1, e.g. Debian's python3-optuna) or v3.2.0.a "
                     "(Optuna >= 3.2)");
-    in.get("study_journal", out.study_journal);
-    if (out.study_journal != "auto" && out.study_journal != "wal" && out.study_journal != "delete")
-        in.error_at("study_journal", "unknown study journal '" + out.study_journal + "'",
-                    "one of: auto, wal, delete (use delete on NFS/Lustre/GPFS)");
+    in.get_enum("study_journal", out.study_journal, kJournals);
     in.get("reference_point", out.reference_point);
     if (!out.reference_point.empty() && out.reference_point.size() != out.objectives.size())
         in.error_at("reference_point", "the reference point needs one value per objective",
@@ -122,7 +124,7 @@ void emit_search(YAML::Emitter& out, const SearchConfig& c) {
         out << s.str();
     }
     out << YAML::EndSeq;
-    out << YAML::Key << "bops_convention" << YAML::Value << c.bops_convention;
+    out << YAML::Key << "bops_convention" << YAML::Value << enum_name(kBopsConventions, c.bops_convention);
     out << YAML::Key << "bits" << YAML::Value << c.bits;
     out << YAML::Key << "trials" << YAML::Value << c.trials;
     out << YAML::Key << "time_limit" << YAML::Value << c.time_limit_s;
@@ -132,7 +134,7 @@ void emit_search(YAML::Emitter& out, const SearchConfig& c) {
     out << YAML::Key << "crossover_prob" << YAML::Value << c.crossover_prob;
     out << YAML::Key << "swapping_prob" << YAML::Value << c.swapping_prob;
     out << YAML::Key << "mutation_prob" << YAML::Value << c.mutation_prob;
-    out << YAML::Key << "crossover" << YAML::Value << c.crossover;
+    out << YAML::Key << "crossover" << YAML::Value << enum_name(kCrossovers, c.crossover);
     out << YAML::Key << "sbx_eta" << YAML::Value << c.sbx_eta;
     out << YAML::Key << "mutation_eta" << YAML::Value << c.mutation_eta;
     out << YAML::Key << "sampler" << YAML::Value
@@ -143,7 +145,7 @@ void emit_search(YAML::Emitter& out, const SearchConfig& c) {
     out << YAML::Key << "tpe_candidates" << YAML::Value << c.tpe_candidates;
     out << YAML::Key << "tpe_multivariate" << YAML::Value << c.tpe_multivariate;
     out << YAML::Key << "optuna_schema" << YAML::Value << c.optuna_schema;
-    out << YAML::Key << "study_journal" << YAML::Value << c.study_journal;
+    out << YAML::Key << "study_journal" << YAML::Value << enum_name(kJournals, c.study_journal);
     out << YAML::Key << "reference_point" << YAML::Value << YAML::Flow << c.reference_point;
     out << YAML::Key << "seed" << YAML::Value << c.seed;
     out << YAML::Key << "study_name" << YAML::Value << c.study_name;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "config/sections.hpp"
+#include "snac/core/config/train_genes.hpp"
 
 namespace snac {
 
@@ -226,6 +227,25 @@ void parse_search_space(MapReader& in, SearchSpaceConfig& out) {
     std::vector<YAML::Mark> marks;
     parse_params(in, "params", out.params, marks);
     parse_params(in, "training", out.training, marks);
+    // A training gene acts through the one table of train_genes.hpp, or is rejected here.
+    for (const auto& p : out.training) {
+        if (!find_train_gene(p.name)) {
+            std::string hint = "training genes:";
+            for (const auto& n : train_gene_names()) hint += " " + n;
+            if (auto close = did_you_mean(p.name, train_gene_names()); !close.empty())
+                hint = "did you mean '" + close + "'? " + hint;
+            in.error_at("training", "'" + p.name + "' is not a training setting", hint);
+            continue;
+        }
+        for (const auto& choice : p.choices) {
+            TrainConfig scratch;
+            try {
+                apply_train_gene(scratch, p.name, choice);
+            } catch (const UsageError& e) {
+                in.error_at("training", e.what(), e.hint());
+            }
+        }
+    }
     // An empty section (as `config check` prints when there is no search) is valid; a family
     // with nothing to search is not.
     if (!out.family.empty() && out.params.empty() && out.training.empty())

@@ -38,7 +38,7 @@ int check(const std::string& dir, const Case& c, int samples) {
             return 1;
         }
         TrainConfig train = cfg.train;
-        search::apply_training_genes(s->genome, train);
+        search::apply_training_genes(search::training_genes(space, s->genome), train);
         max_layers = std::max(max_layers, net.layers.size());
         min_layers = std::min(min_layers, net.layers.size());
         // Score something cheap so that the sampler breeds from a real population.

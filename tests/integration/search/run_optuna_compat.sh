@@ -7,16 +7,17 @@ src="${SNAC_SOURCE_DIR:?}"
 snac="${SNAC_BIN:?}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-db="$tmp/study.db"
+run="$tmp/run"
+db="$run/study.db"
 
-"$driver" "$src/configs/jets_mlp.yaml" "$db" 60 "$tmp/front.json"
-"$driver" "$src/configs/jets_mlp.yaml" "$db" 100 "$tmp/front.json" --resume | tee "$tmp/resume.txt"
+"$driver" "$src/configs/jets_mlp.yaml" "$run" 60 "$tmp/front.json"
+"$driver" "$src/configs/jets_mlp.yaml" "$run" 100 "$tmp/front.json" --resume | tee "$tmp/resume.txt"
 grep -q "resumed 60 trials" "$tmp/resume.txt"
 "$python" "$src/tests/integration/search/optuna_compat.py" "$db" jets_mlp "$tmp/front.json" 100
 
 "$snac" study ls "$db" | tee "$tmp/ls.txt"
 grep -Eq "^jets_mlp +100 " "$tmp/ls.txt"
-"$snac" study show "$tmp" > "$tmp/show.txt"   # a run directory stands for its study.db
+"$snac" study show "$run" > "$tmp/show.txt"   # a run directory stands for its study.db
 front_count=$("$python" -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$tmp/front.json")
 [ "$(grep -c '^\* #' "$tmp/show.txt")" -eq "$front_count" ]
 "$snac" study export "$db" --csv "$tmp/trials.csv"
@@ -39,7 +40,8 @@ set -e
 [ "$rc" -eq 2 ] && grep -q "not an SQLite database" "$tmp/err.txt"
 [ "$(cat "$tmp/bad.db")" = "not a database" ]
 set +e
-"$driver" "$src/configs/jets_mlp.yaml" "$tmp/bad.db" 5 "$tmp/f2.json" 2> "$tmp/err2.txt"; rc=$?
+mkdir -p "$tmp/badrun" && cp "$tmp/bad.db" "$tmp/badrun/study.db"
+"$driver" "$src/configs/jets_mlp.yaml" "$tmp/badrun" 5 "$tmp/f2.json" --resume 2> "$tmp/err2.txt"; rc=$?
 set -e
 [ "$rc" -eq 2 ] && grep -q "not an SQLite database" "$tmp/err2.txt"
 echo "optuna compatibility: OK"

@@ -1,25 +1,25 @@
-// Drives a real snac search into a study file, as the coordinator does, with a cheap deterministic
-// synthetic objective instead of training (so the Optuna compatibility test runs in seconds).
-// The objective values are a made-up function of the architecture, NOT model results; the
-// checkpoint path attribute names where a coordinator would put the weights.
+// Drives the production study-write path (runtime's StudyDriver, as the coordinator uses it) into
+// a run directory, with a cheap deterministic synthetic objective instead of training (so the
+// Optuna compatibility test runs in seconds). The objective values are a made-up function of the
+// architecture, NOT model results; the checkpoint path names where a trainer would put weights.
 //
-//   search_study_driver CONFIG DB TRIALS FRONT_JSON [--resume]
+//   search_study_driver CONFIG RUN_DIR TRIALS FRONT_JSON [--resume]
 //
-// Writes snac's Pareto front (trial numbers) to FRONT_JSON. With --resume the study is reopened:
-// RUNNING trials are failed, the sampler is rebuilt from the stored trials and numbering continues.
+// Writes snac's Pareto front (trial numbers, from RUN_DIR/pareto_global.csv) to FRONT_JSON. With
+// --resume the study is reopened: RUNNING trials are failed and re-run, the sampler is rebuilt.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "snac/core/config.hpp"
 #include "snac/core/error.hpp"
-#include "snac/io/study_store.hpp"
-#include "snac/search/architecture.hpp"
-#include "snac/search/encoding.hpp"
-#include "snac/search/sampler.hpp"
+#include "snac/core/metrics.hpp"
+#include "snac/search/space.hpp"
+#include "study_driver.hpp"
 
 using namespace snac;
 
@@ -36,9 +36,10 @@ double dense_weights(const std::string& yaml, double inputs) {
     return params;
 }
 
-std::string metric_value(const std::string& metric, double params, const search::Genome& g, double* out) {
-    const double lr = g.count("learning_rate") ? search::gene_number(g.at("learning_rate")) : 1e-3;
-    const double act = g.count("activation") && search::gene_text(g.at("activation")) == "relu" ? 0.01 : 0.0;
+std::string metric_value(const std::string& metric, double params,
+                         const std::map<std::string, std::string>& genes, double* out) {
+    const double lr = genes.count("learning_rate") ? std::stod(genes.at("learning_rate")) : 1e-3;
+    const double act = genes.count("activation") && genes.at("activation") == "relu" ? 0.01 : 0.0;
     if (metric == "accuracy") *out = 0.5 + 0.3 * (1 - std::exp(-params / 20000.0)) + act - 5 * std::fabs(lr - 0.0015);
     else if (metric == "bops") *out = params * 32 * 32;
     else if (metric == "params") *out = params;
@@ -50,90 +51,60 @@ std::string metric_value(const std::string& metric, double params, const search:
 
 int run(int argc, char** argv) {
     if (argc < 5) {
-        std::fprintf(stderr, "usage: %s CONFIG DB TRIALS FRONT_JSON [--resume]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s CONFIG RUN_DIR TRIALS FRONT_JSON [--resume]\n", argv[0]);
         return 2;
     }
     const RunConfig cfg = load_config(argv[1]);
-    const std::string db = argv[2];
+    const std::string run_dir = argv[2];
     const long total = std::stol(argv[3]);
     const bool resume = argc > 5 && std::strcmp(argv[5], "--resume") == 0;
-    const search::SearchSpace space(cfg.search_space);
-    auto sampler = search::make_sampler(space, search::sampler_options(cfg.search));
-
-    const io::StudyDefinition def = io::study_definition(cfg.search);
-    auto store = io::StudyStore::open(db, def);
-    if (resume) {
-        store.fail_running("interrupted");
-        std::vector<search::TrialRecord> records;
-        for (const auto& t : store.trials()) {
-            search::TrialRecord r;
-            r.number = t.number;
-            std::vector<search::EncodedParam> enc;
-            for (const auto& p : t.params) enc.push_back({p.name, p.internal_value, p.distribution_json});
-            r.genome = search::decode_genome(space, enc);
-            r.state = t.state == TrialState::kComplete ? TrialState::kComplete : TrialState::kFail;
-            for (const auto& v : t.values)
-                if (v) r.values.push_back(*v);
-            for (const auto& a : t.system_attrs)
-                if (a.key == "NSGAIISampler:generation") r.generation = std::stoi(a.value_json);
-            records.push_back(std::move(r));
-        }
-        sampler->restore(std::move(records));
-        std::printf("resumed %zu trials\n", sampler->trials().size());
-    } else if (store.trial_count() != 0) {
+    const bool existing = std::filesystem::exists(std::filesystem::path(run_dir) / "study.db");
+    if (existing && !resume) {
         std::fprintf(stderr, "study already has trials; pass --resume\n");
         return 2;
     }
+    std::filesystem::create_directories(run_dir);  // as run_global does
     const search::ArchitectureContext ctx{{24}, 5, search::TaskKind::kClassification};
-    while (static_cast<long>(sampler->trials().size()) < total) {
-        auto s = sampler->ask();
-        if (!s) return 1;  // one worker: the generational barrier can never hold here
-        std::vector<io::StoredParam> params;
-        for (const auto& e : search::encode_genome(space, s->genome))
-            params.push_back({e.name, e.internal_value, e.distribution_json});
-        const std::string gen = std::to_string(s->generation);
-        const auto number = store.create_trial(params, {},
-                                               {{"NSGAIISampler:generation", gen}, {"nsga2:generation", gen}});
-        if (number != s->number) {
-            std::fprintf(stderr, "store numbered trial %lld, sampler %lld\n", static_cast<long long>(number),
-                         static_cast<long long>(s->number));
-            return 1;
-        }
-        const std::string yaml = search::build_architecture(space, s->genome, ctx);
-        const double p = dense_weights(yaml, 24);
-        std::vector<double> values;
+    runtime::detail::StudyDriver driver(cfg, run_dir, ctx);
+    if (resume) std::printf("resumed %lld trials\n", static_cast<long long>(driver.counted_trials()));
+    while (driver.counted_trials() < total) {
+        const auto c = driver.next();
+        if (!c) return 1;  // one worker: the generational barrier can never hold here
+        runtime::FinishedTrial t;
+        t.candidate = *c;
+        t.estimate.trial = c->trial;
+        const double p = dense_weights(c->architecture_yaml, 24);
         for (const auto& o : cfg.search.objectives) {
             double v = 0;
-            if (auto err = metric_value(o.metric, p, s->genome, &v); !err.empty()) throw UsageError(err);
-            values.push_back(v);
+            if (auto err = metric_value(o.metric, p, c->params, &v); !err.empty()) throw UsageError(err);
+            t.estimate.metrics[std::string(find_metric(o.metric)->key)] = v;
         }
-        // Trials that land on a value 7 mod 13 "diverge": failure is data, not an exception.
-        const bool failed = static_cast<long long>(p) % 13 == 7;
         double bops = 0, luts = 0;
-        metric_value("bops", p, s->genome, &bops);
-        metric_value("est_avg_resource_pct", p, s->genome, &luts);
-        std::vector<io::JsonAttr> user = {
-            {"params", std::to_string(static_cast<long long>(p))},
-            {"bops", std::to_string(static_cast<long long>(bops))},
-            {"est_avg_resource_pct", std::to_string(luts)},
-            {"checkpoint", "\"checkpoints/global/" + std::to_string(number) + ".h5\""},
-            {"synthetic_objective", "true"}};
-        if (failed) {
-            user.push_back({"fail_reason", "\"diverged (synthetic)\""});
-            store.finish_trial(number, TrialState::kFail, {}, user, {});
-            sampler->tell(number, {}, {}, TrialState::kFail);
-        } else {
-            store.finish_trial(number, TrialState::kComplete, values, user, {});
-            sampler->tell(number, values, {}, TrialState::kComplete);
+        metric_value("bops", p, c->params, &bops);
+        metric_value("est_avg_resource_pct", p, c->params, &luts);
+        t.estimate.metrics["params"] = p;
+        t.estimate.metrics["bops"] = bops;
+        t.estimate.metrics["est_avg_resource_pct"] = luts;
+        t.train.checkpoint = "checkpoints/global/" + std::to_string(c->trial) + ".h5";
+        // Trials that land on a value 7 mod 13 "diverge": failure is data, not an exception.
+        if (static_cast<long long>(p) % 13 == 7) {
+            t.end = runtime::TrialEnd::kFailed;
+            t.reason = "diverged (synthetic)";
         }
+        driver.finish(t);
+        driver.sync();
     }
+    const auto [csv_path, front_size] = driver.write_pareto_csv();
+    std::ifstream csv(csv_path);
+    std::string line;
+    std::getline(csv, line);  // header
     std::ofstream front(argv[4]);
     front << "[";
-    const auto f = sampler->pareto_front();
-    for (std::size_t i = 0; i < f.size(); ++i) front << (i ? ", " : "") << f[i];
+    for (std::size_t i = 0; std::getline(csv, line); ++i)
+        front << (i ? ", " : "") << line.substr(0, line.find(','));
     front << "]\n";
-    std::printf("%zu trials, front of %zu, hypervolume %.6g\n", sampler->trials().size(), f.size(),
-                sampler->hypervolume());
+    std::printf("%lld trials, front of %zu, hypervolume %.6g\n",
+                static_cast<long long>(driver.counted_trials()), front_size, driver.hypervolume());
     return front ? 0 : 1;
 }
 

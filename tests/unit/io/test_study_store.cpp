@@ -217,7 +217,7 @@ TEST_F(StudyStoreTest, DefinitionFromTheSearchSection) {
     c.study_name = "s";
     c.objectives = {{"mean_distance", Direction::kMinimize}, {"bops", Direction::kMinimize}};
     c.optuna_schema = "v3.2.0.a";
-    c.study_journal = "delete";
+    c.study_journal = StudyJournal::kDelete;
     const StudyDefinition d = study_definition(c);
     EXPECT_EQ(d.name, "s");
     EXPECT_EQ(d.metric_names, (std::vector<std::string>{"mean_distance", "bops"}));

@@ -160,5 +160,21 @@ TEST(Dropout, MasksAndScalesInTraining) {
     for (int i = 0; i < 1000; ++i) EXPECT_EQ(dx[i], y[i]);
 }
 
+// Evaluation must see every unit unscaled: the output is the input, value for value (a dropout
+// that kept masking or scaling in evaluation would pass the gradient check above).
+TEST(Dropout, IsTheIdentityInEvaluation) {
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [1000]\nlayers: [{type: dropout, rate: 0.5}]");
+    DnnlContext ctx;
+    Sequence seq(net.layers, net.input_shape, ctx, 3);
+    std::vector<float> x(2000);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.25f * static_cast<float>(i % 13) - 1.0f;
+    for (int pass = 0; pass < 2; ++pass) {  // also after a training pass drew a mask
+        const float* y = seq.forward(x.data(), 2, Mode::kEval);
+        for (std::size_t i = 0; i < x.size(); ++i) ASSERT_EQ(y[i], x[i]) << "element " << i;
+        seq.forward(x.data(), 2, Mode::kTrain);
+    }
+}
+
 }  // namespace
 }  // namespace snac::nn::detail

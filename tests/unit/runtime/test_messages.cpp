@@ -13,7 +13,7 @@ Candidate sample_candidate() {
     c.seed = 0xdeadbeefcafef00dULL;
     c.architecture_yaml = "input_shape: [64]\nlayers:\n  - {type: dense, units: 10}\n";
     c.params = {{"n_layers", "2"}, {"activation", "relu"}, {"units_0", "32"}};
-    c.training = {{"learning_rate", 3.5e-3}, {"epochs", 2}};
+    c.training = {{"learning_rate", "0.0035"}, {"optimizer", "sgd"}};
     return c;
 }
 

@@ -84,10 +84,16 @@ TEST(Architecture, ConvGenomeShrinksKernelsThatWouldNotFit) {
 
 TEST(Architecture, TrainingGenesOverrideTheTrainSection) {
     TrainConfig t;
-    apply_training_genes({{"learning_rate", 0.002}, {"batch_size", std::string("64")}, {"l1", 1e-5}}, t);
+    apply_training_genes({{"learning_rate", gene_text(0.002)},
+                          {"batch_size", "64"},
+                          {"l1", gene_text(1e-5)},
+                          {"optimizer", "sgd"}},
+                         t);
     EXPECT_DOUBLE_EQ(t.learning_rate, 0.002);
     EXPECT_EQ(t.batch_size, 64);
     EXPECT_DOUBLE_EQ(t.l1, 1e-5);
+    EXPECT_EQ(t.optimizer, OptimizerKind::kSgd);  // a categorical training gene acts too
+    EXPECT_THROW(apply_training_genes({{"n_layers", "3"}}, t), UsageError);
 }
 
 TEST(Architecture, UnknownVocabularyIsAUsageError) {

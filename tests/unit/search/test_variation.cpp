@@ -48,3 +48,35 @@ TEST(Variation, SbxChildrenConcentrateNearTheParents) {
     }
     EXPECT_GT(near, 950);  // eta = 20 keeps children close to the parents
 }
+
+// A crossover that hands back a parent (or always the same side) is not SBX: children are new
+// values, spread on both sides of the parents' mean, and centred on it.
+TEST(Variation, SbxChildrenAreNewValuesAroundTheParentsMean) {
+    Rng rng(6);
+    const Param p = make(ParamKind::kFloat, 0, 1);
+    int fresh = 0, below = 0, above = 0, outside = 0;
+    double sum = 0.0;
+    constexpr int kDraws = 2000;
+    for (int i = 0; i < kDraws; ++i) {
+        const double c = sbx_crossover(p, 0.4, 0.6, 20, rng);
+        fresh += c != 0.4 && c != 0.6;
+        below += c < 0.5;
+        above += c > 0.5;
+        outside += c < 0.4 || c > 0.6;
+        sum += c;
+    }
+    EXPECT_GT(fresh, kDraws * 95 / 100);
+    EXPECT_GT(below, kDraws / 4);
+    EXPECT_GT(above, kDraws / 4);
+    EXPECT_GT(outside, 0);  // SBX also expands beyond the parents
+    EXPECT_NEAR(sum / kDraws, 0.5, 0.02);
+}
+
+// Polynomial mutation moves the value (it is not the identity) and stays near it at eta = 20.
+TEST(Variation, PolynomialMutationMovesTheValue) {
+    Rng rng(7);
+    const Param p = make(ParamKind::kFloat, 0, 1);
+    int moved = 0;
+    for (int i = 0; i < 1000; ++i) moved += polynomial_mutation(p, 0.5, 20, rng) != 0.5;
+    EXPECT_GT(moved, 950);
+}

@@ -10,6 +10,13 @@ enum class Direction { kMinimize, kMaximize };
 enum class SearchMode { kGenerational, kSteadyState };
 enum class ConstraintOp { kLessEqual, kGreaterEqual };
 enum class SamplerKind { kNsga2, kTpe, kRandom };
+/// How BOPs are counted (docs/search.md#bops): MACs, NAC's, SNAC-Pack's code, or the paper's.
+enum class BopsConvention { kMacs, kNac, kSnac, kPaper };
+/// NSGA-II crossover of numeric genes: uniform (Optuna's default) or SBX + polynomial mutation.
+enum class Crossover { kUniform, kSbx };
+/// How study-file commits reach the disk (snac/io/study_store.hpp): WAL on local disks, the
+/// rollback journal (delete) on NFS/Lustre/GPFS; auto picks by file system.
+enum class StudyJournal { kAuto, kWal, kDelete };
 
 struct ObjectiveConfig {
     std::string metric;  ///< accuracy, loss, mean_distance, params, bops, est_* ...
@@ -26,7 +33,7 @@ struct ConstraintConfig {
 struct SearchConfig {
     std::vector<ObjectiveConfig> objectives;  ///< default: maximize accuracy, minimize bops
     std::vector<ConstraintConfig> constraints;
-    std::string bops_convention = "paper";    ///< macs | nac | snac | paper
+    BopsConvention bops_convention = BopsConvention::kPaper;
     int bits = 32;                            ///< bit width for BOPs in the global stage
     std::int64_t trials = 50;                 ///< trial budget
     double time_limit_s = 0.0;                ///< wall-time budget; 0 = none
@@ -35,7 +42,7 @@ struct SearchConfig {
     double crossover_prob = 0.9;
     double swapping_prob = 0.5;
     double mutation_prob = -1.0;              ///< per gene; <0: 1 / number of genes (Optuna)
-    std::string crossover = "uniform";        ///< uniform | sbx (numeric genes)
+    Crossover crossover = Crossover::kUniform;
     double sbx_eta = 20.0;                    ///< SBX distribution index (crossover: sbx)
     double mutation_eta = 20.0;               ///< polynomial-mutation index (crossover: sbx)
     SamplerKind sampler = SamplerKind::kNsga2;
@@ -48,9 +55,7 @@ struct SearchConfig {
     /// Optuna schema revision written to new study files: v3.0.0.d opens strictly in Optuna
     /// 3.0/3.1 (Debian), v3.2.0.a in Optuna >= 3.2.
     std::string optuna_schema = "v3.0.0.d";
-    /// Study-file journal: auto (WAL on local disks, rollback journal on NFS/Lustre/GPFS), wal,
-    /// or delete.
-    std::string study_journal = "auto";
+    StudyJournal study_journal = StudyJournal::kAuto;
 };
 
 }  // namespace snac
