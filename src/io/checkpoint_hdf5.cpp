@@ -41,7 +41,7 @@ void write_named_values(hid_t loc, const std::vector<std::string>& names,
 }
 
 void write_file(const std::string& path, const CheckpointData& data) {
-    h5::Handle file = h5::create_file(path);
+    h5::Handle file = h5::create_memory_file(path);
     h5::set_attr(file, "snac_checkpoint", kFormatVersion);
     h5::set_attr(file, "architecture", data.architecture_yaml);
     h5::set_attr(file, "training", data.training_yaml);
@@ -94,28 +94,15 @@ void write_file(const std::string& path, const CheckpointData& data) {
     write_named_values(prov, keys, vals, "keys", "values");
     for (h5::Handle* h : {&prov, &metrics, &history, &layers})
         h5::check(h->close(), "closing a group of " + path);
-    h5::check(file.close(), "closing " + path);
+    h5::save_memory_file(file, path);
 }
 
 }  // namespace
 
 void write_checkpoint(const std::string& path, const CheckpointData& data) {
-    namespace fs = std::filesystem;
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    try {
-        write_file(tmp, data);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw;
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw Error("cannot move checkpoint into place at '" + path + "'",
-                    "check that the directory is writable");
-    }
+    // Built in memory and written in one piece (temporary, fsync, rename): a full disk or a kill
+    // leaves the previous file or none, never a half-written one.
+    write_file(path, data);
 }
 
 bool is_checkpoint(const std::string& path) {
