@@ -18,6 +18,8 @@ BUILD_PKGS=(
     nlohmann-json3-dev
     zlib1g-dev
     python3 python3-optuna python3-pandas
+    clang libclang-rt-dev libomp-dev   # sanitizer builds and libFuzzer harnesses (scripts/sanitize.sh)
+    slurm-wlm munge                    # the one-node Slurm cluster of tests/slurm (label slurm)
 )
 BENCH_PKGS=(python3-torch python3-h5py python3-numpy)
 
