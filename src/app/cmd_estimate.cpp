@@ -46,6 +46,7 @@ HlsSettings settings_from(const EstimateFlags& f, const HlsConfig& base) {
     if (!f.precision.empty()) {
         const FixedType t = FixedType::parse(f.precision);
         hls.default_precision = {t, t, t, t};
+        hls.input = t;
     }
     if (!f.weight_precision.empty()) {
         const FixedType t = FixedType::parse(f.weight_precision);

@@ -1,25 +1,17 @@
-// snac hls CHECKPOINT.h5 --part P --out DIR: emits a Vitis HLS project for a trained network and
-// verifies it bit-exactly by C simulation with g++ (docs/hls.md).
-#include <algorithm>
-#include <cmath>
+// snac hls CHECKPOINT.h5 --out DIR: emits a Vitis HLS project for a trained network and verifies
+// it bit-exactly by C simulation with g++ (docs/hls.md). snac hls RUN_DIR: the pipeline's HLS
+// stage over every selected design (docs/pipeline.md#hls). Flags to options and printing only;
+// the work is in runtime (hls_stage.hpp).
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
-#include <random>
-#include <sstream>
 
 #include "command.hpp"
 #include "snac/core/config.hpp"
 #include "snac/core/error.hpp"
-#include "snac/core/fpga_part.hpp"
 #include "snac/core/log.hpp"
-#include "snac/hls/project.hpp"
-#include "snac/hls/synth.hpp"
-#include "snac/io/checkpoint_io.hpp"
-#include "snac/io/dataset_store.hpp"
-#include "snac/nn/trainer.hpp"
-#include "snac/surrogate/cost_model.hpp"
+#include "snac/runtime/hls_stage.hpp"
 
 namespace snac::app {
 namespace {
@@ -37,6 +29,7 @@ struct HlsArgs {
     int table_size = 0;
     std::string data;
     std::int64_t samples = 1000;
+    int threads = 0;
     std::uint64_t seed = 1;
     bool no_csim = false;
     bool synth = false;
@@ -58,10 +51,11 @@ void set_variable(LayerPrecision& p, const std::string& var, const FixedType& t,
     else
         throw UsageError("--precision '" + spec + "': unknown variable '" + var + "'",
                          "use TYPE, VAR=TYPE or LAYER:VAR=TYPE with VAR one of "
-                         "all, weight, bias, result, accum, table");
+                         "all, weight, bias, result, accum, table, input");
 }
 
-/// --precision TYPE | VAR=TYPE | LAYER:VAR=TYPE (VAR: all weight bias result accum; table).
+/// --precision TYPE | VAR=TYPE | LAYER:VAR=TYPE (VAR: all weight bias result accum; table, input
+/// network-wide only).
 void apply_precisions(const std::vector<std::string>& specs, HlsSettings& s) {
     std::map<std::string, std::vector<std::pair<std::string, FixedType>>> per_layer;
     for (const std::string& spec : specs) {
@@ -69,16 +63,21 @@ void apply_precisions(const std::vector<std::string>& specs, HlsSettings& s) {
         if (eq == std::string::npos) {
             const FixedType t = FixedType::parse(spec);
             s.default_precision = {t, t, t, t};
+            s.input = t;
             continue;
         }
         const std::string lhs = spec.substr(0, eq);
         const FixedType t = FixedType::parse(spec.substr(eq + 1));
         const auto colon = lhs.rfind(':');
         if (colon == std::string::npos) {
-            if (lhs == "table")
+            if (lhs == "table") {
                 s.table = t;
-            else
+            } else if (lhs == "input") {
+                s.input = t;
+            } else {
+                if (lhs == "all") s.input = t;
                 set_variable(s.default_precision, lhs, t, spec);
+            }
         } else {
             per_layer[lhs.substr(0, colon)].emplace_back(lhs.substr(colon + 1), t);
         }
@@ -90,220 +89,134 @@ void apply_precisions(const std::vector<std::string>& specs, HlsSettings& s) {
     }
 }
 
-/// Every layer name of the network (Deep Sets members as paths), to check per-layer settings.
-void collect_names(const std::vector<nn::LayerSpec>& layers, const std::string& prefix,
-                   std::vector<std::string>& out) {
-    for (const auto& l : layers) {
-        out.push_back(prefix + l.name);
-        collect_names(l.phi, prefix + l.name + "/phi/", out);
-        collect_names(l.rho, prefix + l.name + "/rho/", out);
+void print_result(const runtime::HlsProjectResult& r) {
+    for (const auto& w : r.warnings) log::warn(w);
+    if (r.csim_ran) {
+        std::cout << "C simulation: " << r.csim_samples << " samples, " << r.csim_mismatches
+                  << " mismatches vs snac's fixed-point inference; max |fixed - float| = "
+                  << r.max_abs_diff_vs_float;
+        if (r.accuracy_float)
+            std::cout << "; accuracy float " << *r.accuracy_float << ", fixed "
+                      << *r.accuracy_fixed;
+        std::cout << "\n";
+    }
+    if (!r.estimate.empty()) {
+        auto e = r.estimate;
+        std::cout << "estimate (" << r.estimate_source << "): LUT " << e["lut"] << ", FF "
+                  << e["ff"] << ", DSP " << e["dsp"] << ", BRAM_18K " << e["bram_18k"]
+                  << ", latency " << e["latency_cycles_max"] << " cycles\n";
+    }
+    if (!r.synth.empty()) {
+        auto e = r.synth;
+        std::cout << "csynth: LUT " << e["lut"] << ", FF " << e["ff"] << ", DSP " << e["dsp"]
+                  << ", BRAM_18K " << e["bram_18k"] << ", latency " << e["latency_cycles_max"]
+                  << " cycles\n";
     }
 }
 
-struct Inputs {
-    std::vector<float> x;
-    std::vector<std::int32_t> labels;  // empty unless a classification dataset was given
-    std::int64_t n = 0;
-    std::string source;
-};
-
-/// The dataset a checkpoint was trained on, when it can be found: its recorded path, or
-/// <name>.h5 in the data directories. Empty otherwise.
-std::string training_dataset(const CheckpointData& ck) {
-    namespace fs = std::filesystem;
-    const auto it = ck.attributes.find("dataset");
-    if (it == ck.attributes.end() || it->second.empty()) return {};
-    std::error_code ec;
-    if (fs::is_regular_file(it->second, ec)) return it->second;
-    for (const std::string& dir : io::data_search_dirs()) {
-        const fs::path p = fs::path(dir) / (it->second + ".h5");
-        if (fs::is_regular_file(p, ec)) return p.string();
-    }
-    return {};
-}
-
-Inputs dataset_inputs(const std::string& path, const HlsArgs& a, std::int64_t size) {
-    Inputs in;
-    {
-        const Dataset d = io::load_dataset(path);
-        if (d.sample_size() != size)
-            throw UsageError("dataset " + path + " has samples of " +
-                                 std::to_string(d.sample_size()) + " values, the network expects " +
-                                 std::to_string(size),
-                             "pass the dataset the checkpoint was trained on");
-        const auto& idx = d.test_idx.empty() ? d.indices(Split::kVal) : d.test_idx;
-        in.n = std::min<std::int64_t>(a.samples, static_cast<std::int64_t>(idx.size()));
-        for (std::int64_t i = 0; i < in.n; ++i) {
-            const auto s = idx[static_cast<std::size_t>(i)];
-            in.x.insert(in.x.end(), d.x.begin() + s * size, d.x.begin() + (s + 1) * size);
-            if (d.task == TaskType::kClassification)
-                in.labels.push_back(d.labels[static_cast<std::size_t>(s)]);
-        }
-        in.source = path + " (test split)";
-        return in;
-    }
-}
-
-Inputs test_inputs(const HlsArgs& a, const nn::FixedModel& model, const CheckpointData& ck) {
-    const std::int64_t size = model.input_size();
-    if (!a.data.empty()) return dataset_inputs(a.data, a, size);
-    if (const std::string found = training_dataset(ck); !found.empty()) {
-        try {
-            return dataset_inputs(found, a, size);
-        } catch (const Error& e) {
-            log::warn("not using the training dataset " + found + ": " + e.what());
-        }
-    }
-    Inputs in;
-    std::mt19937_64 rng(a.seed);
-    std::uniform_real_distribution<double> u(-2.0, 2.0);
-    in.n = a.samples;
-    in.x.resize(static_cast<std::size_t>(in.n * size));
-    for (auto& v : in.x) v = static_cast<float>(u(rng));
-    in.source = "uniform random in [-2, 2), seed " + std::to_string(a.seed);
-    return in;
-}
-
-template <class T>
-std::int64_t argmax(const T* v, std::int64_t n) {
-    return std::max_element(v, v + n) - v;
-}
-
-std::map<std::string, double> estimate_map(const surrogate::HardwareEstimate& e) {
-    return {{"lut", static_cast<double>(e.total.lut)},
-            {"ff", static_cast<double>(e.total.ff)},
-            {"dsp", static_cast<double>(e.total.dsp)},
-            {"bram_18k", static_cast<double>(e.total.bram_18k)},
-            {"uram", static_cast<double>(e.total.uram)},
-            {"lut_pct", e.lut_pct},
-            {"ff_pct", e.ff_pct},
-            {"dsp_pct", e.dsp_pct},
-            {"bram_pct", e.bram_pct},
-            {"latency_cycles_min", static_cast<double>(e.latency_cycles_min)},
-            {"latency_cycles_max", static_cast<double>(e.latency_cycles_max)},
-            {"ii_cycles", static_cast<double>(e.ii_cycles)}};
-}
-
-int run_hls(const HlsArgs& a) {
-    const CheckpointData ck = io::read_checkpoint(a.checkpoint);
-    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(ck.architecture_yaml, a.checkpoint);
-
+int run_checkpoint(const HlsArgs& a) {
+    if (a.out.empty())
+        throw UsageError("snac hls CHECKPOINT needs --out DIR",
+                         "name the project directory to create, e.g. --out hls/myproject");
     HlsConfig cfg;
-    if (!a.config.empty()) cfg = load_config(a.config).hls;
-    if (!a.part.empty()) cfg.part = a.part;
-    const FpgaPart& part = find_part(cfg.part);
-    HlsSettings settings = cfg.to_settings();
+    SurrogateConfig surrogate;
+    std::string base_dir;
+    if (!a.config.empty()) {
+        const RunConfig rc = load_config(a.config);
+        cfg = rc.hls;
+        surrogate = rc.surrogate;
+        base_dir = rc.base_dir;
+    }
+    runtime::HlsProjectJob job;
+    job.checkpoint = a.checkpoint;
+    job.out_dir = a.out;
+    job.name = a.name;
+    job.part = a.part.empty() ? cfg.part : a.part;
+    HlsSettings& settings = job.settings;
+    settings = cfg.to_settings();
     if (a.reuse_factor > 0) settings.reuse_factor = a.reuse_factor;
     if (!a.strategy.empty())
         settings.strategy = a.strategy == "resource" ? Strategy::kResource : Strategy::kLatency;
     if (a.clock_period > 0) settings.clock_period_ns = a.clock_period;
     if (a.table_size > 0) settings.table_size = a.table_size;
     apply_precisions(a.precision, settings);
-    if (settings.io_type == IoType::kStream)
-        log::warn("io_stream is not implemented by snac's emitter; the project uses io_parallel");
-    std::vector<std::string> names;
-    collect_names(net.layers, "", names);
-    for (const auto& [layer, _] : settings.layers)
-        if (std::find(names.begin(), names.end(), layer) == names.end())
-            throw UsageError(
-                "--precision names layer '" + layer + "', which the network lacks",
-                "layers are: " + [&] {
-                    std::string s;
-                    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-                    return s;
-                }());
-
-    const nn::FixedModel model = nn::lower_network(net, ck, settings);
-    for (const auto& w : model.warnings) log::warn(w);
-
-    hls::ProjectOptions opt;
-    opt.name = a.name.empty() ? std::filesystem::path(a.checkpoint).stem().string() : a.name;
-    opt.part = part.part;
-    opt.clock_period_ns = settings.clock_period_ns;
-    opt.existing = a.force ? hls::ExistingDir::kOverwrite : hls::ExistingDir::kRefuse;
-    const std::string sanitized = hls::sanitize_identifier(opt.name);
-    if (sanitized != opt.name)
-        log::warn("project name '" + opt.name + "' sanitized to '" + sanitized + "'");
-
-    const Inputs inputs = test_inputs(a, model, ck);
-    const hls::TestBench bench = hls::make_testbench(model, inputs.x.data(), inputs.n);
-    const hls::EmittedProject project = hls::emit_project(model, opt, bench, a.out);
-    log::info("wrote " + project.dir + " (" + std::to_string(project.files.size()) + " files)");
-
-    hls::ManifestExtras extras;
-    extras.provenance["checkpoint"] = std::filesystem::absolute(a.checkpoint).string();
-    extras.provenance["test_inputs"] = inputs.source;
-    extras.provenance["snac_version"] = SNAC_VERSION;
-    try {
-        const auto model_cost =
-            surrogate::make_cost_model(SurrogateConfig{}, "", io::read_checkpoint);
-        extras.estimate = estimate_map(model_cost->estimate(net, settings, part));
-        extras.estimate_source = std::string(model_cost->name());
-    } catch (const Error& e) {
-        extras.warnings.push_back(std::string("no surrogate estimate: ") + e.what());
-        log::warn(extras.warnings.back());
-    }
-
-    if (a.synth) {
-        const hls::SynthResult synth = hls::run_synthesis(project);
-        extras.estimate = synth.report;
-        extras.estimate_source = "csynth (" + synth.tool + ")";
-    }
-
-    int status = 0;
-    if (!a.no_csim) {
-        const hls::CsimResult csim = hls::run_csim(project);
-        extras.csim = csim;
-        const std::int64_t n_out = model.output_size();
-        const std::vector<float> ref = nn::predict(ck, inputs.x.data(), inputs.n);
-        double max_diff = 0.0;
-        std::int64_t right_float = 0, right_fixed = 0;
-        for (std::int64_t s = 0; s < inputs.n; ++s) {
-            const double* fixed = bench.expected.data() + s * n_out;
-            const float* flt = ref.data() + s * n_out;
-            for (std::int64_t j = 0; j < n_out; ++j)
-                max_diff = std::max(max_diff, std::abs(fixed[j] - static_cast<double>(flt[j])));
-            if (!inputs.labels.empty()) {
-                const auto label = inputs.labels[static_cast<std::size_t>(s)];
-                right_float += argmax(flt, n_out) == label ? 1 : 0;
-                right_fixed += argmax(fixed, n_out) == label ? 1 : 0;
-            }
-        }
-        extras.max_abs_diff_vs_float = max_diff;
-        if (!inputs.labels.empty() && inputs.n > 0) {
-            extras.accuracy_float =
-                static_cast<double>(right_float) / static_cast<double>(inputs.n);
-            extras.accuracy_fixed =
-                static_cast<double>(right_fixed) / static_cast<double>(inputs.n);
-        }
-        std::ostringstream msg;
-        msg << "C simulation: " << csim.samples << " samples, " << csim.mismatches
-            << " mismatches vs snac's fixed-point inference; max |fixed - float| = " << max_diff;
-        if (extras.accuracy_float)
-            msg << "; accuracy float " << *extras.accuracy_float << ", fixed "
-                << *extras.accuracy_fixed;
-        std::cout << msg.str() << "\n";
-        if (csim.mismatches != 0 || csim.samples != inputs.n) status = 1;
-    }
-    if (!extras.estimate.empty())
-        std::cout << "estimate (" << extras.estimate_source << "): LUT " << extras.estimate["lut"]
-                  << ", FF " << extras.estimate["ff"] << ", DSP " << extras.estimate["dsp"]
-                  << ", BRAM_18K " << extras.estimate["bram_18k"] << ", latency "
-                  << extras.estimate["latency_cycles_max"] << " cycles\n";
-    hls::write_manifest(project, model, opt, extras);
-    std::cout << "project: " << project.dir << "\n";
-    if (status != 0)
+    job.data = a.data;
+    job.samples = a.samples;
+    job.seed = a.seed;
+    job.csim = !a.no_csim;
+    job.synth = a.synth;
+    job.force = a.force;
+    job.surrogate = surrogate;
+    job.surrogate_base_dir = base_dir;
+    const runtime::HlsProjectResult r = runtime::build_hls_project(job);
+    log::info("wrote " + r.project_dir);
+    print_result(r);
+    std::cout << "project: " << r.project_dir << "\n";
+    if (r.csim_ran && r.csim_mismatches != 0)
         throw Error("C simulation disagrees with snac's fixed-point inference",
-                    "see " + project.dir + "/tb_data/csim_results.log; please report this bug");
+                    "see " + r.project_dir + "/tb_data/csim_results.log; please report this bug");
     return 0;
+}
+
+/// Flags that only a single checkpoint reads are rejected with RUN_DIR, so none is silently
+/// ignored (the stage takes its settings from the run's config and the designs' checkpoints).
+void reject_checkpoint_flags(const CLI::App& sub) {
+    for (const char* flag : {"--part", "--out", "--name", "--config", "--precision",
+                             "--reuse-factor", "--strategy", "--clock-period", "--table-size",
+                             "--data", "--samples", "--seed", "--no-csim", "--force"})
+        if (sub.count(flag) > 0)
+            throw UsageError(std::string(flag) + " applies to snac hls CHECKPOINT, not RUN_DIR",
+                             "the HLS stage reads the run's config.yaml (hls: section) and the "
+                             "designs' checkpoints; edit them, or build one checkpoint alone");
+}
+
+int run_stage(const HlsArgs& a, const CLI::App& sub) {
+    reject_checkpoint_flags(sub);
+    runtime::HlsStageOptions o;
+    o.run_dir = a.checkpoint;
+    o.synth = a.synth;
+    o.threads = a.threads;
+    const runtime::HlsStageResult r = runtime::run_hls_stage(o);
+    std::cout << "HLS stage: " << r.designs.size() << " design(s) from " << r.source << "\n";
+    for (const auto& d : r.designs) {
+        std::cout << "  " << d.design << ": ";
+        if (!d.error.empty()) {
+            std::cout << "FAILED: " << d.error << "\n";
+            continue;
+        }
+        const auto& res = d.result;
+        std::cout << res.csim_samples << " samples, " << res.csim_mismatches << " mismatches";
+        if (res.accuracy_fixed) std::cout << ", fixed-point accuracy " << *res.accuracy_fixed;
+        if (!res.estimate.empty())
+            std::cout << ", est. LUT " << res.estimate.at("lut_pct") << " %, latency "
+                      << res.estimate.at("latency_cycles_max") << " cycles";
+        std::cout << (res.fits ? "" : "  [DOES NOT FIT THE PART]") << "\n    " << res.project_dir
+                  << "\n";
+        for (const auto& w : res.warnings) log::warn(d.design + ": " + w);
+    }
+    std::cout << "summary: " << r.summary_csv << "\n";
+    if (r.failed > 0)
+        throw Error(std::to_string(r.failed) + " of " + std::to_string(r.designs.size()) +
+                        " design(s) failed to build or disagree in C simulation",
+                    "see " + r.summary_csv);
+    return 0;
+}
+
+int run_hls(const HlsArgs& a, const CLI::App& sub) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(a.checkpoint, ec)) return run_stage(a, sub);
+    if (a.threads > 0) throw UsageError("--threads applies to snac hls RUN_DIR", "remove it");
+    return run_checkpoint(a);
 }
 
 std::function<int()> setup_hls(CLI::App& sub) {
     auto a = std::make_shared<HlsArgs>();
-    sub.add_option("CHECKPOINT", a->checkpoint, "Trained checkpoint (.h5) from snac train/run")
+    sub.add_option("CHECKPOINT", a->checkpoint,
+                   "Trained checkpoint (.h5) from snac train/run, or a RUN_DIR: the HLS stage "
+                   "over every selected design")
         ->required();
     sub.add_option("--part", a->part, "FPGA part or board name (default: config or xcvu13p)");
-    sub.add_option("--out", a->out, "Project directory to create")->required();
+    sub.add_option("--out", a->out, "Project directory to create (CHECKPOINT)");
     sub.add_option("--name", a->name, "Project / top-function name (sanitized)");
     sub.add_option("--config", a->config, "Run configuration whose hls: section gives defaults");
     sub.add_option("--precision", a->precision,
@@ -328,9 +241,11 @@ std::function<int()> setup_hls(CLI::App& sub) {
         ->capture_default_str();
     sub.add_flag("--no-csim", a->no_csim, "Write the project but skip the C simulation");
     sub.add_flag("--synth", a->synth, "Run csynth with vitis_hls/vivado_hls from PATH");
+    sub.add_option("--threads", a->threads, "Parallel C simulations (RUN_DIR; default: cores)")
+        ->check(CLI::Range(1, 1024));
     sub.add_flag("--force", a->force,
                  "Write into an existing directory that is not a snac project");
-    return [a]() { return run_hls(*a); };
+    return [a, &sub]() { return run_hls(*a, sub); };
 }
 
 const RegisterCommand kRegister{

@@ -135,7 +135,14 @@ std::string sanitize_identifier(std::string_view text, std::string_view fallback
     std::string lower = out;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    const bool generated_like = lower.rfind("layer", 0) == 0 || lower.rfind("config", 0) == 0;
+    // The emitter names weight and table arrays one letter + the layer index (w2, b2, t8, ...):
+    // a project called "t8" would shadow its own tanh table.
+    const bool array_like = out.size() >= 2 && std::isalpha(static_cast<unsigned char>(out[0])) &&
+                            std::all_of(out.begin() + 1, out.end(), [](char c) {
+                                return std::isdigit(static_cast<unsigned char>(c)) != 0;
+                            });
+    const bool generated_like =
+        lower.rfind("layer", 0) == 0 || lower.rfind("config", 0) == 0 || array_like;
     if (std::find(kReserved.begin(), kReserved.end(), out) != kReserved.end() || generated_like)
         out = "prj_" + out;
     return out;

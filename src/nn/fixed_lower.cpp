@@ -316,7 +316,7 @@ FixedModel lower_network(const NetworkSpec& net, const CheckpointData& weights,
                          "use a power of two between 2 and 65536");
     FixedModel model;
     model.input_shape = net.input_shape;
-    model.input_type = settings.default_precision.result;
+    model.input_type = settings.input;
     Lowerer lowerer(weights, settings);
     model.layers = lowerer.sequence(net.layers, net.input_shape, "", model.input_type);
     if (model.layers.empty())

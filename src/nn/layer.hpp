@@ -68,6 +68,22 @@ protected:
     Shape in_, out_;
 };
 
+/// Observes and may replace what a Sequence computes layer by layer (quantization-aware training,
+/// src/nn/qat_hook.hpp). Indices are the sequence's layer indices.
+class SequenceHook {
+public:
+    virtual ~SequenceHook() = default;
+    /// The mode layer i runs in (QAT runs batch norm and dropout as at inference).
+    virtual Mode layer_mode(std::size_t i, Mode mode) { (void)i; return mode; }
+    /// Called after layer i computed y from x (n samples); may overwrite y.
+    virtual void after_forward(std::size_t i, const float* x, float* y, std::int64_t n,
+                               Mode mode) = 0;
+    /// Called with dL/dy of layer i before its backward; may modify dy. Returns true when it
+    /// wrote dx itself (dx may be null) and the layer's own backward must be skipped.
+    virtual bool before_backward(std::size_t i, const float* x, float* dy, float* dx,
+                                 std::int64_t n) = 0;
+};
+
 /// Layers applied in order, with the activation and gradient buffers between them.
 class Sequence {
 public:
@@ -86,6 +102,9 @@ public:
     void load(const std::vector<LayerWeights>& weights, const std::string& prefix);
     std::size_t size() const { return layers_.size(); }
     const Layer& layer(std::size_t i) const { return *layers_[i]; }
+    Layer& layer(std::size_t i) { return *layers_[i]; }
+    /// Installs (or with nullptr removes) a hook; the caller keeps it alive while installed.
+    void set_hook(SequenceHook* hook) { hook_ = hook; }
     const Shape& in_shape() const { return in_; }
     const Shape& out_shape() const { return out_; }
 
@@ -97,6 +116,8 @@ private:
     std::vector<std::vector<float>> acts_;   ///< output of each layer
     std::vector<std::vector<float>> grads_;  ///< dL/d(output) of each layer
     std::int64_t capacity_ = 0;              ///< samples the buffers hold
+    SequenceHook* hook_ = nullptr;
+    std::vector<float> hook_grad_;           ///< dL/dy copy the hook may modify
 };
 
 /// Builds one layer; `seed` is this layer's own stream.

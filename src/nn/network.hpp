@@ -22,6 +22,8 @@ public:
         seq_.backward(x, dy, nullptr, n, head == Head::kSkipSoftmax ? seq_.size() - 1 : seq_.size());
     }
     std::vector<Param> params() { return seq_.params(); }
+    /// The top-level layer sequence (hooks, per-layer parameters and outputs).
+    Sequence& sequence() { return seq_; }
     std::vector<LayerWeights> save() const;
     void load(const std::vector<LayerWeights>& weights) { seq_.load(weights, ""); }
 

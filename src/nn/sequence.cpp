@@ -110,7 +110,12 @@ const float* Sequence::forward(const float* x, std::int64_t n, Mode mode) {
     reserve(n);
     const float* cur = x;
     for (std::size_t i = 0; i < layers_.size(); ++i) {
-        layers_[i]->forward(cur, acts_[i].data(), n, mode);
+        if (hook_) {
+            layers_[i]->forward(cur, acts_[i].data(), n, hook_->layer_mode(i, mode));
+            hook_->after_forward(i, cur, acts_[i].data(), n, mode);
+        } else {
+            layers_[i]->forward(cur, acts_[i].data(), n, mode);
+        }
         cur = acts_[i].data();
     }
     return cur;
@@ -123,6 +128,15 @@ void Sequence::backward(const float* x, const float* dy, float* dx, std::int64_t
     for (std::size_t i = end; i-- > 0;) {
         const float* in = i == 0 ? x : acts_[i - 1].data();
         float* d_in = i == 0 ? dx : grads_[i - 1].data();
+        if (hook_) {
+            const auto size = static_cast<std::size_t>(n * layers_[i]->out_size());
+            hook_grad_.assign(g, g + size);
+            g = hook_grad_.data();
+            if (hook_->before_backward(i, in, hook_grad_.data(), d_in, n)) {
+                g = d_in;
+                continue;
+            }
+        }
         layers_[i]->backward(in, acts_[i].data(), g, d_in, n);
         g = d_in;
     }

@@ -7,10 +7,12 @@
 #include <chrono>
 #include <cmath>
 #include <numbers>
+#include <optional>
 
 #include "loss.hpp"
 #include "network.hpp"
 #include "optimizer.hpp"
+#include "qat_hook.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/seed.hpp"
 
@@ -103,14 +105,16 @@ double batch_loss(const float* out, std::int64_t n, const Task& t, Buffers& b, b
 
 /// Loss and task metric over one split, in evaluation mode. Empty map for an empty split.
 std::map<std::string, double> evaluate(Network& net, const Dataset& data, Split split,
-                                       const Task& t, std::int64_t batch, Buffers& b) {
+                                       const Task& t, std::int64_t batch, Buffers& b,
+                                       detail::QatHook* hook) {
     BatchIterator it(data, split, batch, 0, false);
     if (it.size() == 0) return {};
     it.start_epoch(0);
     double loss = 0.0, distance = 0.0;
     std::int64_t correct = 0, seen = 0;
     while (const std::int64_t n = it.next(b.x, b.labels, b.targets)) {
-        const float* out = net.forward(b.x.data(), n, Mode::kEval);
+        const float* x = hook ? hook->input(b.x.data(), n) : b.x.data();
+        const float* out = net.forward(x, n, Mode::kEval);
         loss += batch_loss(out, n, t, b, false);
         if (t.classification) correct += detail::correct_count(out, b.labels.data(), n, t.outputs);
         else distance += detail::distance_sum(out, b.targets.data(), n, t.outputs);
@@ -159,7 +163,11 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
     if (data.train_idx.empty())
         throw UsageError("dataset '" + data.name + "' has an empty training split",
                          "check the dataset's split indices");
-    detail::Optimizer opt(config, net.params());
+    if (options.initial_weights) net.load(*options.initial_weights);
+    std::optional<detail::QatHook> hook;
+    if (options.quantize || options.masks) hook.emplace(net, options.quantize, options.masks);
+    detail::QatHook* qat = hook ? &*hook : nullptr;
+    detail::Optimizer opt(config, qat ? qat->optimizer_params() : net.params());
     BatchIterator train(data, Split::kTrain, config.batch_size,
                         derive_seed(options.seed, 0, "shuffle"));
     const bool has_val = !data.val_idx.empty();
@@ -182,7 +190,8 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
                 result.reason = "stopped on request during epoch " + std::to_string(epoch + 1);
                 break;
             }
-            const float* out = net.forward(b.x.data(), n, Mode::kTrain);
+            const float* xin = qat ? qat->input(b.x.data(), n) : b.x.data();
+            const float* out = net.forward(xin, n, Mode::kTrain);
             const double loss = batch_loss(out, n, task, b, true);
             if (!std::isfinite(loss)) {
                 result.status = TrainStatus::kDiverged;
@@ -191,12 +200,14 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
                                 " in epoch " + std::to_string(epoch + 1);
                 break;
             }
-            net.backward(b.x.data(), b.grad.data(), n,
+            net.backward(xin, b.grad.data(), n,
                          task.objective == Objective::kCrossEntropy &&
                                  task.output_kind == detail::OutputKind::kProbabilities
                              ? Network::Head::kSkipSoftmax
                              : Network::Head::kFull);
+            if (qat) qat->before_step();
             opt.step(lr);
+            if (qat) qat->after_step();
             loss_sum += loss;
             seen += n;
         }
@@ -204,7 +215,7 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
         EpochReport rep;
         rep.epoch = epoch + 1;
         rep.train_loss = loss_sum / static_cast<double>(seen);
-        rep.val_metrics = evaluate(net, data, Split::kVal, task, config.batch_size, b);
+        rep.val_metrics = evaluate(net, data, Split::kVal, task, config.batch_size, b, qat);
         rep.seconds = std::chrono::duration<double>(Clock::now() - e0).count();
         result.history.push_back(rep);
         result.checkpoint.history["train_loss"].push_back(rep.train_loss);
@@ -233,9 +244,9 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
     // Early stopping returns the weights of the best validation epoch.
     if (!best_weights.empty()) net.load(best_weights);
     if (result.status == TrainStatus::kOk || result.status == TrainStatus::kStopped) {
-        for (const auto& [k, v] : evaluate(net, data, Split::kVal, task, config.batch_size, b))
+        for (const auto& [k, v] : evaluate(net, data, Split::kVal, task, config.batch_size, b, qat))
             result.metrics["val_" + k] = v;
-        for (const auto& [k, v] : evaluate(net, data, Split::kTest, task, config.batch_size, b))
+        for (const auto& [k, v] : evaluate(net, data, Split::kTest, task, config.batch_size, b, qat))
             result.metrics["test_" + k] = v;
     }
     if (!result.history.empty()) result.metrics["train_loss"] = result.history.back().train_loss;
@@ -246,6 +257,16 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
     ck.architecture_yaml = spec.to_yaml();
     ck.training_yaml = train_config_yaml(config);
     ck.layers = net.save();
+    if (options.masks)
+        for (LayerWeights& lw : ck.layers) {
+            const auto m = options.masks->find(lw.layer_name);
+            if (m == options.masks->end()) continue;
+            for (std::size_t k = 0; k < lw.tensors.size(); ++k)
+                if (lw.tensors[k].name == "kernel") {
+                    lw.tensors.push_back({"kernel_mask", lw.tensors[k].shape, m->second});
+                    break;
+                }
+        }
     ck.final_metrics = result.metrics;
     ck.attributes["seed"] = std::to_string(options.seed);
     ck.attributes["threads"] = std::to_string(omp_get_max_threads());

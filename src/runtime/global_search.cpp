@@ -22,6 +22,7 @@
 #include "snac/runtime/mpi.hpp"
 #include "snac/runtime/signals.hpp"
 #include "study_driver.hpp"
+#include "threads.hpp"
 #include "work.hpp"
 
 namespace snac::runtime {
@@ -40,20 +41,20 @@ RunConfig load_with_overrides(const GlobalRunOptions& o) {
     return cfg;
 }
 
-/// oneDNN threads per trainer: explicit settings first, then the launcher's OMP_NUM_THREADS,
-/// else the cores of this node shared by the trainers on it.
-int default_threads(const RunConfig& cfg, int trainers_here) {
-    if (cfg.runtime.threads_per_rank > 0) return cfg.runtime.threads_per_rank;
-    if (cfg.train.threads > 0) return cfg.train.threads;
-    if (std::getenv("OMP_NUM_THREADS")) return 0;  // the launcher's choice stands
-    int local = trainers_here;
-    for (const char* var : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"})
-        if (const char* v = std::getenv(var)) {
-            local = std::max(1, std::atoi(v));
-            break;
-        }
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    return std::max(1, cores / local);
+/// oneDNN threads per trainer (src/runtime/threads.hpp). Rank 0 (or the one process) says what
+/// it chose; any rank warns when it runs more compute threads than CPUs it may use.
+int default_threads(const RunConfig& cfg, int trainers_here, bool announce) {
+    const int explicit_threads =
+        cfg.runtime.threads_per_rank > 0 ? cfg.runtime.threads_per_rank : cfg.train.threads;
+    const detail::ThreadChoice c =
+        detail::choose_threads(detail::read_thread_inputs(explicit_threads, trainers_here));
+    if (announce) log::info("threads: " + c.why);
+    if (c.oversubscribed)
+        log::warn("this node is oversubscribed: " + c.why +
+                  " exceeds the CPUs this rank may use; training slows down sharply. Set "
+                  "runtime.threads_per_rank (or OMP_NUM_THREADS), or give each rank its own cores "
+                  "(srun --cpus-per-task, mpirun --bind-to core)");
+    return c.threads;
 }
 
 search::ArchitectureContext context_of(const Dataset& data) {
@@ -207,7 +208,7 @@ int run_embedded(const RunConfig& cfg, const GlobalRunOptions& o) {
     const Dataset data = io::load_dataset(setup.dataset_path);
     DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
     const int n = static_cast<int>(layout.trainers.size());
-    detail::Trainer trainer(cfg, data, setup.run_dir, default_threads(cfg, n),
+    detail::Trainer trainer(cfg, data, setup.run_dir, default_threads(cfg, n, true),
                             watchdog.stop_flag());
     const TrainFn train = [&](const Candidate& c) { return trainer(c); };
 
@@ -263,6 +264,7 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
         return status;  // rank 0 reports the problem
     }
     if (session.rank() == 0) {
+        (void)default_threads(cfg, 1, true);  // what the trainers of this node choose, said once
         auto transport = make_mpi_transport(session);
         int code = 0;
         try {
@@ -287,7 +289,8 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
         if (trainer) {
             const Dataset d = io::load_dataset(setup.dataset_path);
             DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
-            detail::Trainer work(cfg, d, setup.run_dir, default_threads(cfg, 1), watchdog.stop_flag());
+            detail::Trainer work(cfg, d, setup.run_dir, default_threads(cfg, 1, false),
+                                 watchdog.stop_flag());
             run_trainer(*transport, [&](const Candidate& c) { return work(c); });
         } else {
             detail::Estimator work(cfg);

@@ -10,6 +10,7 @@
 #include "snac/core/config/runtime_config.hpp"
 #include "snac/core/config/search_config.hpp"
 #include "snac/core/config/search_space_config.hpp"
+#include "snac/core/config/select_config.hpp"
 #include "snac/core/config/surrogate_config.hpp"
 #include "snac/core/config/train_config.hpp"
 
@@ -20,6 +21,7 @@ struct RunConfig {
     SearchSpaceConfig search_space;
     SearchConfig search;
     TrainConfig train;
+    SelectConfig select;
     LocalConfig local;
     HlsConfig hls;
     SurrogateConfig surrogate;

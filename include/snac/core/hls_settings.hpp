@@ -29,6 +29,7 @@ struct LayerHlsSettings {
 
 struct HlsSettings {
     LayerPrecision default_precision;      ///< ap_fixed<16,6> everywhere unless set
+    FixedType input = FixedType{16, 6};    ///< input_t: the type the network's input is cast to
     FixedType table = FixedType{18, 8};    ///< sigmoid/tanh/softmax table entries (hls4ml default)
     int table_size = 1024;                 ///< entries of each activation lookup table
     int reuse_factor = 1;
@@ -40,6 +41,18 @@ struct HlsSettings {
     /// The effective settings of a layer (override if present, defaults otherwise).
     LayerHlsSettings for_layer(const std::string& layer_name) const;
 };
+
+/// The checkpoint form of the settings (CheckpointData::attributes["hls_settings"], written by the
+/// local stage, read by `snac hls` / `snac estimate`). Keys: default {weight, bias, result, accum},
+/// input, table, table_size, reuse_factor, strategy, io_type, clock_period_ns, layers {name:
+/// {weight, bias, result, accum, reuse_factor, strategy}}. Sparsity is not stored: it is read from
+/// the checkpoint's zero weights.
+std::string hls_settings_to_yaml(const HlsSettings& settings);
+/// Inverse of hls_settings_to_yaml. Absent keys keep HlsSettings' defaults; a layer entry's absent
+/// keys take the file's `default` values. Throws ConfigError (a UsageError) naming every bad key,
+/// with a hint, for malformed YAML, unknown keys, bad types or out-of-range values.
+HlsSettings hls_settings_from_yaml(const std::string& text,
+                                   const std::string& source = "hls_settings");
 
 std::string_view to_string(Strategy s) noexcept;  ///< "latency" | "resource"
 std::string_view to_string(IoType t) noexcept;    ///< "io_parallel" | "io_stream"

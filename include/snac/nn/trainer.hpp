@@ -10,6 +10,7 @@
 #include "snac/core/checkpoint_data.hpp"
 #include "snac/core/config/train_config.hpp"
 #include "snac/core/dataset.hpp"
+#include "snac/core/hls_settings.hpp"
 #include "snac/nn/network_spec.hpp"
 
 namespace snac::nn {
@@ -28,6 +29,16 @@ struct TrainOptions {
     int threads = 0;                               ///< 0: leave OpenMP's setting
     std::function<void(const EpochReport&)> on_epoch;  ///< progress; may be empty
     const std::atomic<bool>* stop = nullptr;       ///< checked between batches: stop early
+    /// Start from these weights (e.g. a trained checkpoint's layers) instead of random ones.
+    const std::vector<LayerWeights>* initial_weights = nullptr;
+    /// Quantization-aware training with these per-layer precisions (snac/nn/qat.hpp): the
+    /// forward pass applies FixedModel's casts, gradients pass straight through. Batch-norm
+    /// statistics are frozen. The checkpoint holds the weights on their ap_fixed grid.
+    const HlsSettings* quantize = nullptr;
+    /// Pruning masks by layer name (top-level dense/conv2d kernels, kernel layout, 1 keep /
+    /// 0 prune): masked weights stay exactly 0 through every optimizer step; the checkpoint
+    /// gets a `kernel_mask` tensor per masked layer.
+    const std::map<std::string, std::vector<float>>* masks = nullptr;
 };
 
 struct TrainResult {

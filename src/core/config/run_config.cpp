@@ -36,6 +36,8 @@ RunConfig parse_config(const std::string& yaml_text, const std::string& file_nam
         config::parse_search(search, cfg.search);
         auto train = top.map("train");
         config::parse_train(train, cfg.train);
+        auto select = top.map("select");
+        config::parse_select(select, cfg.select);
         auto local = top.map("local");
         config::parse_local(local, cfg.local);
         auto hls = top.map("hls");
@@ -76,6 +78,8 @@ std::string to_yaml(const RunConfig& c) {
     config::emit_search(out, c.search);
     out << YAML::Key << "train" << YAML::Value;
     config::emit_train(out, c.train);
+    out << YAML::Key << "select" << YAML::Value;
+    config::emit_select(out, c.select);
     out << YAML::Key << "local" << YAML::Value;
     config::emit_local(out, c.local);
     out << YAML::Key << "hls" << YAML::Value;

@@ -5,6 +5,7 @@ namespace snac {
 
 HlsSettings HlsConfig::to_settings() const {
     HlsSettings s;
+    s.input = precision;
     s.default_precision.result = precision;
     s.default_precision.accum = precision;
     s.default_precision.weight = weight_precision_set ? weight_precision : precision;

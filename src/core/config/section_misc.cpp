@@ -6,12 +6,17 @@ namespace snac::config {
 
 void parse_local(MapReader& in, LocalConfig& out) {
     in.get("enabled", out.enabled);
-    in.get("select", out.select);
-    if (out.select != "knee" && out.select != "bops_bins" && out.select != "list")
-        in.error_at("select", "'" + out.select + "' is not a valid value for 'local.select'",
-                    "one of: knee, bops_bins, list");
-    in.get("select_count", out.select_count, 1, 1000);
-    in.get("select_trials", out.select_trials);
+    // Model selection moved to its own stage (select: section); say where instead of a bare
+    // "unknown key".
+    for (const auto& [old_key, new_key] : {std::pair{"select", "rule"},
+                                           std::pair{"select_count", "count"},
+                                           std::pair{"select_trials", "trials"}})
+        if (in.has(old_key)) {
+            in.raw(old_key);
+            in.error_at(old_key, std::string("'local.") + old_key + "' moved to 'select." +
+                                     new_key + "'",
+                        "write it in a top-level 'select:' section (docs/config.md#select)");
+        }
     in.get("tpe_trials", out.tpe_trials, 1, 100000);
     in.get("bit_widths", out.bit_widths);
     for (int b : out.bit_widths)
@@ -25,9 +30,6 @@ void parse_local(MapReader& in, LocalConfig& out) {
 void emit_local(YAML::Emitter& out, const LocalConfig& c) {
     out << YAML::BeginMap;
     out << YAML::Key << "enabled" << YAML::Value << c.enabled;
-    out << YAML::Key << "select" << YAML::Value << c.select;
-    out << YAML::Key << "select_count" << YAML::Value << c.select_count;
-    out << YAML::Key << "select_trials" << YAML::Value << YAML::Flow << c.select_trials;
     out << YAML::Key << "tpe_trials" << YAML::Value << c.tpe_trials;
     out << YAML::Key << "bit_widths" << YAML::Value << YAML::Flow << c.bit_widths;
     out << YAML::Key << "pruning_iterations" << YAML::Value << c.pruning_iterations;

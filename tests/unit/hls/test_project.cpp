@@ -206,6 +206,9 @@ TEST(HlsProject, SanitizesHostileNames) {
     EXPECT_EQ(sanitize_identifier("2fast"), "p_2fast");
     EXPECT_EQ(sanitize_identifier("int"), "prj_int");
     EXPECT_EQ(sanitize_identifier("layer2_out"), "prj_layer2_out");
+    EXPECT_EQ(sanitize_identifier("t8"), "prj_t8");  // the emitter's tanh table of layer 8
+    EXPECT_EQ(sanitize_identifier("w12"), "prj_w12");
+    EXPECT_EQ(sanitize_identifier("t8_w8_s07"), "t8_w8_s07");
     EXPECT_EQ(sanitize_identifier("__init__"), "init");
     EXPECT_EQ(sanitize_identifier("\xc3\xa9t\xc3\xa9"), "t");
     EXPECT_EQ(sanitize_identifier("///"), "myproject");

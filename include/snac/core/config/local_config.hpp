@@ -8,9 +8,6 @@ namespace snac {
 
 struct LocalConfig {
     bool enabled = false;
-    std::string select = "knee";      ///< knee | bops_bins | list
-    int select_count = 3;
-    std::vector<int> select_trials;   ///< with select: list
     int tpe_trials = 20;
     std::vector<int> bit_widths = {4, 6, 8, 16};
     int pruning_iterations = 5;

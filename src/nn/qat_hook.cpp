@@ -1,0 +1,228 @@
+// Quantization-aware training hook (see qat_hook.hpp): masters + straight-through estimator for
+// weights and biases, result casts after dense/conv, FixedModel's own arithmetic for every other
+// layer, and pruning masks that keep pruned weights exactly zero.
+#include "qat_hook.hpp"
+
+#include <algorithm>
+
+#include "snac/core/error.hpp"
+#include "snac/nn/fixed_arith.hpp"
+
+namespace snac::nn::detail {
+namespace {
+
+/// Whether the straight-through gradient passes at value v for a cast into t: everywhere for
+/// wrapping types (the cast is the identity in range, and a wrapped value has no useful
+/// gradient either way), only within the range for saturating types.
+bool passes(double v, const FixedType& t) {
+    if (t.overflow == OverflowMode::kWrap || t.overflow == OverflowMode::kWrapSm) return true;
+    return v >= t.min_value() && v <= t.max_value();
+}
+
+bool is_weighted(LayerType t) {
+    return t == LayerType::kDense || t == LayerType::kConv2d;
+}
+
+}  // namespace
+
+struct QatHook::Quantized {
+    float* value = nullptr;  ///< the layer's storage (what forward reads)
+    float* grad = nullptr;
+    std::size_t size = 0;
+    std::vector<float> master;
+    std::optional<FixedType> type;  ///< quantize into this type (QAT)
+    const std::vector<float>* mask = nullptr;
+};
+
+struct QatHook::Step {
+    enum class Kind { kPass, kCast, kFixed } kind = Kind::kPass;
+    FixedType result, accum;
+    bool accum_binds = false;
+    FixedModel single;  ///< kFixed: this one layer as a model
+    bool batchnorm = false;
+    std::vector<double> bn_scale;  ///< per channel: dx = dy·scale (statistics frozen)
+    std::int64_t bn_hw = 1;
+    std::vector<std::uint8_t> pass;  ///< straight-through mask of the last forward
+};
+
+QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks)
+    : net_(net), quantize_(settings != nullptr) {
+    Sequence& seq = net.sequence();
+    std::map<std::string, const FixedLayer*> by_name;
+    if (quantize_) {
+        CheckpointData ck;
+        ck.layers = net.save();
+        model_ = lower_network(net.spec(), ck, *settings);
+        for (const FixedLayer& l : model_->layers) by_name[l.name] = &l;
+    }
+    std::size_t masks_used = 0;
+    for (std::size_t i = 0; i < seq.size(); ++i) {
+        Layer& layer = seq.layer(i);
+        const LayerSpec& spec = layer.spec();
+        if (quantize_ &&
+            (spec.type == LayerType::kDeepSets || spec.type == LayerType::kConvAttention))
+            throw UsageError("layer '" + spec.name + "': quantization-aware training supports " +
+                                 "dense, conv2d, batchnorm, activations, softmax, pooling and " +
+                                 "flatten, not " + std::string(to_string(spec.type)),
+                             "use an architecture without " + std::string(to_string(spec.type)) +
+                                 " for the local stage");
+        auto step = std::make_unique<Step>();
+        const auto found = by_name.find(spec.name);
+        const FixedLayer* fl = found == by_name.end() ? nullptr : found->second;
+        if (fl != nullptr) {
+            step->result = fl->result;
+            switch (fl->op) {
+                case FixedOp::kDense:
+                case FixedOp::kConv2d:
+                case FixedOp::kRelu:
+                    step->kind = Step::Kind::kCast;
+                    step->accum = fl->accum;
+                    step->accum_binds =
+                        fl->op != FixedOp::kRelu &&
+                        fl->accum.fractional() < fl->in_type.fractional() + fl->weight.fractional();
+                    break;
+                case FixedOp::kFlatten:
+                    break;
+                default:
+                    step->kind = Step::Kind::kFixed;
+                    step->single.input_shape = fl->in_shape;
+                    step->single.input_type = fl->in_type;
+                    step->single.layers = {*fl};
+                    break;
+            }
+            if (fl->op == FixedOp::kBatchNorm) {
+                step->batchnorm = true;
+                for (const std::int64_t w : fl->weights)
+                    step->bn_scale.push_back(fx::to_double(w, fl->weight));
+                step->bn_hw = static_cast<std::int64_t>(fl->height) * fl->width;
+            }
+        }
+        steps_.push_back(std::move(step));
+
+        // Parameters: kernels and biases of dense/conv layers are managed here.
+        std::vector<Param> ps = layer.params();
+        for (std::size_t k = 0; k < ps.size(); ++k) {
+            Param p = ps[k];
+            const std::vector<float>* mask = nullptr;
+            if (masks != nullptr && k == 0 && is_weighted(spec.type)) {
+                const auto m = masks->find(spec.name);
+                if (m != masks->end()) {
+                    if (m->second.size() != p.size)
+                        throw UsageError("pruning mask of layer '" + spec.name + "' has " +
+                                             std::to_string(m->second.size()) + " entries, the " +
+                                             "kernel " + std::to_string(p.size),
+                                         "the mask does not belong to this architecture");
+                    mask = &m->second;
+                    ++masks_used;
+                }
+            }
+            const bool quantized = quantize_ && fl != nullptr && is_weighted(spec.type);
+            if (quantized || mask != nullptr) {
+                auto q = std::make_unique<Quantized>();
+                q->value = p.value;
+                q->grad = p.grad;
+                q->size = p.size;
+                q->master.assign(p.value, p.value + p.size);
+                if (quantized) q->type = k == 0 ? fl->weight : fl->bias;
+                q->mask = mask;
+                p.value = q->master.data();
+                tensors_.push_back(std::move(q));
+            }
+            params_.push_back(p);
+        }
+    }
+    if (masks != nullptr && masks_used != masks->size())
+        throw UsageError("pruning masks name layers that are not top-level dense or conv2d layers",
+                         "prune only dense and conv2d kernels outside Deep Sets blocks");
+    after_step();
+    seq.set_hook(this);
+}
+
+QatHook::~QatHook() {
+    net_.sequence().set_hook(nullptr);
+}
+
+void QatHook::before_step() {
+    for (const auto& q : tensors_)
+        for (std::size_t k = 0; k < q->size; ++k) {
+            if ((q->mask && (*q->mask)[k] == 0.0f) ||
+                (q->type && !passes(static_cast<double>(q->master[k]), *q->type)))
+                q->grad[k] = 0.0f;
+        }
+}
+
+void QatHook::after_step() {
+    for (const auto& q : tensors_)
+        for (std::size_t k = 0; k < q->size; ++k) {
+            if (q->mask && (*q->mask)[k] == 0.0f) q->master[k] = 0.0f;
+            const float m = q->master[k];
+            q->value[k] =
+                q->type ? static_cast<float>(fx::quantize(static_cast<double>(m), *q->type)) : m;
+        }
+}
+
+const float* QatHook::input(const float* x, std::int64_t n) {
+    if (!quantize_) return x;
+    const auto size = static_cast<std::size_t>(n * net_.in_size());
+    input_.resize(size);
+    for (std::size_t k = 0; k < size; ++k)
+        input_[k] = static_cast<float>(fx::quantize(static_cast<double>(x[k]), model_->input_type));
+    return input_.data();
+}
+
+Mode QatHook::layer_mode(std::size_t i, Mode mode) {
+    if (!quantize_) return mode;
+    const LayerType t = net_.sequence().layer(i).spec().type;
+    // Batch norm runs on its frozen moving statistics (what FixedModel folds); dropout is absent
+    // from the firmware.
+    return t == LayerType::kBatchNorm || t == LayerType::kDropout ? Mode::kEval : mode;
+}
+
+void QatHook::after_forward(std::size_t i, const float* x, float* y, std::int64_t n, Mode mode) {
+    Step& s = *steps_[i];
+    if (s.kind == Step::Kind::kPass) return;
+    const Layer& layer = net_.sequence().layer(i);
+    const auto size = static_cast<std::size_t>(n * layer.out_size());
+    if (mode == Mode::kTrain) {
+        s.pass.resize(size);
+        for (std::size_t k = 0; k < size; ++k)
+            s.pass[k] = passes(static_cast<double>(y[k]), s.result) ? 1 : 0;
+    }
+    if (s.kind == Step::Kind::kCast) {
+        for (std::size_t k = 0; k < size; ++k) {
+            double v = static_cast<double>(y[k]);
+            // A narrower accumulator than the products needs per-product casts, which a float
+            // matrix product cannot do; one cast of the sum approximates it (qat_settings never
+            // chooses such accumulators).
+            if (s.accum_binds) v = fx::quantize(v, s.accum);
+            y[k] = static_cast<float>(fx::quantize(v, s.result));
+        }
+        return;
+    }
+    const std::int64_t in = layer.in_size(), out = layer.out_size();
+#pragma omp parallel for schedule(static)
+    for (std::int64_t j = 0; j < n; ++j) {
+        const std::vector<double> r = s.single.run(x + j * in);
+        for (std::int64_t k = 0; k < out; ++k)
+            y[j * out + k] = static_cast<float>(r[static_cast<std::size_t>(k)]);
+    }
+}
+
+bool QatHook::before_backward(std::size_t i, const float*, float* dy, float* dx, std::int64_t n) {
+    Step& s = *steps_[i];
+    if (s.kind == Step::Kind::kPass) return false;
+    const Layer& layer = net_.sequence().layer(i);
+    const auto size = static_cast<std::size_t>(n * layer.out_size());
+    for (std::size_t k = 0; k < size && k < s.pass.size(); ++k)
+        if (!s.pass[k]) dy[k] = 0.0f;
+    if (!s.batchnorm) return false;
+    if (dx != nullptr) {
+        const auto hw = static_cast<std::size_t>(s.bn_hw);
+        const std::size_t per = static_cast<std::size_t>(layer.in_size());
+        for (std::size_t k = 0; k < size; ++k)
+            dx[k] = dy[k] * static_cast<float>(s.bn_scale[(k % per) / hw]);
+    }
+    return true;
+}
+
+}  // namespace snac::nn::detail

@@ -1,0 +1,234 @@
+// One HLS project from one checkpoint: lower to fixed point, build the testbench from the test
+// split, emit, C-simulate with g++, estimate with the surrogate, write the manifest. Moved here
+// from the command line (issue 10) so that the HLS stage runs the same code for every design.
+#include "hls_project.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <sstream>
+
+#include "snac/core/error.hpp"
+#include "snac/core/fpga_part.hpp"
+#include "snac/core/log.hpp"
+#include "snac/hls/project.hpp"
+#include "snac/hls/synth.hpp"
+#include "snac/io/checkpoint_io.hpp"
+#include "snac/io/dataset_store.hpp"
+#include "snac/nn/trainer.hpp"
+#include "snac/surrogate/cost_model.hpp"
+
+namespace snac::runtime {
+namespace fs = std::filesystem;
+namespace {
+
+/// Every layer name of the network (Deep Sets members as paths), to check per-layer settings.
+void collect_names(const std::vector<nn::LayerSpec>& layers, const std::string& prefix,
+                   std::vector<std::string>& out) {
+    for (const auto& l : layers) {
+        out.push_back(prefix + l.name);
+        collect_names(l.phi, prefix + l.name + "/phi/", out);
+        collect_names(l.rho, prefix + l.name + "/rho/", out);
+    }
+}
+
+/// The dataset a checkpoint was trained on, when it can be found: its recorded path, or
+/// <name>.h5 in the data directories. Empty otherwise.
+std::string training_dataset(const CheckpointData& ck) {
+    const auto it = ck.attributes.find("dataset");
+    if (it == ck.attributes.end() || it->second.empty()) return {};
+    std::error_code ec;
+    if (fs::is_regular_file(it->second, ec)) return it->second;
+    for (const std::string& dir : io::data_search_dirs()) {
+        const fs::path p = fs::path(dir) / (it->second + ".h5");
+        if (fs::is_regular_file(p, ec)) return p.string();
+    }
+    return {};
+}
+
+TestInputs dataset_inputs(const std::string& path, std::int64_t samples, std::int64_t size) {
+    TestInputs in;
+    const Dataset d = io::load_dataset(path);
+    if (d.sample_size() != size)
+        throw UsageError("dataset " + path + " has samples of " + std::to_string(d.sample_size()) +
+                             " values, the network expects " + std::to_string(size),
+                         "pass the dataset the checkpoint was trained on");
+    const auto& idx = d.test_idx.empty() ? d.indices(Split::kVal) : d.test_idx;
+    const auto avail = static_cast<std::int64_t>(idx.size());
+    in.n = samples > 0 ? std::min(samples, avail) : avail;
+    for (std::int64_t i = 0; i < in.n; ++i) {
+        const auto s = idx[static_cast<std::size_t>(i)];
+        in.x.insert(in.x.end(), d.x.begin() + s * size, d.x.begin() + (s + 1) * size);
+        if (d.task == TaskType::kClassification)
+            in.labels.push_back(d.labels[static_cast<std::size_t>(s)]);
+    }
+    in.source = path + (d.test_idx.empty() ? " (validation split)" : " (test split)");
+    return in;
+}
+
+TestInputs test_inputs(const HlsProjectJob& job, std::int64_t size, const CheckpointData& ck) {
+    if (!job.data.empty()) return dataset_inputs(job.data, job.samples, size);
+    if (const std::string found = training_dataset(ck); !found.empty()) {
+        try {
+            return dataset_inputs(found, job.samples, size);
+        } catch (const Error& e) {
+            log::warn("not using the training dataset " + found + ": " + e.what());
+        }
+    }
+    TestInputs in;
+    std::mt19937_64 rng(job.seed);
+    std::uniform_real_distribution<double> u(-2.0, 2.0);
+    in.n = job.samples > 0 ? job.samples : 1000;
+    in.x.resize(static_cast<std::size_t>(in.n * size));
+    for (auto& v : in.x) v = static_cast<float>(u(rng));
+    in.source = "uniform random in [-2, 2), seed " + std::to_string(job.seed);
+    return in;
+}
+
+template <class T>
+std::int64_t argmax(const T* v, std::int64_t n) {
+    return std::max_element(v, v + n) - v;
+}
+
+std::map<std::string, double> estimate_map(const surrogate::HardwareEstimate& e) {
+    return {{"lut", static_cast<double>(e.total.lut)},
+            {"ff", static_cast<double>(e.total.ff)},
+            {"dsp", static_cast<double>(e.total.dsp)},
+            {"bram_18k", static_cast<double>(e.total.bram_18k)},
+            {"uram", static_cast<double>(e.total.uram)},
+            {"lut_pct", e.lut_pct},
+            {"ff_pct", e.ff_pct},
+            {"dsp_pct", e.dsp_pct},
+            {"bram_pct", e.bram_pct},
+            {"uram_pct", e.uram_pct},
+            {"avg_resource_pct", e.avg_resource_pct},
+            {"latency_cycles_min", static_cast<double>(e.latency_cycles_min)},
+            {"latency_cycles_max", static_cast<double>(e.latency_cycles_max)},
+            {"ii_cycles", static_cast<double>(e.ii_cycles)}};
+}
+
+void check_layer_names(const nn::NetworkSpec& net, const HlsSettings& settings) {
+    std::vector<std::string> names;
+    collect_names(net.layers, "", names);
+    for (const auto& [layer, _] : settings.layers)
+        if (std::find(names.begin(), names.end(), layer) == names.end()) {
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            throw UsageError(
+                "the precision settings name layer '" + layer + "', which the network lacks",
+                "layers are: " + list);
+        }
+}
+
+}  // namespace
+
+PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
+    PreparedHlsProject p;
+    const CheckpointData ck = io::read_checkpoint(job.checkpoint);
+    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(ck.architecture_yaml, job.checkpoint);
+    const FpgaPart& part = find_part(job.part);
+    const HlsSettings& settings = job.settings;
+    HlsProjectResult& r = p.result;
+    if (settings.io_type == IoType::kStream)
+        r.warnings.push_back(
+            "io_stream is not implemented by snac's emitter; the project uses "
+            "io_parallel");
+    check_layer_names(net, settings);
+
+    p.model = nn::lower_network(net, ck, settings);
+    for (const auto& w : p.model.warnings) r.warnings.push_back(w);
+
+    p.options.name = job.name.empty() ? fs::path(job.checkpoint).stem().string() : job.name;
+    p.options.part = part.part;
+    p.options.clock_period_ns = settings.clock_period_ns;
+    p.options.existing = job.force ? hls::ExistingDir::kOverwrite : hls::ExistingDir::kRefuse;
+    r.name = hls::sanitize_identifier(p.options.name);
+    if (r.name != p.options.name)
+        r.warnings.push_back("project name '" + p.options.name + "' sanitized to '" + r.name + "'");
+
+    p.inputs = test_inputs(job, p.model.input_size(), ck);
+    r.test_inputs = p.inputs.source;
+    p.bench = hls::make_testbench(p.model, p.inputs.x.data(), p.inputs.n);
+    p.project = hls::emit_project(p.model, p.options, p.bench, job.out_dir);
+    r.project_dir = p.project.dir;
+    // The float reference runs here, outside any worker pool: oneDNN owns the cores.
+    if (job.csim) p.reference = nn::predict(ck, p.inputs.x.data(), p.inputs.n);
+
+    p.extras.provenance["checkpoint"] = fs::absolute(job.checkpoint).string();
+    p.extras.provenance["test_inputs"] = p.inputs.source;
+    p.extras.provenance["snac_version"] = SNAC_VERSION;
+    try {
+        const auto cost =
+            surrogate::make_cost_model(job.surrogate, job.surrogate_base_dir, io::read_checkpoint);
+        r.estimate = estimate_map(cost->estimate(net, settings, part));
+        r.estimate_source = std::string(cost->name());
+        for (const char* k : {"lut_pct", "ff_pct", "dsp_pct", "bram_pct", "uram_pct"})
+            if (r.estimate[k] > 100.0) r.fits = false;
+        if (!r.fits) {
+            std::ostringstream w;
+            w.precision(3);
+            w << "does not fit " << part.part << ": estimated LUT " << r.estimate["lut_pct"]
+              << " %, FF " << r.estimate["ff_pct"] << " %, DSP " << r.estimate["dsp_pct"]
+              << " %, BRAM " << r.estimate["bram_pct"] << " % of the part";
+            r.warnings.push_back(w.str());
+        }
+    } catch (const Error& e) {
+        r.warnings.push_back(std::string("no surrogate estimate: ") + e.what());
+    }
+    p.extras.estimate = r.estimate;
+    p.extras.estimate_source = r.estimate_source;
+    return p;
+}
+
+void simulate_hls_project(PreparedHlsProject& p, const HlsProjectJob& job) {
+    HlsProjectResult& r = p.result;
+    if (job.synth) {
+        const hls::SynthResult synth = hls::run_synthesis(p.project);
+        r.synth = synth.report;
+        p.extras.estimate = synth.report;
+        p.extras.estimate_source = "csynth (" + synth.tool + ")";
+    }
+    if (job.csim) {
+        const hls::CsimResult csim = hls::run_csim(p.project);
+        const std::int64_t n = p.inputs.n;
+        p.extras.csim = csim;
+        r.csim_ran = true;
+        r.csim_samples = csim.samples;
+        r.csim_mismatches = csim.mismatches;
+        // A testbench that stopped early is a failure even without a differing sample.
+        if (csim.samples != n) r.csim_mismatches = std::max<std::int64_t>(1, csim.mismatches);
+        const std::int64_t n_out = p.model.output_size();
+        double max_diff = 0.0;
+        std::int64_t right_float = 0, right_fixed = 0;
+        for (std::int64_t s = 0; s < n; ++s) {
+            const double* fixed = p.bench.expected.data() + s * n_out;
+            const float* flt = p.reference.data() + s * n_out;
+            for (std::int64_t j = 0; j < n_out; ++j)
+                max_diff = std::max(max_diff, std::abs(fixed[j] - static_cast<double>(flt[j])));
+            if (!p.inputs.labels.empty()) {
+                const auto label = p.inputs.labels[static_cast<std::size_t>(s)];
+                right_float += argmax(flt, n_out) == label ? 1 : 0;
+                right_fixed += argmax(fixed, n_out) == label ? 1 : 0;
+            }
+        }
+        r.max_abs_diff_vs_float = max_diff;
+        p.extras.max_abs_diff_vs_float = max_diff;
+        if (!p.inputs.labels.empty() && n > 0) {
+            r.accuracy_float = static_cast<double>(right_float) / static_cast<double>(n);
+            r.accuracy_fixed = static_cast<double>(right_fixed) / static_cast<double>(n);
+            p.extras.accuracy_float = r.accuracy_float;
+            p.extras.accuracy_fixed = r.accuracy_fixed;
+        }
+    }
+    p.extras.warnings = r.warnings;
+    hls::write_manifest(p.project, p.model, p.options, p.extras);
+}
+
+HlsProjectResult build_hls_project(const HlsProjectJob& job) {
+    PreparedHlsProject p = prepare_hls_project(job);
+    simulate_hls_project(p, job);
+    return p.result;
+}
+
+}  // namespace snac::runtime

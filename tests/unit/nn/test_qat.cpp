@@ -1,0 +1,270 @@
+// Quantization-aware training (nn/qat.hpp): the fake-quantized forward pass equals FixedModel bit
+// for bit on real data (MNIST 8x8) for every layer type both support; straight-through gradients
+// pass in range and stop beyond saturation; pruning masks hold through Adam and SGD momentum.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "network.hpp"
+#include "qat_hook.hpp"
+#include "snac/core/error.hpp"
+#include "snac/io/dataset_store.hpp"
+#include "snac/nn/fixed_arith.hpp"
+#include "snac/nn/qat.hpp"
+#include "snac/nn/trainer.hpp"
+#include "synthetic.hpp"
+
+namespace snac::nn {
+namespace {
+namespace fs = std::filesystem;
+
+/// The first 1,500 images of MNIST t10k at 8x8, imported once per test process.
+const Dataset& mnist8x8(bool images) {
+    static const Dataset flat = [] {
+        if (std::getenv("SNAC_DATA_DIR") == nullptr)
+            ::setenv("SNAC_DATA_DIR", SNAC_SHARED_DATA_DIR, 1);
+        const fs::path dir =
+            fs::temp_directory_path() / ("snac_qat_data_" + std::to_string(::getpid()));
+        fs::create_directories(dir);
+        DataConfig cfg;
+        cfg.name = "mnist8x8_qat_unit";
+        cfg.path = (dir / "mnist8x8.h5").string();
+        cfg.source.format = "idx";
+        cfg.source.images = "mnist/t10k-images-idx3-ubyte.gz";
+        cfg.source.labels = "mnist/t10k-labels-idx1-ubyte.gz";
+        cfg.source.resize = {8, 8};
+        cfg.source.subset = 1500;
+        const fs::path cwd = fs::current_path();
+        fs::current_path(dir);
+        Dataset d = io::load_dataset(io::resolve_dataset(cfg, dir.string()));
+        fs::current_path(cwd);
+        fs::remove_all(dir);
+        return d;
+    }();
+    static const Dataset image = [] {
+        Dataset d = flat;
+        d.sample_shape = {1, 8, 8};
+        return d;
+    }();
+    return images ? image : flat;
+}
+
+CheckpointData trained(const std::string& yaml, const Dataset& d, int epochs) {
+    TrainConfig c;
+    c.epochs = epochs;
+    c.batch_size = 32;
+    c.learning_rate = 5e-3;
+    TrainOptions o;
+    o.seed = 3;
+    o.threads = 1;
+    const TrainResult r = train_network(NetworkSpec::from_yaml(yaml), d, c, o);
+    EXPECT_EQ(r.status, TrainStatus::kOk) << r.reason;
+    return r.checkpoint;
+}
+
+/// Every test sample: qat_forward's outputs equal FixedModel::run's exactly.
+void expect_bit_exact(const std::string& yaml, const Dataset& d, int total_bits) {
+    const CheckpointData ck = trained(yaml, d, 6);
+    const NetworkSpec net = NetworkSpec::from_yaml(yaml);
+    QatPrecision p;
+    p.label = "w" + std::to_string(total_bits);
+    p.total_bits = total_bits;
+    const HlsSettings s = qat_settings(net, ck, d, p, HlsSettings{});
+    const FixedModel model = lower_network(net, ck, s);
+    const std::int64_t ss = d.sample_size();
+    std::vector<float> x;
+    for (const auto i : d.test_idx)
+        x.insert(x.end(), d.x.begin() + i * ss, d.x.begin() + (i + 1) * ss);
+    const auto n = static_cast<std::int64_t>(d.test_idx.size());
+    ASSERT_GE(n, 250);
+    const std::vector<float> q = qat_forward(ck, s, x.data(), n);
+    const std::int64_t outs = model.output_size();
+    ASSERT_EQ(static_cast<std::int64_t>(q.size()), n * outs);
+    std::int64_t mismatches = 0;
+    std::set<std::int64_t> distinct;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::vector<double> ref = model.run(x.data() + i * ss);
+        for (std::int64_t j = 0; j < outs; ++j) {
+            mismatches += static_cast<double>(q[static_cast<std::size_t>(i * outs + j)]) !=
+                          ref[static_cast<std::size_t>(j)];
+            distinct.insert(static_cast<std::int64_t>(ref[static_cast<std::size_t>(j)] * 4096));
+        }
+    }
+    EXPECT_EQ(mismatches, 0) << total_bits << " bits";
+    EXPECT_GE(distinct.size(), 2u) << "outputs must not be constant";
+    if (total_bits >= 8) {
+        // The firmware's accuracy is close to the float network's at 8 bits.
+        const double fixed = evaluate_fixed(model, d, Split::kTest).at("accuracy");
+        EXPECT_NEAR(fixed, ck.final_metrics.at("test_accuracy"), 0.05);
+        EXPECT_GT(fixed, 0.3);  // well above chance (0.1)
+    }
+}
+
+// dense, batchnorm, relu, leaky_relu, tanh, sigmoid, softmax (its tables included).
+TEST(Qat, MlpForwardEqualsFixedModelOnMnist) {
+    const std::string yaml =
+        "input_shape: [64]\nlayers:\n  - {type: dense, units: 32}\n  - {type: batchnorm}\n"
+        "  - {type: relu}\n  - {type: dropout, rate: 0.1}\n  - {type: dense, units: 24}\n"
+        "  - {type: leaky_relu, alpha: 0.1}\n  - {type: dense, units: 16}\n  - {type: tanh}\n"
+        "  - {type: dense, units: 16}\n  - {type: sigmoid}\n  - {type: dense, units: 10}\n"
+        "  - {type: softmax}\n";
+    for (int bits : {8, 4}) expect_bit_exact(yaml, mnist8x8(false), bits);
+}
+
+// conv2d (same and valid padding), maxpool2d, avgpool2d, flatten.
+TEST(Qat, ConvForwardEqualsFixedModelOnMnist) {
+    const std::string yaml =
+        "input_shape: [1, 8, 8]\nlayers:\n  - {type: conv2d, filters: 4, kernel: 3, padding: "
+        "same}\n"
+        "  - {type: relu}\n  - {type: maxpool2d, size: 2}\n  - {type: conv2d, filters: 6, kernel: "
+        "3}\n"
+        "  - {type: relu}\n  - {type: avgpool2d, size: 2}\n  - {type: flatten}\n"
+        "  - {type: dense, units: 10}\n";
+    for (int bits : {8, 4}) expect_bit_exact(yaml, mnist8x8(true), bits);
+}
+
+TEST(Qat, IntegerBitsFollowTheQkerasConventionAndAutoRanges) {
+    EXPECT_EQ(fixed_type_for_range(8, 0.4, 0).integer, 0);  // [-0.5, 0.5)
+    EXPECT_EQ(fixed_type_for_range(8, 1.0, 0).integer, 2);  // 1.0 needs [-2, 2)
+    EXPECT_EQ(fixed_type_for_range(8, 1.5, 1).integer, 3);  // one bit of headroom
+    EXPECT_EQ(fixed_type_for_range(8, 0.0, 0).integer, 1);
+    const Dataset d = testing::blobs(300, 6, 3);
+    const std::string yaml =
+        "input_shape: [6]\nlayers:\n  - {type: dense, units: 8}\n  - {type: relu}\n"
+        "  - {type: dense, units: 3}\n";
+    const CheckpointData ck = trained(yaml, d, 1);
+    QatPrecision p;
+    p.label = "q83";
+    p.total_bits = 8;
+    p.integer_bits = 3;  // QKeras quantized_bits(8,3) == ap_fixed<8,4>
+    const HlsSettings s = qat_settings(NetworkSpec::from_yaml(yaml), ck, d, p, HlsSettings{});
+    const LayerPrecision& l = s.layers.at("dense_0").precision;
+    EXPECT_EQ(l.weight.str(), "ap_fixed<8,4,AP_RND_CONV,AP_SAT>");
+    EXPECT_EQ(s.default_precision.result.str(), "ap_fixed<8,4,AP_RND_CONV,AP_SAT>");
+    // The accumulator holds every product exactly: F = F_x + F_w.
+    EXPECT_EQ(l.accum.fractional(), 8);
+}
+
+/// A one-layer network y = x (identity kernel) with the given result type.
+struct Identity {
+    NetworkSpec spec =
+        NetworkSpec::from_yaml("input_shape: [4]\nlayers:\n  - {type: dense, units: 4}\n");
+    detail::Network net{spec, 1};
+    HlsSettings settings;
+    explicit Identity(const char* result, float w_diag = 1.0f) {
+        std::vector<LayerWeights> lw{
+            {"dense_0",
+             "dense",
+             {{"kernel", {4, 4}, std::vector<float>(16)}, {"bias", {4}, std::vector<float>(4)}}}};
+        for (int i = 0; i < 4; ++i)
+            lw[0].tensors[0].values[static_cast<std::size_t>(i * 5)] = w_diag;
+        net.load(lw);
+        settings.default_precision.result = FixedType::parse("ap_fixed<16,8>");
+        settings.default_precision.weight = FixedType::parse("ap_fixed<8,2,AP_RND_CONV,AP_SAT>");
+        settings.default_precision.accum = FixedType::parse("ap_fixed<40,20>");
+        settings.layers["dense_0"].precision = settings.default_precision;
+        settings.layers["dense_0"].precision.result = FixedType::parse(result);
+    }
+};
+
+TEST(Qat, GradientsPassStraightThroughInRangeAndStopBeyondSaturation) {
+    const float x[4] = {0.5f, 1.5f, 3.0f, -5.0f};
+    const float dy[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    for (const char* type : {"ap_fixed<4,2,AP_RND_CONV,AP_SAT>", "ap_fixed<4,2>"}) {
+        Identity id(type);
+        detail::QatHook hook(id.net, &id.settings, nullptr);
+        const float* y = id.net.forward(hook.input(x, 1), 1, detail::Mode::kTrain);
+        std::vector<float> dx(4);
+        id.net.backward(hook.input(x, 1), dy, 1, detail::Network::Head::kFull);
+        // Layer 0's dx is not kept; the kernel gradient row i is x_i * dy_j masked by column j.
+        const std::vector<detail::Param> ps = hook.optimizer_params();
+        const bool sat = std::string(type).find("SAT") != std::string::npos;
+        for (int j = 0; j < 4; ++j) {
+            const bool in_range = x[j] >= -2.0f && x[j] <= 1.75f;
+            const float g = ps[0].grad[j * 4 + j];  // d y_j / d w_jj = x_j
+            EXPECT_EQ(g, (in_range || !sat) ? x[j] : 0.0f) << type << " output " << j;
+        }
+        if (sat) {
+            EXPECT_EQ(y[2], 1.75f);  // saturated
+            EXPECT_EQ(y[3], -2.0f);
+        } else {
+            EXPECT_EQ(y[2], -1.0f);  // 3.0 wraps in ap_fixed<4,2>
+        }
+    }
+}
+
+TEST(Qat, WeightGradientStopsBeyondTheWeightRange) {
+    Identity id("ap_fixed<16,8>", 3.0f);  // 3.0 is beyond ap_fixed<8,2,SAT>'s 1.984375
+    detail::QatHook hook(id.net, &id.settings, nullptr);
+    const float x[4] = {0.5f, 0.25f, 0.5f, 0.25f};
+    const float dy[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    id.net.forward(hook.input(x, 1), 1, detail::Mode::kTrain);
+    id.net.backward(hook.input(x, 1), dy, 1, detail::Network::Head::kFull);
+    hook.before_step();
+    const std::vector<detail::Param> ps = hook.optimizer_params();
+    EXPECT_EQ(ps[0].value[0], 3.0f);  // the master keeps its float value
+    EXPECT_EQ(ps[0].grad[0], 0.0f);   // saturated: no gradient
+    EXPECT_EQ(ps[0].grad[1], 0.5f);   // w[0][1] = 0 is in range: x_0 · dy_1
+}
+
+TEST(Qat, PrunedWeightsStayZeroThroughAdamAndSgdMomentum) {
+    const Dataset d = testing::blobs(400, 8, 3);
+    const std::string yaml =
+        "input_shape: [8]\nlayers:\n  - {type: dense, units: 16}\n  - {type: relu}\n"
+        "  - {type: dense, units: 3}\n";
+    const CheckpointData start = trained(yaml, d, 2);
+    std::map<std::string, std::vector<float>> masks;
+    masks["dense_0"].assign(8 * 16, 1.0f);
+    for (std::size_t i = 0; i < masks["dense_0"].size(); i += 2) masks["dense_0"][i] = 0.0f;
+    for (OptimizerKind opt : {OptimizerKind::kAdam, OptimizerKind::kSgd}) {
+        for (bool quantize : {false, true}) {
+            TrainConfig c;
+            c.epochs = 3;
+            c.batch_size = 32;
+            c.optimizer = opt;
+            c.learning_rate = opt == OptimizerKind::kSgd ? 0.05 : 1e-2;
+            TrainOptions o;
+            o.threads = 1;
+            o.initial_weights = &start.layers;
+            o.masks = &masks;
+            QatPrecision p;
+            p.total_bits = 8;
+            const HlsSettings s =
+                qat_settings(NetworkSpec::from_yaml(yaml), start, d, p, HlsSettings{});
+            if (quantize) o.quantize = &s;
+            const TrainResult r = train_network(NetworkSpec::from_yaml(yaml), d, c, o);
+            ASSERT_EQ(r.status, TrainStatus::kOk);
+            const auto& t = r.checkpoint.layers[0].tensors;
+            ASSERT_EQ(t.back().name, "kernel_mask");
+            std::size_t zeros = 0, moved = 0;
+            for (std::size_t i = 0; i < t[0].values.size(); ++i) {
+                if (masks["dense_0"][i] == 0.0f)
+                    zeros += t[0].values[i] == 0.0f;
+                else
+                    moved += t[0].values[i] != start.layers[0].tensors[0].values[i];
+            }
+            EXPECT_EQ(zeros, 64u);
+            EXPECT_GT(moved, 32u) << "the kept weights must train";
+            EXPECT_GT(r.metrics.at("test_accuracy"), 0.8);
+        }
+    }
+}
+
+TEST(Qat, DeepSetsIsRejectedWithAHint) {
+    const Dataset d = testing::blobs(60, 6, 2);
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [3, 2]\nlayers:\n  - {type: deepsets, aggregate: mean, phi: [{type: dense, "
+        "units: 4}], rho: [{type: dense, units: 2}]}\n");
+    Dataset sets = d;
+    sets.sample_shape = {3, 2};
+    QatPrecision p;
+    p.total_bits = 8;
+    p.integer_bits = 3;
+    EXPECT_THROW(qat_settings(net, CheckpointData{}, sets, p, HlsSettings{}), UsageError);
+}
+
+}  // namespace
+}  // namespace snac::nn
