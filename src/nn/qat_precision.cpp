@@ -109,7 +109,8 @@ HlsSettings qat_settings(const NetworkSpec& net, const CheckpointData& weights, 
     HlsSettings s = base;
     s.layers.clear();
     FixedType x_type = fixed_int ? fixed_type() : fixed_type_for_range(w, in_max, 0);
-    s.default_precision.result = x_type;  // input_t is the default result type
+    s.input = x_type;  // input_t (HlsSettings::input; lower_network casts the input to it)
+    s.default_precision.result = x_type;
     s.default_precision.weight = s.default_precision.bias = x_type;
     for (std::size_t i = 0; i < seq.size(); ++i) {
         const LayerSpec& l = seq.layer(i).spec();
