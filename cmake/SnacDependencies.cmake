@@ -16,6 +16,10 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(OpenMP REQUIRED COMPONENTS CXX)
+# ONNX's protobuf definitions (libonnx-dev): the generated onnx.pb.h and libonnx_proto. Its
+# targets name protobuf::libprotobuf, so protobuf is found first.
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED)
 if(SNAC_BUILD_TESTS)
     find_package(GTest REQUIRED)
 endif()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails when a third-party C API header appears outside the module that owns it
 # (docs/architecture.md#layering): <mpi.h> only in runtime, oneDNN only in src/nn,
-# hdf5.h / sqlite3.h only in src/io. Public headers (include/) never include any of them.
+# hdf5.h / sqlite3.h only in src/io, ONNX's protobuf headers only in src/io/onnx_*. Public headers (include/) never include any of them.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -21,6 +21,7 @@ check '#[[:space:]]*include[[:space:]]*[<"]mpi\.h[>"]' '^(src/runtime/|tests/mpi
 check '#[[:space:]]*include[[:space:]]*[<"](oneapi/dnnl/|dnnl)' '^(src/nn/|benchmarks/nn/)' 'oneDNN header outside src/nn'
 check '#[[:space:]]*include[[:space:]]*[<"](hdf5\.h|H5[A-Za-z]*\.h)[>"]' '^(src/io/|tests/unit/io/)' 'hdf5.h outside io'
 check '#[[:space:]]*include[[:space:]]*[<"]sqlite3\.h[>"]' '^(src/io/|tests/unit/io/)' 'sqlite3.h outside io'
+check '#[[:space:]]*include[[:space:]]*[<"](onnx/|google/protobuf/)' '^src/io/onnx_' 'ONNX/protobuf header outside src/io/onnx_*'
 # Module dependency direction: core includes nothing of snac's other modules.
 while IFS= read -r hit; do
     [ -z "$hit" ] && continue

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds snac (Release) and runs the main job on the quick-start
+# Installs what is missing, builds snac (Release) and runs the pipeline on the quick-start
 # example: the global architecture search on MNIST down-sized to 8x8 (configs/quickstart.yaml:
-# MLP space, accuracy vs. BOPs, 24 trials x 5 epochs; seconds to a minute on 2 cores).
+# MLP space, accuracy vs. BOPs, 24 trials x 5 epochs), then select (knee), the HLS stage (one
+# C-simulated project per selected model) and the report.
 # Re-running continues the same study (--resume) and reprints the front.
 # Usage: scripts/quickstart.sh [RUN_DIR (default runs/quickstart)] [extra snac global flags]
 set -euo pipefail
@@ -24,3 +25,9 @@ echo "quickstart: Pareto front (accuracy vs. BOPs) in $(cd "$run_dir" && pwd)/pa
 cut -d, -f1-4 "$run_dir/pareto_global.csv" | column -t -s, 2>/dev/null || cut -d, -f1-4 "$run_dir/pareto_global.csv"
 echo "quickstart: architectures in $run_dir/architectures/global/, checkpoints in $run_dir/checkpoints/global/,"
 echo "            study in $run_dir/study.db (optuna.load_study(study_name='snac', storage='sqlite:///$run_dir/study.db'))"
+"$build/bin/snac" select "$run_dir"
+"$build/bin/snac" hls "$run_dir"
+"$build/bin/snac" report "$run_dir" >/dev/null
+echo
+echo "quickstart: report:       $(cd "$run_dir" && pwd)/report/index.html"
+echo "quickstart: HLS projects: $(cd "$run_dir" && pwd)/hls/ (summary.csv; one C-simulated project per model)"

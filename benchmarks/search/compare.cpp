@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
                 const auto values = evaluate(problem, s->genome);  // the "training", not overhead
                 const double c2 = cpu_now();
                 const auto t2 = std::chrono::steady_clock::now();
-                store.finish_trial(number, io::StoredTrialState::kComplete, values);
+                store.finish_trial(number, TrialState::kComplete, values);
                 sampler->tell(s->number, values, {}, TrialState::kComplete);
                 const auto t3 = std::chrono::steady_clock::now();
                 overhead_cpu_s += (c1 - c0) + (cpu_now() - c2);

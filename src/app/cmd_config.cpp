@@ -1,8 +1,9 @@
-// snac config check FILE
+// snac config check FILE | snac config metrics
 #include <iostream>
 
 #include "command.hpp"
 #include "snac/core/config.hpp"
+#include "snac/core/metrics.hpp"
 
 namespace snac::app {
 namespace {
@@ -15,7 +16,13 @@ std::function<int()> setup_config(CLI::App& sub) {
         "All problems are reported at once with file:line:column and a hint.");
     auto file = std::make_shared<std::string>();
     check->add_option("FILE", *file, "Run configuration (YAML)")->required();
-    return [file]() {
+    auto* metrics = sub.add_subcommand(
+        "metrics", "Print every metric objectives and constraints may name (Markdown table).");
+    return [file, metrics]() {
+        if (metrics->parsed()) {
+            std::cout << metric_table_markdown();
+            return 0;
+        }
         const RunConfig cfg = load_config(*file);
         std::cout << "# " << *file << ": valid; resolved configuration follows\n" << to_yaml(cfg);
         return 0;

@@ -13,6 +13,7 @@
 #include "snac/core/fixed_type.hpp"
 #include "snac/core/fpga_part.hpp"
 #include "snac/io/checkpoint_io.hpp"
+#include "snac/runtime/model_file.hpp"
 #include "snac/surrogate/cost_model.hpp"
 
 namespace snac::app {
@@ -158,22 +159,16 @@ int run_estimate(const EstimateFlags& f) {
                          "pass --config FILE whose hls.part is used");
     const FpgaPart& part = find_part(f.part.empty() ? cfg.hls.part : f.part);
     HlsSettings hls = settings_from(f, cfg.hls);
-    if (!std::filesystem::exists(f.input))
-        throw UsageError("'" + f.input + "' does not exist",
-                         "pass an architecture file (.yaml) or a snac checkpoint (.h5)");
-    nn::NetworkSpec net;
-    if (io::is_checkpoint(f.input)) {
-        const CheckpointData ck = io::read_checkpoint(f.input);
-        net = nn::NetworkSpec::from_yaml(ck.architecture_yaml, f.input);
+    const runtime::ModelFile model_file = runtime::load_model(f.input);
+    const nn::NetworkSpec& net = model_file.spec;
+    if (model_file.has_weights()) {
         // Pruned weights of a trained model become per-layer sparsity.
-        for (const auto& [layer, s] : checkpoint_sparsity(ck)) {
+        for (const auto& [layer, s] : checkpoint_sparsity(model_file.checkpoint)) {
             if (s == 0.0) continue;
             LayerHlsSettings ls = hls.for_layer(layer);
             ls.weight_sparsity = s;
             hls.layers[layer] = ls;
         }
-    } else {
-        net = nn::NetworkSpec::load(f.input);
     }
     SurrogateConfig sc = cfg.surrogate;  // defaults: analytical, shipped coefficients
     std::string base_dir = cfg.base_dir;
@@ -202,7 +197,7 @@ int run_estimate(const EstimateFlags& f) {
 
 std::function<int()> setup_estimate(CLI::App& sub) {
     auto f = std::make_shared<EstimateFlags>();
-    sub.add_option("INPUT", f->input, "Architecture file (.yaml) or trained checkpoint (.h5)")
+    sub.add_option("INPUT", f->input, "Architecture file (.yaml), trained checkpoint (.h5) or ONNX model (.onnx)")
         ->required();
     sub.add_option("--part", f->part,
                    "FPGA part or board, e.g. xczu9eg-ffvb1156-2-e, zcu102, "

@@ -212,7 +212,8 @@ int run_hls(const HlsArgs& a, const CLI::App& sub) {
 std::function<int()> setup_hls(CLI::App& sub) {
     auto a = std::make_shared<HlsArgs>();
     sub.add_option("CHECKPOINT", a->checkpoint,
-                   "Trained checkpoint (.h5) from snac train/run, or a RUN_DIR: the HLS stage "
+                   "Trained checkpoint (.h5) from snac train/run, an ONNX model (.onnx), or a "
+                   "RUN_DIR: the HLS stage "
                    "over every selected design")
         ->required();
     sub.add_option("--part", a->part, "FPGA part or board name (default: config or xcvu13p)");

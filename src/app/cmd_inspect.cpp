@@ -1,4 +1,4 @@
-// snac inspect ARCH.yaml|CHECKPOINT.h5 [--bits B] [--json]: the layer table of a network with
+// snac inspect ARCH.yaml|CHECKPOINT.h5|MODEL.onnx [--bits B] [--json]: the layer table of a network with
 // parameter, multiply-accumulate and BOPs counts (docs/training.md#counting).
 #include <cstdio>
 #include <iostream>
@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "snac/io/checkpoint_io.hpp"
 #include "snac/nn/counting.hpp"
+#include "snac/runtime/model_file.hpp"
 
 namespace snac::app {
 namespace {
@@ -22,14 +22,6 @@ struct InspectArgs {
     bool json = false;
 };
 
-nn::NetworkSpec load_network(const std::string& path) {
-    if (io::is_checkpoint(path)) {
-        const CheckpointData ck = io::read_checkpoint(path);
-        return nn::NetworkSpec::from_yaml(ck.architecture_yaml, path);
-    }
-    return nn::NetworkSpec::load(path);
-}
-
 nlohmann::json bops_json(const std::map<nn::BopsConvention, double>& bops) {
     nlohmann::json j = nlohmann::json::object();
     for (auto c : kConventions) j[std::string(nn::to_string(c))] = bops.at(c);
@@ -37,7 +29,7 @@ nlohmann::json bops_json(const std::map<nn::BopsConvention, double>& bops) {
 }
 
 int run_inspect(const InspectArgs& a) {
-    const nn::NetworkSpec net = load_network(a.path);
+    const nn::NetworkSpec net = runtime::load_model(a.path).spec;
     nn::CountOptions opt;
     opt.weight_bits = opt.activation_bits = a.bits;
     const nn::NetworkCount count = nn::count_network(net, opt);
@@ -72,7 +64,7 @@ int run_inspect(const InspectArgs& a) {
 
 std::function<int()> setup_inspect(CLI::App& sub) {
     auto args = std::make_shared<InspectArgs>();
-    sub.add_option("PATH", args->path, "Architecture file (YAML) or checkpoint (.h5)")
+    sub.add_option("PATH", args->path, "Architecture file (YAML), checkpoint (.h5) or ONNX model (.onnx)")
         ->required();
     sub.add_option("--bits", args->bits, "Weight and activation bit width for BOPs")
         ->check(CLI::Range(1, 64))

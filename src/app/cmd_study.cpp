@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "snac/core/atomic_file.hpp"
+#include "snac/core/csv.hpp"
 #include "snac/core/error.hpp"
 #include "snac/io/study_store.hpp"
 #include "snac/search/pareto.hpp"
@@ -83,7 +85,7 @@ std::set<std::int64_t> front_of(const io::StudySummary& s, const std::vector<io:
     std::vector<search::Point> pts;
     std::vector<std::int64_t> numbers;
     for (const auto& t : trials) {
-        if (t.state != io::StoredTrialState::kComplete) continue;
+        if (t.state != TrialState::kComplete) continue;
         std::vector<double> v;
         for (const auto& x : t.values) v.push_back(x.value_or(NAN));
         if (std::any_of(v.begin(), v.end(), [](double x) { return std::isnan(x); })) continue;
@@ -126,7 +128,7 @@ int run_show(const std::string& path, const std::string& name, bool all) {
     const auto trials = store.trials();
     const auto front = front_of(s, trials);
     std::map<std::string, int> states;
-    for (const auto& t : trials) ++states[std::string(io::to_string(t.state))];
+    for (const auto& t : trials) ++states[std::string(to_string(t.state))];
     std::cout << "study " << s.name << " (" << path << "): " << trials.size() << " trials";
     for (const auto& [st, n] : states) std::cout << ", " << n << " " << st;
     std::cout << "\n" << (all ? "all trials" : "Pareto front") << " (* = on the Pareto front):\n";
@@ -134,7 +136,7 @@ int run_show(const std::string& path, const std::string& name, bool all) {
         const bool on_front = front.count(t.number) > 0;
         if (!all && !on_front) continue;
         std::cout << (on_front ? "* " : "  ") << "#" << std::setw(5) << std::left << t.number << std::setw(9)
-                  << io::to_string(t.state);
+                  << to_string(t.state);
         for (std::size_t k = 0; k < t.values.size(); ++k)
             if (t.values[k]) std::cout << " " << metric_name(s, k) << "=" << num(*t.values[k]);
         std::cout << " |";
@@ -142,13 +144,6 @@ int run_show(const std::string& path, const std::string& name, bool all) {
         std::cout << "\n";
     }
     return 0;
-}
-
-std::string csv(const std::string& field) {
-    if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
-    std::string out = "\"";
-    for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
 }
 
 /// Columns named like Optuna's trials_dataframe(): number, values_<metric>, datetimes, params_*,
@@ -165,11 +160,11 @@ void write_csv(std::ostream& out, const io::StudySummary& s, const std::vector<i
     }
     const auto front = front_of(s, trials);
     out << "number";
-    for (std::size_t k = 0; k < s.directions.size(); ++k) out << "," << csv("values_" + metric_name(s, k));
+    for (std::size_t k = 0; k < s.directions.size(); ++k) out << "," << csv_field("values_" + metric_name(s, k));
     out << ",datetime_start,datetime_complete";
-    for (const auto& p : params) out << "," << csv("params_" + p);
-    for (const auto& u : users) out << "," << csv("user_attrs_" + u);
-    for (const auto& a : systems) out << "," << csv("system_attrs_" + a);
+    for (const auto& p : params) out << "," << csv_field("params_" + p);
+    for (const auto& u : users) out << "," << csv_field("user_attrs_" + u);
+    for (const auto& a : systems) out << "," << csv_field("system_attrs_" + a);
     out << ",state,pareto\n";
     for (const auto& t : trials) {
         out << t.number;
@@ -178,17 +173,17 @@ void write_csv(std::ostream& out, const io::StudySummary& s, const std::vector<i
         for (const auto& name : params) {
             out << ",";
             for (const auto& p : t.params)
-                if (p.name == name) out << csv(param_text(p));
+                if (p.name == name) out << csv_field(param_text(p));
         }
         for (const auto* list : {&users, &systems}) {
             const auto& attrs = list == &users ? t.user_attrs : t.system_attrs;
             for (const auto& key : *list) {
                 out << ",";
                 for (const auto& a : attrs)
-                    if (a.key == key) out << csv(attr_text(a.value_json));
+                    if (a.key == key) out << csv_field(attr_text(a.value_json));
             }
         }
-        out << "," << io::to_string(t.state) << "," << (front.count(t.number) ? "true" : "false") << "\n";
+        out << "," << to_string(t.state) << "," << (front.count(t.number) ? "true" : "false") << "\n";
     }
 }
 
@@ -199,22 +194,9 @@ int run_export(const std::string& path, const std::string& name, const std::stri
         write_csv(std::cout, store.summary(), trials);
         return 0;
     }
-    // Temporary file + rename: a failed export never leaves half a CSV behind.
-    const std::string tmp = csv_path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        if (!out) throw UsageError("cannot write '" + tmp + "'", "check that the directory exists and is writable");
-        write_csv(out, store.summary(), trials);
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw Error("writing '" + tmp + "' failed");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, csv_path, ec);
-    if (ec) throw Error("cannot rename '" + tmp + "' to '" + csv_path + "': " + ec.message());
+    std::ostringstream csv;
+    write_csv(csv, store.summary(), trials);
+    write_file_atomic(csv_path, csv.str());
     std::cerr << "wrote " << trials.size() << " trials to " << csv_path << "\n";
     return 0;
 }

@@ -9,12 +9,14 @@
 
 #include "command.hpp"
 #include "snac/core/config.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/seed.hpp"
 #include "snac/io/checkpoint_io.hpp"
 #include "snac/io/dataset_store.hpp"
 #include "snac/nn/counting.hpp"
 #include "snac/nn/trainer.hpp"
+#include "snac/runtime/model_file.hpp"
 
 namespace snac::app {
 namespace {
@@ -32,29 +34,24 @@ struct TrainArgs {
 
 std::string status_name(nn::TrainStatus s) {
     switch (s) {
-        case nn::TrainStatus::kOk: return "ok";
-        case nn::TrainStatus::kDiverged: return "diverged";
-        case nn::TrainStatus::kStopped: return "stopped";
-        case nn::TrainStatus::kFailed: return "failed";
+        case nn::TrainStatus::kOk:
+            return "ok";
+        case nn::TrainStatus::kDiverged:
+            return "diverged";
+        case nn::TrainStatus::kStopped:
+            return "stopped";
+        case nn::TrainStatus::kFailed:
+            return "failed";
     }
     return "?";
 }
 
-void write_text_atomically(const fs::path& path, const std::string& text) {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp);
-        out << text;
-        if (!out.flush()) throw Error("cannot write '" + tmp.string() + "'", "check disk space");
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw Error("cannot move '" + tmp.string() + "' into place: " + ec.message());
-}
-
 int run_train(const TrainArgs& a) {
     RunConfig cfg = load_config(a.config);
-    const nn::NetworkSpec net = nn::NetworkSpec::load(a.arch);
+    // An ONNX model or a checkpoint brings its weights: training starts from them (fine-tuning a
+    // baseline); an architecture file starts from seeded random weights.
+    const runtime::ModelFile model = runtime::load_model(a.arch);
+    const nn::NetworkSpec& net = model.spec;
     if (a.epochs > 0) cfg.train.epochs = a.epochs;
     const std::string h5 = io::resolve_dataset(cfg.data, cfg.base_dir);
     const Dataset data = io::load_dataset(h5);
@@ -66,9 +63,11 @@ int run_train(const TrainArgs& a) {
                          "choose a writable --out directory");
 
     nn::TrainOptions opt;
-    opt.seed = a.seed ? a.seed : cfg.train.seed ? cfg.train.seed
-                                                : derive_seed(cfg.search.seed, 0, "train");
+    opt.seed = a.seed           ? a.seed
+               : cfg.train.seed ? cfg.train.seed
+                                : derive_seed(cfg.search.seed, 0, "train");
     opt.threads = a.threads >= 0 ? a.threads : cfg.train.threads;
+    if (model.has_weights()) opt.initial_weights = &model.checkpoint.layers;
     const bool quiet = global_options().quiet;
     const int epochs = cfg.train.epochs;
     opt.on_epoch = [quiet, epochs](const nn::EpochReport& r) {
@@ -79,10 +78,11 @@ int run_train(const TrainArgs& a) {
         std::fflush(stdout);
     };
     if (!quiet)
-        std::printf("training %s on %s (%lld samples: %zu train / %zu val / %zu test), seed %llu\n",
-                    a.arch.c_str(), h5.c_str(), static_cast<long long>(data.n_samples),
-                    data.train_idx.size(), data.val_idx.size(), data.test_idx.size(),
-                    static_cast<unsigned long long>(opt.seed));
+        std::printf(
+            "training %s%s on %s (%lld samples: %zu train / %zu val / %zu test), seed %llu\n",
+            a.arch.c_str(), model.has_weights() ? " from its weights" : "", h5.c_str(),
+            static_cast<long long>(data.n_samples), data.train_idx.size(), data.val_idx.size(),
+            data.test_idx.size(), static_cast<unsigned long long>(opt.seed));
     nn::TrainResult result = nn::train_network(net, data, cfg.train, opt);
     result.checkpoint.attributes["architecture_file"] = a.arch;
     result.checkpoint.attributes["config_file"] = a.config;
@@ -102,7 +102,7 @@ int run_train(const TrainArgs& a) {
     j["params"] = count.params;
     j["dataset"] = h5;
     j["architecture"] = a.arch;
-    write_text_atomically(dir / "metrics.json", j.dump(2) + "\n");
+    write_file_atomic((dir / "metrics.json").string(), j.dump(2) + "\n");
 
     if (!quiet) {
         std::printf("status %s", status_name(result.status).c_str());
@@ -122,7 +122,10 @@ std::function<int()> setup_train(CLI::App& sub) {
     auto args = std::make_shared<TrainArgs>();
     sub.add_option("CONFIG", args->config, "Run configuration (YAML): data and train sections")
         ->required();
-    sub.add_option("--arch", args->arch, "Architecture file (YAML)")->required();
+    sub.add_option("--arch", args->arch,
+                   "Architecture file (YAML), or a checkpoint (.h5) / ONNX model (.onnx) whose "
+                   "weights training starts from")
+        ->required();
     sub.add_option("--out", args->out, "Output directory for checkpoint.h5 and metrics.json")
         ->required();
     sub.add_option("--seed", args->seed, "Training seed (default: train.seed, else derived)");

@@ -2,16 +2,17 @@
 // and emulation headers, testbench vectors, build_prj.tcl for Vitis HLS, a README and the
 // snac_hls.json manifest. Everything is assembled in memory, written into a sibling temporary
 // directory and renamed into place, so a failure never leaves a half-written project.
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <optional>
 #include <system_error>
 
 #include "emit_code.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/hls/project.hpp"
 
@@ -213,35 +214,25 @@ EmittedProject emit_project(const nn::FixedModel& model, const ProjectOptions& o
     project.name = name;
     for (const auto& [path, content] : files) project.files[path] = content_hash(content);
 
-    // Assemble beside the target, then swap it in.
-    const fs::path staging =
-        overwrite_in_place ? target
-                           : target.parent_path() / ("." + target.filename().string() +
-                                                     ".snac-tmp-" + std::to_string(::getpid()));
+    // Assemble beside the target (snac::AtomicFile's temporary name), then swap it in.
+    std::optional<AtomicFile> staging_dir;
+    fs::path staging = target;
     if (!overwrite_in_place) {
-        fs::remove_all(staging, ec);
+        staging_dir.emplace(target.string());
+        staging = staging_dir->temp_path();
         fs::create_directories(staging, ec);
         if (ec)
             throw UsageError("cannot create " + staging.string() + ": " + ec.message(),
                              "check that the parent of --out is writable");
     }
-    try {
-        for (const auto& [path, content] : files) write_file(staging / path, content);
-        write_manifest(EmittedProject{staging.string(), name, project.files}, model, options, {});
-    } catch (...) {
-        if (!overwrite_in_place) fs::remove_all(staging, ec);
-        throw;
-    }
-    if (!overwrite_in_place) {
+    for (const auto& [path, content] : files) write_file(staging / path, content);
+    write_manifest(EmittedProject{staging.string(), name, project.files}, model, options, {});
+    if (staging_dir) {
         if (snac_project)
             fs::remove_all(target, ec);
         else if (exists)
             fs::remove(target, ec);  // an empty directory
-        fs::rename(staging, target, ec);
-        if (ec) {
-            fs::remove_all(staging, ec);
-            throw Error("cannot move the project into " + target.string());
-        }
+        staging_dir->commit();
     }
     return project;
 }

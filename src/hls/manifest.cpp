@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/hls/project.hpp"
 
@@ -108,21 +109,8 @@ void write_manifest(const EmittedProject& project, const nn::FixedModel& model,
     for (const auto& [path, hash] : project.files) hashes[path] = hash;
     j["hashes_fnv1a64"] = hashes;
 
-    namespace fs = std::filesystem;
-    const fs::path final_path = fs::path(project.dir) / "snac_hls.json";
-    const fs::path tmp =
-        fs::path(project.dir) / (".snac_hls.json.tmp" + std::to_string(::getpid()));
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << j.dump(2) << "\n";
-        out.close();
-        if (!out) throw Error("cannot write " + tmp.string(), "check free space and permissions");
-    }
-    std::error_code ec;
-    fs::rename(tmp, final_path, ec);
-    if (ec)
-        throw Error("cannot rename " + tmp.string() + " to " + final_path.string() + ": " +
-                    ec.message());
+    write_file_atomic((std::filesystem::path(project.dir) / "snac_hls.json").string(),
+                      j.dump(2) + "\n");
 }
 
 }  // namespace snac::hls

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "hdf5_util.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/io/checkpoint_io.hpp"
 
 namespace snac::io {
@@ -100,9 +101,9 @@ void write_file(const std::string& path, const CheckpointData& data) {
 }  // namespace
 
 void write_checkpoint(const std::string& path, const CheckpointData& data) {
-    // Built in memory and written in one piece (temporary, fsync, rename): a full disk or a kill
-    // leaves the previous file or none, never a half-written one.
-    write_file(path, data);
+    AtomicFile file(path, ParentDirs::kMustExist);  // the caller owns the directory layout
+    write_file(file.temp_path(), data);
+    file.commit();
 }
 
 bool is_checkpoint(const std::string& path) {

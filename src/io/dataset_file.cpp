@@ -4,9 +4,9 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <random>
 
 #include "hdf5_util.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/io/dataset_store.hpp"
 
@@ -84,22 +84,13 @@ void write_dataset(const std::string& path, const Dataset& data,
         throw UsageError("cannot write '" + path + "': directory '" +
                              target.parent_path().string() + "' is not writable",
                          "choose an output path in a writable directory (--out)");
-    std::random_device rd;
-    const std::string tmp =
-        target.string() + ".tmp." + std::to_string(getpid()) + "." + std::to_string(rd());
+    AtomicFile file(target.string());
+    write_contents(file.temp_path(), data, provenance);
     try {
-        write_contents(tmp, data, provenance);
-    } catch (...) {
-        fs::remove(tmp, ec);
-        throw;
-    }
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        std::error_code ignore;
-        fs::remove(tmp, ignore);
-        throw UsageError(
-            "cannot move the new dataset into place at '" + path + "': " + ec.message(),
-            "check that the output path is writable and not a directory");
+        file.commit();
+    } catch (const Error& e) {
+        throw UsageError("cannot move the new dataset into place at '" + path + "': " + e.what(),
+                         "check that the output path is writable and not a directory");
     }
 }
 

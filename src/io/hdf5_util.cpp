@@ -80,6 +80,35 @@ Handle create_file(const std::string& path) {
     return Handle(id, Kind::kFile);
 }
 
+namespace {
+
+/// Writes an AtomicFile temporary; the full-disk case gets the hint that matters to a run.
+void write_bytes(const std::string& path, const std::string& bytes) {
+    auto fail = [&](const std::string& what, int err) {
+        const bool full = err == ENOSPC || err == EDQUOT || err == EFBIG;
+        throw Error("cannot " + what + " '" + path + "': " + std::strerror(err),
+                    full ? "free space on that file system (or use another --out), then "
+                           "continue with --resume"
+                         : "check that the directory exists and is writable");
+    };
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail("create", errno);
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            fail("write", err);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) fail("write", errno);  // AtomicFile::commit fsyncs and renames
+}
+
+}  // namespace
+
 Handle create_memory_file(const std::string& name) {
     silence_errors();
     // Two trainer threads may build checkpoints at once: the core driver needs distinct names.
@@ -99,40 +128,9 @@ void save_memory_file(Handle& file, const std::string& path) {
     if (H5Fget_file_image(file, image.data(), image.size()) != size)
         throw Error("HDF5: copying the image of '" + path + "' failed");
     check(file.close(), "closing '" + path + "' in memory");
-    write_bytes_atomic(path, image);
+    write_bytes(path, image);
 }
 
-void write_bytes_atomic(const std::string& path, const std::string& bytes) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    auto fail = [&](const std::string& what, int err) {
-        ::unlink(tmp.c_str());
-        const bool full = err == ENOSPC || err == EDQUOT || err == EFBIG;
-        throw Error("cannot " + what + " '" + path + "': " + std::strerror(err),
-                    full ? "free space on that file system (or use another --out), then "
-                           "continue with --resume"
-                         : "check that the directory exists and is writable");
-    };
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail("create", errno);
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            fail("write", err);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-        const int err = errno;
-        ::close(fd);
-        fail("write", err);
-    }
-    if (::close(fd) != 0) fail("write", errno);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) fail("move into place", errno);
-}
 
 bool is_hdf5(const std::string& path) {
     silence_errors();

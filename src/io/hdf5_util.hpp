@@ -15,13 +15,10 @@ Handle create_file(const std::string& path);
 /// Creates a file in memory (HDF5's core driver, no backing store): nothing touches the disk
 /// until save_memory_file, so a full disk cannot leave HDF5 with a file it failed to flush.
 Handle create_memory_file(const std::string& name);
-/// Flushes a file made by create_memory_file, closes it and writes its image to `path`
-/// atomically (temporary file in the same directory, fsync, rename). On a write error (a full
-/// disk, a read-only place) the temporary is removed, `path` is untouched, and snac::Error names
-/// the file, the system's reason and the fix.
+/// Flushes a file made by create_memory_file, closes it and writes its image to `path` (an
+/// AtomicFile's temporary: the caller commits). On a write error (a full disk, a read-only
+/// place) snac::Error names the file, the system's reason and the fix.
 void save_memory_file(Handle& file, const std::string& path);
-/// Writes `bytes` to `path` atomically as save_memory_file does.
-void write_bytes_atomic(const std::string& path, const std::string& bytes);
 /// Opens an existing file read-only; throws UsageError when missing or not HDF5.
 Handle open_file(const std::string& path);
 /// True when `path` exists and has an HDF5 signature.

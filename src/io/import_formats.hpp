@@ -18,6 +18,15 @@ Dataset read_jets_hlf_source(const DataSourceConfig& source, const std::vector<s
 Dataset read_jets_constituents_source(const DataSourceConfig& source,
                                       const std::vector<std::string>& dirs);
 
+/// A whole .npy array (NumPy format versions 1-3), values widened to double.
+struct NpyArray {
+    std::vector<std::int64_t> shape;
+    std::vector<double> values;
+    bool integer = false;  ///< integer or bool dtype
+};
+/// Throws UsageError for a file that is not NPY or has an unsupported dtype.
+NpyArray read_npy(const std::string& file);
+
 /// A parsed CSV file: header names (trimmed) and the raw text, rows parsed on demand.
 class CsvTable {
 public:

@@ -13,12 +13,6 @@
 namespace snac::io::detail {
 namespace {
 
-struct NpyArray {
-    std::vector<std::int64_t> shape;
-    std::vector<double> values;
-    bool integer = false;  ///< integer or bool dtype
-};
-
 const char* kDtypeHint =
     "save it with a supported dtype: float32/float64, int8..int64, uint8..uint64 or bool, e.g. "
     "np.save(path, a.astype(np.float32))";
@@ -35,6 +29,8 @@ void convert(const char* p, std::size_t n, bool swap, std::vector<double>& out) 
         out[i] = static_cast<double>(v);
     }
 }
+
+}  // namespace
 
 NpyArray read_npy(const std::string& file) {
     const std::string b = read_bytes(file);
@@ -138,8 +134,6 @@ NpyArray read_npy(const std::string& file) {
                          kDtypeHint);
     return a;
 }
-
-}  // namespace
 
 Dataset read_npy_source(const DataSourceConfig& source, const std::vector<std::string>& dirs) {
     const std::string x_file = locate_source(source.x, dirs);

@@ -43,13 +43,6 @@ std::string now_local() {
 
 std::string direction_name(Direction d) { return d == Direction::kMaximize ? "MAXIMIZE" : "MINIMIZE"; }
 
-std::optional<StoredTrialState> parse_state(const std::string& s) {
-    for (auto st : {StoredTrialState::kRunning, StoredTrialState::kComplete, StoredTrialState::kPruned,
-                    StoredTrialState::kFail, StoredTrialState::kWaiting})
-        if (to_string(st) == s) return st;
-    return std::nullopt;
-}
-
 /// The writer lock: an advisory flock on "<path>.lock", released by the kernel if we die.
 class WriterLock {
 public:
@@ -368,14 +361,14 @@ std::int64_t StudyStore::create_trial(const std::vector<StoredParam>& params,
     return number;
 }
 
-void StudyStore::finish_trial(std::int64_t number, StoredTrialState state, const std::vector<double>& values,
+void StudyStore::finish_trial(std::int64_t number, TrialState state, const std::vector<double>& values,
                               const std::vector<JsonAttr>& user_attrs,
                               const std::vector<JsonAttr>& system_attrs) {
     if (!impl_->lock) throw Error("finish_trial on a read-only study");
     const std::size_t n_obj = impl_->summary.directions.size();
-    if (state == StoredTrialState::kRunning || state == StoredTrialState::kWaiting)
+    if (state == TrialState::kRunning || state == TrialState::kWaiting)
         throw Error("finish_trial: the final state must be COMPLETE, PRUNED or FAIL");
-    if (state == StoredTrialState::kComplete && values.size() != n_obj)
+    if (state == TrialState::kComplete && values.size() != n_obj)
         throw Error("finish_trial: trial " + std::to_string(number) + " has " + std::to_string(values.size()) +
                     " values, the study " + std::to_string(n_obj) + " objectives");
     if (!values.empty() && values.size() != n_obj)
@@ -407,7 +400,7 @@ void StudyStore::finish_trial(std::int64_t number, StoredTrialState state, const
     impl_->upsert_attrs("trial_user_attributes", "trial_id", *id, user_attrs);
     impl_->upsert_attrs("trial_system_attributes", "trial_id", *id, system_attrs);
     tx.commit();
-    if (state == StoredTrialState::kComplete) ++impl_->summary.complete;
+    if (state == TrialState::kComplete) ++impl_->summary.complete;
 }
 
 void StudyStore::set_trial_attrs(std::int64_t number, const std::vector<JsonAttr>& user_attrs,
@@ -440,7 +433,7 @@ std::vector<StoredTrial> StudyStore::trials() const {
         while (s.step()) {
             StoredTrial t;
             t.number = s.int64(1);
-            const auto st = parse_state(s.text(2));
+            const auto st = parse_trial_state(s.text(2));
             if (!st) throw UsageError("trial " + std::to_string(t.number) + " has unknown state '" + s.text(2) + "'");
             t.state = *st;
             t.datetime_start = s.text(3);
@@ -519,17 +512,6 @@ StudyDefinition study_definition(const SearchConfig& search) {
                 : search.study_journal == "delete" ? StudyJournal::kDelete
                                                    : StudyJournal::kAuto;
     return d;
-}
-
-std::string_view to_string(StoredTrialState s) noexcept {
-    switch (s) {
-        case StoredTrialState::kRunning: return "RUNNING";
-        case StoredTrialState::kComplete: return "COMPLETE";
-        case StoredTrialState::kPruned: return "PRUNED";
-        case StoredTrialState::kFail: return "FAIL";
-        case StoredTrialState::kWaiting: return "WAITING";
-    }
-    return "FAIL";
 }
 
 }  // namespace snac::io

@@ -14,6 +14,8 @@
 #include "optimizer.hpp"
 #include "qat_hook.hpp"
 #include "snac/core/error.hpp"
+#include "snac/core/feature_scaling.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/core/seed.hpp"
 
 namespace snac::nn {
@@ -221,7 +223,8 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
         result.checkpoint.history["train_loss"].push_back(rep.train_loss);
         result.checkpoint.history["learning_rate"].push_back(lr);
         result.checkpoint.history["seconds"].push_back(rep.seconds);
-        for (const auto& [k, v] : rep.val_metrics) result.checkpoint.history["val_" + k].push_back(v);
+        for (const auto& [k, v] : rep.val_metrics)
+            result.checkpoint.history[training_metric_key(k, EvalSplit::kValidation)].push_back(v);
         if (options.on_epoch) options.on_epoch(rep);
         if (!has_val) continue;
         const double value = rep.val_metrics.at(metric);
@@ -245,9 +248,9 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
     if (!best_weights.empty()) net.load(best_weights);
     if (result.status == TrainStatus::kOk || result.status == TrainStatus::kStopped) {
         for (const auto& [k, v] : evaluate(net, data, Split::kVal, task, config.batch_size, b, qat))
-            result.metrics["val_" + k] = v;
+            result.metrics[training_metric_key(k, EvalSplit::kValidation)] = v;
         for (const auto& [k, v] : evaluate(net, data, Split::kTest, task, config.batch_size, b, qat))
-            result.metrics["test_" + k] = v;
+            result.metrics[training_metric_key(k, EvalSplit::kTest)] = v;
     }
     if (!result.history.empty()) result.metrics["train_loss"] = result.history.back().train_loss;
     result.metrics["epochs"] = static_cast<double>(result.history.size());
@@ -271,6 +274,8 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
     ck.attributes["seed"] = std::to_string(options.seed);
     ck.attributes["threads"] = std::to_string(omp_get_max_threads());
     ck.attributes["dataset"] = data.name;
+    // What snac predict applies to raw samples (docs/checkpoint-format.md).
+    ck.attributes["input_scaling"] = scaling_to_yaml(data.scaling, data.sample_shape);
     ck.attributes["task"] = task.classification ? "classification" : "regression";
     ck.attributes["status"] = status_name(result.status);
     if (!result.reason.empty()) ck.attributes["reason"] = result.reason;

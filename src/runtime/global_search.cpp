@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "snac/core/config.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
 #include "snac/io/dataset_store.hpp"
@@ -107,7 +108,7 @@ Setup prepare_run_dir(const RunConfig& cfg, const GlobalRunOptions& o) {
         throw UsageError(s.run_dir + " exists and is not a directory", "choose another --out");
     fs::create_directories(fs::path(s.run_dir) / "checkpoints" / "global");
     s.dataset_path = io::resolve_dataset(cfg.data, cfg.base_dir);
-    detail::write_file_atomic((fs::path(s.run_dir) / "config.yaml").string(), to_yaml(cfg));
+    write_file_atomic((fs::path(s.run_dir) / "config.yaml").string(), to_yaml(cfg));
     return s;
 }
 

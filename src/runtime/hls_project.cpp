@@ -17,6 +17,7 @@
 #include "snac/io/checkpoint_io.hpp"
 #include "snac/io/dataset_store.hpp"
 #include "snac/nn/trainer.hpp"
+#include "snac/runtime/model_file.hpp"
 #include "snac/surrogate/cost_model.hpp"
 
 namespace snac::runtime {
@@ -31,20 +32,6 @@ void collect_names(const std::vector<nn::LayerSpec>& layers, const std::string& 
         collect_names(l.phi, prefix + l.name + "/phi/", out);
         collect_names(l.rho, prefix + l.name + "/rho/", out);
     }
-}
-
-/// The dataset a checkpoint was trained on, when it can be found: its recorded path, or
-/// <name>.h5 in the data directories. Empty otherwise.
-std::string training_dataset(const CheckpointData& ck) {
-    const auto it = ck.attributes.find("dataset");
-    if (it == ck.attributes.end() || it->second.empty()) return {};
-    std::error_code ec;
-    if (fs::is_regular_file(it->second, ec)) return it->second;
-    for (const std::string& dir : io::data_search_dirs()) {
-        const fs::path p = fs::path(dir) / (it->second + ".h5");
-        if (fs::is_regular_file(p, ec)) return p.string();
-    }
-    return {};
 }
 
 TestInputs dataset_inputs(const std::string& path, std::int64_t samples, std::int64_t size) {
@@ -69,7 +56,7 @@ TestInputs dataset_inputs(const std::string& path, std::int64_t samples, std::in
 
 TestInputs test_inputs(const HlsProjectJob& job, std::int64_t size, const CheckpointData& ck) {
     if (!job.data.empty()) return dataset_inputs(job.data, job.samples, size);
-    if (const std::string found = training_dataset(ck); !found.empty()) {
+    if (const std::string found = checkpoint_dataset(ck); !found.empty()) {
         try {
             return dataset_inputs(found, job.samples, size);
         } catch (const Error& e) {
@@ -123,12 +110,38 @@ void check_layer_names(const nn::NetworkSpec& net, const HlsSettings& settings) 
 
 }  // namespace
 
+std::string checkpoint_dataset(const CheckpointData& ck) {
+    const auto it = ck.attributes.find("dataset");
+    if (it == ck.attributes.end() || it->second.empty()) return {};
+    std::error_code ec;
+    if (fs::is_regular_file(it->second, ec)) return it->second;
+    for (const std::string& dir : io::data_search_dirs()) {
+        const fs::path p = fs::path(dir) / (it->second + ".h5");
+        if (fs::is_regular_file(p, ec)) return p.string();
+    }
+    return {};
+}
+
 PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
     PreparedHlsProject p;
-    const CheckpointData ck = io::read_checkpoint(job.checkpoint);
-    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(ck.architecture_yaml, job.checkpoint);
+    // A checkpoint or an ONNX model (docs/onnx.md); an architecture file has no weights.
+    const ModelFile model = load_model(job.checkpoint);
+    if (!model.has_weights())
+        throw UsageError("'" + job.checkpoint + "' is an architecture file without weights",
+                         "pass a trained checkpoint (.h5) or an ONNX model (.onnx)");
+    const CheckpointData& ck = model.checkpoint;
+    const nn::NetworkSpec& net = model.spec;
     const FpgaPart& part = find_part(job.part);
-    const HlsSettings& settings = job.settings;
+    HlsSettings settings = job.settings;
+    if (job.settings_from_checkpoint) {
+        const auto it = ck.attributes.find("hls_settings");
+        if (it == ck.attributes.end())
+            throw UsageError(job.checkpoint +
+                                 " has no per-layer precisions (attribute "
+                                 "hls_settings)",
+                             "it should come from the local stage (snac local RUN_DIR)");
+        settings = hls_settings_from_yaml(it->second, job.checkpoint + ":hls_settings");
+    }
     HlsProjectResult& r = p.result;
     if (settings.io_type == IoType::kStream)
         r.warnings.push_back(

@@ -27,6 +27,10 @@ struct PreparedHlsProject {
     hls::ManifestExtras extras;
 };
 
+/// The dataset a checkpoint was trained on: its recorded path, or <name>.h5 in the data
+/// directories ($SNAC_DATA_DIR, ./data). Empty when not found.
+std::string checkpoint_dataset(const CheckpointData& ck);
+
 /// Reads, lowers, emits and estimates (HDF5 and oneDNN: call from one thread at a time).
 PreparedHlsProject prepare_hls_project(const HlsProjectJob& job);
 /// Synthesis (optional), C simulation, comparisons, manifest. Safe to run concurrently for

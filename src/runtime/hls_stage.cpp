@@ -1,19 +1,21 @@
 // `snac hls RUN_DIR`: one project per design the earlier stages chose. Reading checkpoints,
 // lowering, emitting and the float reference run on this thread (HDF5 is serial, oneDNN owns
 // the cores); the C simulations (a g++ compile and a testbench run each) run in a TBB arena.
+#include "snac/core/atomic_file.hpp"
 #include "snac/runtime/hls_stage.hpp"
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <sstream>
 #include <thread>
 
 #include "hls_project.hpp"
-#include "snac/hls/project.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
+#include "snac/hls/project.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/select.hpp"
 #include "study_driver.hpp"
@@ -26,13 +28,32 @@ std::vector<HlsDesignResult> designs_of(const std::string& run_dir, const RunCon
                                         std::string& source) {
     std::error_code ec;
     if (cfg.local.enabled) {
-        // The local stage's designs carry per-layer precisions (attributes["hls_settings"]),
-        // which this build cannot read yet: refuse rather than emit them with the wrong types.
-        throw UsageError(
-            "the HLS stage cannot build the local stage's designs yet (per-layer "
-            "precisions from local/selected.yaml are not read by this build)",
-            "set local.enabled: false to build the selected models with the hls: "
-            "section's precision");
+        const fs::path local = fs::path(run_dir) / "local" / "selected.yaml";
+        if (!fs::is_regular_file(local, ec))
+            throw UsageError(run_dir + " has no local/selected.yaml",
+                             "run the local stage first (snac local " + run_dir +
+                                 "), or set local.enabled: false to build the selected models");
+        source = local.string();
+        std::vector<HlsDesignResult> out;
+        try {
+            const YAML::Node n = YAML::LoadFile(local.string());
+            for (const auto& d : n["designs"]) {
+                HlsDesignResult r;
+                r.design = d["name"].as<std::string>();
+                r.model = d["model"].as<std::string>("");
+                r.precision = d["precision"].as<std::string>("");
+                r.sparsity = d["sparsity"].as<double>(0.0);
+                r.checkpoint = d["checkpoint"].as<std::string>();
+                r.from_local = true;
+                out.push_back(std::move(r));
+            }
+        } catch (const YAML::Exception& e) {
+            throw UsageError("cannot read " + local.string() + ": " + e.what(),
+                             "re-run the local stage: snac local " + run_dir);
+        }
+        if (out.empty())
+            throw UsageError(local.string() + " lists no design", "re-run snac local " + run_dir);
+        return out;
     }
     const fs::path sel = fs::path(run_dir) / "selected.yaml";
     if (!fs::is_regular_file(sel, ec))
@@ -132,6 +153,7 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
         j.name = hls::sanitize_identifier(d.design);
         j.part = cfg.hls.part;
         j.settings = settings;
+        j.settings_from_checkpoint = d.from_local;
         j.samples = 0;  // the whole test split: the firmware's metric on the same samples
         j.synth = o.synth;
         j.surrogate = cfg.surrogate;
@@ -167,7 +189,7 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
         if (!d.error.empty() || d.result.csim_mismatches != 0) ++out.failed;
     }
     out.summary_csv = (fs::path(run_dir) / "hls" / "summary.csv").string();
-    detail::write_file_atomic(out.summary_csv, summary_csv(run_dir, out.designs, settings));
+    snac::write_file_atomic(out.summary_csv, summary_csv(run_dir, out.designs, settings));
     const auto n = static_cast<std::int64_t>(out.designs.size());
     if (out.failed == n)
         throw Error("the HLS stage built no design successfully",

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "study_driver.hpp"
@@ -100,7 +101,7 @@ void write_stage_done(const std::string& run_dir, const RunConfig& config, Stage
     out << YAML::Key << "counts" << YAML::Value << YAML::BeginMap;
     for (const auto& [k, v] : record.counts) out << YAML::Key << k << YAML::Value << v;
     out << YAML::EndMap << YAML::EndMap;
-    detail::write_file_atomic(record_path(run_dir, record.stage).string(),
+    snac::write_file_atomic(record_path(run_dir, record.stage).string(),
                               std::string(out.c_str()) + "\n");
 }
 

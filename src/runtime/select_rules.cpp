@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <set>
 
+#include "snac/core/metrics.hpp"
 #include "snac/core/error.hpp"
 #include "snac/runtime/select.hpp"
 #include "snac/search/pareto.hpp"
@@ -36,7 +37,7 @@ std::string ranking_metric(const SelectConfig& select, const SearchConfig& searc
 }
 
 std::optional<double> value_of(const SelectTrial& t, const std::string& metric) {
-    return detail::metric_value(t.metrics, metric);
+    return find_metric_value(t.metrics, metric);
 }
 
 /// True when a is better than b by `metric` (ties: lower trial number first, for determinism).

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "snac/core/trial_state.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
 #include "snac/io/checkpoint_io.hpp"
@@ -26,7 +28,7 @@ std::vector<SelectTrial> complete_trials(const std::string& run_dir, const RunCo
     const io::StudyStore store = io::StudyStore::open_read_only(db.string(), cfg.search.study_name);
     std::vector<SelectTrial> out;
     for (const io::StoredTrial& st : store.trials()) {
-        if (st.state != io::StoredTrialState::kComplete) continue;
+        if (st.state != TrialState::kComplete) continue;
         SelectTrial t;
         t.number = st.number;
         bool all = true;
@@ -70,7 +72,7 @@ void complete_files(const std::string& run_dir, SelectedModel& m) {
         return;
     const CheckpointData ck = io::read_checkpoint((fs::path(run_dir) / m.checkpoint).string());
     m.architecture = "architectures/global/" + std::to_string(m.trial) + ".yaml";
-    detail::write_file_atomic((fs::path(run_dir) / m.architecture).string(), ck.architecture_yaml);
+    snac::write_file_atomic((fs::path(run_dir) / m.architecture).string(), ck.architecture_yaml);
 }
 
 }  // namespace
@@ -151,7 +153,7 @@ SelectStageResult run_select(const SelectStageOptions& o) {
                     "relax the search constraints or choose select.rule: list");
     for (auto& m : r.selection.models) complete_files(run_dir, m);
     r.path = (fs::path(run_dir) / "selected.yaml").string();
-    detail::write_file_atomic(r.path, selection_yaml(r.selection));
+    snac::write_file_atomic(r.path, selection_yaml(r.selection));
     StageRecord rec;
     rec.stage = Stage::kSelect;
     rec.counts = {{"models", static_cast<std::int64_t>(r.selection.models.size())},

@@ -2,16 +2,16 @@
 // (or from the re-queue of a resumed run), results into the Optuna-schema study file.
 #include "study_driver.hpp"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "snac/core/atomic_file.hpp"
+#include "snac/core/csv.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/core/seed.hpp"
 #include "snac/search/encoding.hpp"
 #include "snac/search/pareto.hpp"
@@ -29,41 +29,12 @@ std::string json_number(double v) {
     return nlohmann::json(v).dump();
 }
 
-search::TrialState to_search(io::StoredTrialState s) {
-    switch (s) {
-        case io::StoredTrialState::kRunning: return search::TrialState::kRunning;
-        case io::StoredTrialState::kComplete: return search::TrialState::kComplete;
-        case io::StoredTrialState::kPruned: return search::TrialState::kPruned;
-        case io::StoredTrialState::kFail: return search::TrialState::kFail;
-        case io::StoredTrialState::kWaiting: return search::TrialState::kWaiting;
-    }
-    return search::TrialState::kFail;
-}
-
-io::StoredTrialState to_store(search::TrialState s) {
-    switch (s) {
-        case search::TrialState::kRunning: return io::StoredTrialState::kRunning;
-        case search::TrialState::kComplete: return io::StoredTrialState::kComplete;
-        case search::TrialState::kPruned: return io::StoredTrialState::kPruned;
-        case search::TrialState::kFail: return io::StoredTrialState::kFail;
-        case search::TrialState::kWaiting: return io::StoredTrialState::kWaiting;
-    }
-    return io::StoredTrialState::kFail;
-}
-
 std::vector<io::StoredParam> stored_params(const search::SearchSpace& space,
                                            const search::Genome& g) {
     std::vector<io::StoredParam> out;
     for (const auto& p : search::encode_genome(space, g))
         out.push_back({p.name, p.internal_value, p.distribution_json});
     return out;
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
 }
 
 std::string num_text(double v) {
@@ -74,25 +45,6 @@ std::string num_text(double v) {
 }
 
 }  // namespace
-
-void write_file_atomic(const std::string& path, const std::string& text) {
-    const fs::path target(path);
-    if (target.has_parent_path()) fs::create_directories(target.parent_path());
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw_runtime("cannot write " + tmp, "check that the directory is writable");
-        out << text;
-        out.flush();
-        if (!out) throw_runtime("writing " + tmp + " failed (disk full?)");
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw_runtime("cannot rename " + tmp + " to " + path + ": " + ec.message());
-    }
-}
 
 StudyDriver::StudyDriver(const RunConfig& config, std::string run_dir,
                          search::ArchitectureContext context)
@@ -121,7 +73,7 @@ void StudyDriver::load_existing() {
     for (const io::StoredTrial& st : store_.trials()) {
         search::TrialRecord r;
         r.number = st.number;
-        r.state = to_search(st.state);
+        r.state = st.state;
         std::vector<search::EncodedParam> enc;
         for (const auto& p : st.params) enc.push_back({p.name, p.internal_value, p.distribution_json});
         r.genome = search::decode_genome(space_, enc);
@@ -147,7 +99,7 @@ void StudyDriver::load_existing() {
             else if (a.key == "architecture" && j.is_string()) architectures_[st.number] = j.get<std::string>();
         }
         if (was_interrupted) interrupted.insert(st.number);
-        else if (r.state != search::TrialState::kRunning && r.state != search::TrialState::kWaiting)
+        else if (r.state != TrialState::kRunning && r.state != TrialState::kWaiting)
             ++counted_;
         records_.push_back(std::move(r));
     }
@@ -236,12 +188,12 @@ std::optional<FinishedTrial> StudyDriver::reuse(const Candidate& candidate) {
     // Only a finished, deterministic outcome is copied; a failed or still-running genome is
     // evaluated again (a failure may have been the machine's, not the genome's).
     if (metrics == metrics_.end()) return std::nullopt;
-    const search::TrialState state = records_.at(static_cast<std::size_t>(earlier)).state;
-    if (state != search::TrialState::kComplete && state != search::TrialState::kPruned)
+    const TrialState state = records_.at(static_cast<std::size_t>(earlier)).state;
+    if (state != TrialState::kComplete && state != TrialState::kPruned)
         return std::nullopt;
     FinishedTrial t;
     t.candidate = candidate;
-    t.end = state == search::TrialState::kComplete ? TrialEnd::kComplete : TrialEnd::kPruned;
+    t.end = state == TrialState::kComplete ? TrialEnd::kComplete : TrialEnd::kPruned;
     t.reason = "duplicate of trial " + std::to_string(earlier) + ": result copied, not re-evaluated";
     t.estimate.trial = candidate.trial;
     t.estimate.metrics = metrics->second;
@@ -253,7 +205,7 @@ std::optional<std::string> StudyDriver::incomplete(const FinishedTrial& t) const
     std::map<std::string, double> metrics = t.estimate.metrics;
     for (const auto& [k, v] : t.train.metrics) metrics[k] = v;
     for (const auto& o : config_.search.objectives) {
-        const auto v = metric_value(metrics, o.metric);
+        const auto v = find_metric_value(metrics, o.metric);
         if (!v || std::isnan(*v)) return "objective '" + o.metric + "' was not measured";
     }
     return std::nullopt;
@@ -264,15 +216,15 @@ void StudyDriver::finish(const FinishedTrial& t) {
     std::map<std::string, double> metrics = t.estimate.metrics;
     for (const auto& [k, v] : t.train.metrics) metrics[k] = v;
 
-    search::TrialState state = search::TrialState::kFail;
+    TrialState state = TrialState::kFail;
     std::string reason = t.reason;
     std::vector<double> values;
     if (t.end == TrialEnd::kComplete) {
-        state = search::TrialState::kComplete;
+        state = TrialState::kComplete;
         for (const auto& o : config_.search.objectives) {
-            const auto v = metric_value(metrics, o.metric);
+            const auto v = find_metric_value(metrics, o.metric);
             if (!v || std::isnan(*v)) {
-                state = search::TrialState::kFail;
+                state = TrialState::kFail;
                 reason = "objective '" + o.metric + "' was not measured";
                 values.clear();
                 break;
@@ -280,10 +232,10 @@ void StudyDriver::finish(const FinishedTrial& t) {
             values.push_back(*v);
         }
     } else if (t.end == TrialEnd::kPruned) {
-        state = search::TrialState::kPruned;
+        state = TrialState::kPruned;
     }
     std::vector<double> constraints;
-    if (state != search::TrialState::kFail)
+    if (state != TrialState::kFail)
         for (const auto& c : constraint_values(config_.search, metrics))
             constraints.push_back(c ? *c : 0.0);  // unmeasured (pruned before training): no vote
 
@@ -295,12 +247,12 @@ void StudyDriver::finish(const FinishedTrial& t) {
         checkpoints_[n] = t.train.checkpoint;
     }
     if (!reason.empty()) user.push_back({"reason", nlohmann::json(reason).dump()});
-    if (!config_.search.constraints.empty() && state != search::TrialState::kFail)
+    if (!config_.search.constraints.empty() && state != TrialState::kFail)
         system.push_back({"constraints", nlohmann::json(constraints).dump()});
-    if (state == search::TrialState::kFail)
+    if (state == TrialState::kFail)
         system.push_back({"fail_reason", nlohmann::json(reason).dump()});
     if (t.end == TrialEnd::kInterrupted) system.push_back({kInterruptedAttr, "true"});
-    store_.finish_trial(n, to_store(state), values, user, system);
+    store_.finish_trial(n, state, values, user, system);
 
     metrics_[n] = metrics;
     auto& rec = records_.at(static_cast<std::size_t>(n));
@@ -353,10 +305,9 @@ std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
     const std::vector<std::int64_t> front = sampler_->pareto_front();
     std::vector<std::string> metric_cols;
     for (const auto& o : config_.search.objectives) metric_cols.push_back(o.metric);
-    for (const char* extra : {"params", "bops", "est_avg_resource_pct", "est_lut_pct", "est_ff_pct",
-                              "est_dsp_pct", "est_bram_pct", "est_latency_cycles", "est_ii_cycles",
-                              "val_accuracy", "test_accuracy", "val_loss", "test_loss",
-                              "val_mean_distance", "test_mean_distance", "train_seconds"}) {
+    for (const MetricInfo& m : metric_registry()) {  // then every exported registry column
+        if (m.csv_column.empty()) continue;
+        const std::string extra(m.csv_column);
         bool have = false;
         for (const auto& c : metric_cols) have |= c == extra;
         if (!have) metric_cols.push_back(extra);
@@ -384,7 +335,7 @@ std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
         const auto& rec = records_.at(static_cast<std::size_t>(n));
         csv << n;
         for (const auto& c : metric_cols) {
-            const auto v = metric_value(m, c);
+            const auto v = find_metric_value(m, c);
             csv << "," << (v ? num_text(*v) : std::string());
         }
         csv << "," << csv_field(architectures_.count(n) ? architectures_[n] : "");

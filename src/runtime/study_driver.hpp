@@ -46,7 +46,7 @@ private:
     void load_existing();
     void restore_sampler_if_needed();
     Candidate make_candidate(std::int64_t number, const search::Genome& genome) const;
-    void tell(const FinishedTrial& t, search::TrialState state, const std::vector<double>& values,
+    void tell(const FinishedTrial& t, TrialState state, const std::vector<double>& values,
               const std::vector<double>& constraints);
 
     const RunConfig& config_;
@@ -64,13 +64,10 @@ private:
     bool restore_needed_ = false;
     std::vector<std::pair<std::int64_t, std::pair<std::vector<double>, std::vector<double>>>>
         pending_;  // generational: (trial, (values, constraints)) told at sync()
-    std::map<std::int64_t, search::TrialState> pending_state_;
+    std::map<std::int64_t, TrialState> pending_state_;
     std::int64_t counted_ = 0;
     mutable std::string status_;
     mutable std::chrono::steady_clock::time_point status_time_{};
 };
-
-/// Writes `text` to `path` atomically (temporary file in the same directory, then rename).
-void write_file_atomic(const std::string& path, const std::string& text);
 
 }  // namespace snac::runtime::detail

@@ -40,24 +40,11 @@ std::vector<std::int64_t> parse_fail_trials() {
 
 }  // namespace
 
-std::optional<double> metric_value(const std::map<std::string, double>& metrics,
-                                   const std::string& name) {
-    std::string key = name;
-    if (name == "accuracy" || name == "loss" || name == "mean_distance") key = "val_" + name;
-    auto it = metrics.find(key);
-    if (it == metrics.end()) return std::nullopt;
-    return it->second;
-}
-
-bool known_before_training(const std::string& name) {
-    return name == "params" || name == "bops" || name == "macs" || name.rfind("est_", 0) == 0;
-}
-
 std::vector<std::optional<double>> constraint_values(const SearchConfig& search,
                                                      const std::map<std::string, double>& metrics) {
     std::vector<std::optional<double>> out;
     for (const auto& c : search.constraints) {
-        const auto v = metric_value(metrics, c.metric);
+        const auto v = find_metric_value(metrics, c.metric);
         if (!v) out.push_back(std::nullopt);
         else out.push_back(c.op == ConstraintOp::kLessEqual ? *v - c.value : c.value - *v);
     }
@@ -78,6 +65,7 @@ EstimateResult Estimator::operator()(const Candidate& c) const {
     count_opt.weight_bits = config_.search.bits;
     count_opt.activation_bits = config_.search.bits;
     const nn::NetworkCount counts = nn::count_network(net, count_opt);
+    // Keys are the registry's (MetricSource::kCount / kSurrogate / kDerived rows).
     r.metrics["params"] = static_cast<double>(counts.params);
     r.metrics["macs"] = static_cast<double>(counts.macs);
     r.metrics["bops"] = counts.bops.at(nn::parse_bops_convention(config_.search.bops_convention));
@@ -93,7 +81,7 @@ EstimateResult Estimator::operator()(const Candidate& c) const {
         if (!known_before_training(k.metric) || !values[i] || *values[i] <= 0) continue;
         r.feasible = false;
         if (!r.reason.empty()) r.reason += "; ";
-        r.reason += k.metric + " = " + number_text(*metric_value(r.metrics, k.metric)) +
+        r.reason += k.metric + " = " + number_text(*find_metric_value(r.metrics, k.metric)) +
                     (k.op == ConstraintOp::kLessEqual ? " > " : " < ") + number_text(k.value) +
                     " (constraint " + k.metric +
                     (k.op == ConstraintOp::kLessEqual ? " <= " : " >= ") + number_text(k.value) +

@@ -1,7 +1,7 @@
 #pragma once
 // Private to runtime: the real work behind the actors. Estimation (counts, hardware estimate,
-// pre-training constraint check) and training (oneDNN, HDF5 checkpoint), plus the metric
-// vocabulary that maps objectives and constraints onto what the two produce.
+// pre-training constraint check) and training (oneDNN, HDF5 checkpoint). Metric names and their
+// keys come from the registry (snac/core/metrics.hpp).
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -10,17 +10,12 @@
 #include "snac/core/config.hpp"
 #include "snac/core/dataset.hpp"
 #include "snac/core/fpga_part.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/runtime/messages.hpp"
 #include "snac/surrogate/cost_model.hpp"
 
 namespace snac::runtime::detail {
 
-/// The measured value of a config metric name among trial metrics: accuracy/loss/mean_distance
-/// read the validation split (val_*); counts and est_* are taken as they are. nullopt if absent.
-std::optional<double> metric_value(const std::map<std::string, double>& metrics,
-                                   const std::string& name);
-/// True for metrics the estimator knows before training (params, bops, est_*).
-bool known_before_training(const std::string& name);
 /// Constraint values in config order ("violated when > 0"); nullopt entries when unknown.
 std::vector<std::optional<double>> constraint_values(const SearchConfig& search,
                                                      const std::map<std::string, double>& metrics);

@@ -194,22 +194,4 @@ std::unique_ptr<Sampler> make_sampler(const SearchSpace& space, const SamplerOpt
     throw Error("unknown sampler kind");
 }
 
-std::string_view to_string(TrialState s) noexcept {
-    switch (s) {
-        case TrialState::kRunning: return "RUNNING";
-        case TrialState::kComplete: return "COMPLETE";
-        case TrialState::kPruned: return "PRUNED";
-        case TrialState::kFail: return "FAIL";
-        case TrialState::kWaiting: return "WAITING";
-    }
-    return "FAIL";
-}
-
-std::optional<TrialState> parse_trial_state(std::string_view text) noexcept {
-    for (auto s : {TrialState::kRunning, TrialState::kComplete, TrialState::kPruned,
-                   TrialState::kFail, TrialState::kWaiting})
-        if (to_string(s) == text) return s;
-    return std::nullopt;
-}
-
 }  // namespace snac::search

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/surrogate/analytical_model.hpp"
 
@@ -129,21 +130,7 @@ AnalyticalCoefficients load_coefficients(const std::string& path) {
 }
 
 void save_coefficients(const std::string& path, const AnalyticalCoefficients& c) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        if (!out)
-            throw Error("cannot write '" + tmp + "'", "check the directory exists and is writable");
-        out << coefficients_to_json(c);
-        out.flush();
-        if (!out) throw Error("failed writing '" + tmp + "'");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw Error("cannot rename '" + tmp + "' to '" + path + "'");
-    }
+    write_file_atomic(path, coefficients_to_json(c));
 }
 
 std::string default_coefficients_path() {

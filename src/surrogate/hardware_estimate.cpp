@@ -4,6 +4,7 @@
 #include <map>
 
 #include "snac/core/error.hpp"
+#include "snac/core/metrics.hpp"
 
 namespace snac::surrogate {
 
@@ -58,9 +59,11 @@ const std::map<std::string, Getter>& getters() {
 }  // namespace
 
 const std::vector<std::string>& metric_names() {
+    // The registry names them (snac/core/metrics.hpp); getters() computes them.
     static const std::vector<std::string> names = [] {
-        std::vector<std::string> v;
-        for (const auto& [k, g] : getters()) v.push_back(k);
+        std::vector<std::string> v = snac::metric_names(MetricSource::kSurrogate);
+        for (auto& d : snac::metric_names(MetricSource::kDerived))
+            if (getters().count(d)) v.push_back(d);
         return v;
     }();
     return names;

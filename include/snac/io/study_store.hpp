@@ -10,10 +10,9 @@
 #include <vector>
 
 #include "snac/core/config/search_config.hpp"
+#include "snac/core/trial_state.hpp"
 
 namespace snac::io {
-
-enum class StoredTrialState { kRunning, kComplete, kPruned, kFail, kWaiting };
 
 /// How commits reach the disk. WAL (synchronous=NORMAL) costs ~0.3 ms per trial and survives a
 /// killed process; it needs shared memory, so it must not be used on NFS/Lustre/GPFS, where
@@ -45,7 +44,7 @@ struct JsonAttr {
 
 struct StoredTrial {
     std::int64_t number = 0;
-    StoredTrialState state = StoredTrialState::kRunning;
+    TrialState state = TrialState::kRunning;
     std::string datetime_start;     ///< "YYYY-MM-DD HH:MM:SS.ffffff" local time; may be empty
     std::string datetime_complete;  ///< empty unless finished
     std::vector<StoredParam> params;
@@ -90,7 +89,7 @@ public:
     /// Finishes a RUNNING trial in one transaction: state, objective values (all of them when
     /// COMPLETE; ±inf stored as Optuna does), attributes, completion time. Throws snac::Error
     /// when the trial is unknown or not RUNNING, or COMPLETE without one value per objective.
-    void finish_trial(std::int64_t number, StoredTrialState state,
+    void finish_trial(std::int64_t number, TrialState state,
                       const std::vector<double>& values,
                       const std::vector<JsonAttr>& user_attrs = {},
                       const std::vector<JsonAttr>& system_attrs = {});
@@ -112,8 +111,6 @@ private:
     explicit StudyStore(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
-
-std::string_view to_string(StoredTrialState s) noexcept;  ///< "RUNNING", "COMPLETE", ...
 
 /// The study a `search:` section describes: study_name, objective metrics and directions,
 /// optuna_schema and study_journal.

@@ -21,6 +21,9 @@ struct HlsProjectJob {
     std::string name;        ///< project / top-function name ("" = checkpoint file stem)
     std::string part;        ///< FPGA part or board name (resolved with find_part)
     HlsSettings settings;
+    /// Take the settings from the checkpoint's attributes["hls_settings"] (the local stage's
+    /// per-layer precisions) instead of `settings`; a checkpoint without them is an error.
+    bool settings_from_checkpoint = false;
     std::string data;             ///< dataset whose test split feeds the testbench; "" = the
                                   ///< checkpoint's training dataset when found, else random
     std::int64_t samples = 1000;  ///< testbench samples; 0 = the whole test split
@@ -69,8 +72,9 @@ struct HlsDesignResult {
     std::int64_t trial = -1;
     std::string precision;  ///< local stage's precision label ("" = config hls: section)
     double sparsity = 0.0;
-    std::string checkpoint;  ///< relative to RUN_DIR
-    std::string error;       ///< non-empty when the build failed
+    std::string checkpoint;   ///< relative to RUN_DIR
+    bool from_local = false;  ///< a local-stage design: settings from the checkpoint
+    std::string error;        ///< non-empty when the build failed
     HlsProjectResult result;
 };
 

@@ -12,12 +12,10 @@
 #include <vector>
 
 #include "snac/core/config/search_config.hpp"
+#include "snac/core/trial_state.hpp"
 #include "snac/search/space.hpp"
 
 namespace snac::search {
-
-/// Optuna's trial states (stored by name in the study file).
-enum class TrialState { kRunning, kComplete, kPruned, kFail, kWaiting };
 
 /// A trial as a sampler knows it.
 struct TrialRecord {
@@ -115,8 +113,5 @@ private:
 
 /// The sampler the options name.
 std::unique_ptr<Sampler> make_sampler(const SearchSpace& space, const SamplerOptions& options);
-
-std::string_view to_string(TrialState s) noexcept;  ///< "RUNNING", "COMPLETE", ...
-std::optional<TrialState> parse_trial_state(std::string_view text) noexcept;
 
 }  // namespace snac::search

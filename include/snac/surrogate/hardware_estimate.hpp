@@ -57,9 +57,8 @@ struct HardwareEstimate {
     void set_percentages(const FpgaPart& part);
 };
 
-/// Names accepted by metric(): est_lut, est_ff, est_dsp, est_bram, est_uram, est_lut_pct,
-/// est_ff_pct, est_dsp_pct, est_bram_pct, est_uram_pct, est_avg_resource_pct,
-/// est_latency_cycles (the max), est_latency_cycles_min, est_ii_cycles.
+/// Names accepted by metric(): the metric registry's surrogate rows and derived est_* rows
+/// (snac/core/metrics.hpp), in registry order.
 const std::vector<std::string>& metric_names();
 /// The value of a named metric; throws UsageError listing metric_names() for an unknown name.
 double metric(const HardwareEstimate& e, std::string_view name);

@@ -1,24 +1,24 @@
 #include <sstream>
 
 #include "config/sections.hpp"
+#include "snac/core/metrics.hpp"
 
 namespace snac::config {
 namespace {
 
-const std::vector<std::string>& known_metrics() {
-    static const std::vector<std::string> m = {
-        "accuracy",    "loss",        "mean_distance", "params",
-        "bops",        "est_lut_pct", "est_ff_pct",    "est_dsp_pct",
-        "est_bram_pct", "est_avg_resource_pct", "est_latency_cycles", "est_ii_cycles"};
-    return m;
-}
-
+// Objectives and constraints name metrics of the registry (snac/core/metrics.hpp).
 bool check_metric(MapReader& in, std::string_view key, const std::string& metric) {
-    for (const auto& m : known_metrics())
-        if (m == metric) return true;
+    if (const MetricInfo* m = find_metric(metric)) {
+        if (m->objective) return true;
+        in.error_at(key, "metric '" + metric + "' may not be optimised or constrained",
+                    "test-split metrics are reported only; use '" +
+                        metric.substr(std::string_view("test_").size()) + "' (validation split)");
+        return false;
+    }
+    const std::vector<std::string> known = objective_metric_names();
     std::string hint = "known metrics:";
-    for (const auto& m : known_metrics()) hint += " " + m;
-    if (auto close = did_you_mean(metric, known_metrics()); !close.empty())
+    for (const auto& m : known) hint += " " + m;
+    if (auto close = did_you_mean(metric, known); !close.empty())
         hint = "did you mean '" + close + "'? " + hint;
     in.error_at(key, "unknown metric '" + metric + "'", hint);
     return false;
@@ -37,6 +37,7 @@ void parse_search(MapReader& in, SearchConfig& out) {
                 MapReader o(objs[i], "search.objectives[" + std::to_string(i) + "]", in.diag());
                 ObjectiveConfig oc;
                 o.require("metric", oc.metric);
+                if (const MetricInfo* m = find_metric(oc.metric)) oc.direction = m->direction;
                 o.get_enum("direction", oc.direction,
                            {{"minimize", Direction::kMinimize}, {"maximize", Direction::kMaximize}});
                 if (!oc.metric.empty()) check_metric(o, "metric", oc.metric);

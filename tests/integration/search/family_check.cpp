@@ -46,7 +46,7 @@ int check(const std::string& dir, const Case& c, int samples) {
         for (std::size_t k = 0; k < cfg.search.objectives.size(); ++k)
             values.push_back(static_cast<double>((net.layers.size() * (k + 3)) % 7) + 0.01 * static_cast<double>(i % 5));
         sampler->tell(s->number, values, std::vector<double>(cfg.search.constraints.size(), -1.0),
-                      search::TrialState::kComplete);
+                      TrialState::kComplete);
         ++built;
     }
     std::printf("%-20s %d genomes -> architectures (%zu..%zu top-level layers), all parsed by nn\n",

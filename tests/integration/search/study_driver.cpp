@@ -71,7 +71,7 @@ int run(int argc, char** argv) {
             std::vector<search::EncodedParam> enc;
             for (const auto& p : t.params) enc.push_back({p.name, p.internal_value, p.distribution_json});
             r.genome = search::decode_genome(space, enc);
-            r.state = t.state == io::StoredTrialState::kComplete ? search::TrialState::kComplete : search::TrialState::kFail;
+            r.state = t.state == TrialState::kComplete ? TrialState::kComplete : TrialState::kFail;
             for (const auto& v : t.values)
                 if (v) r.values.push_back(*v);
             for (const auto& a : t.system_attrs)
@@ -120,11 +120,11 @@ int run(int argc, char** argv) {
             {"synthetic_objective", "true"}};
         if (failed) {
             user.push_back({"fail_reason", "\"diverged (synthetic)\""});
-            store.finish_trial(number, io::StoredTrialState::kFail, {}, user, {});
-            sampler->tell(number, {}, {}, search::TrialState::kFail);
+            store.finish_trial(number, TrialState::kFail, {}, user, {});
+            sampler->tell(number, {}, {}, TrialState::kFail);
         } else {
-            store.finish_trial(number, io::StoredTrialState::kComplete, values, user, {});
-            sampler->tell(number, values, {}, search::TrialState::kComplete);
+            store.finish_trial(number, TrialState::kComplete, values, user, {});
+            sampler->tell(number, values, {}, TrialState::kComplete);
         }
     }
     std::ofstream front(argv[4]);

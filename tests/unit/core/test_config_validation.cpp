@@ -179,3 +179,26 @@ TEST(ConfigValidation, UnreadableFileIsAUsageError) {
 
 }  // namespace
 }  // namespace snac
+
+namespace snac {
+namespace {
+
+// Every metric the estimator produces is a valid objective/constraint (the registry is the list);
+// an omitted direction is the metric's usual one; test-split metrics are rejected.
+TEST(ConfigValidation, MetricsComeFromTheRegistry) {
+    const RunConfig cfg = parse_config(std::string(kGoodData) + R"(search:
+  objectives: [{metric: accuracy}, {metric: est_uram_pct}, {metric: macs, direction: minimize}]
+  constraints: ["est_latency_cycles_min <= 100"]
+)",
+                                       "t.yaml");
+    EXPECT_EQ(cfg.search.objectives[0].direction, Direction::kMaximize);
+    EXPECT_EQ(cfg.search.objectives[1].direction, Direction::kMinimize);
+    const auto issues = issues_of(std::string(kGoodData) +
+                                  "search:\n  objectives: [{metric: test_accuracy}, {metric: acuracy}]\n");
+    EXPECT_NE(find_issue(issues, "may not be optimised").hint.find("'accuracy'"), std::string::npos);
+    EXPECT_NE(find_issue(issues, "unknown metric 'acuracy'").hint.find("did you mean 'accuracy'"),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace snac

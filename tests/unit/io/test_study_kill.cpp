@@ -37,7 +37,7 @@ TEST(StudyStoreKill, KilledWriterLosesAtMostTheTrialInFlight) {
                         {{"x", static_cast<double>(i % 10),
                           R"({"name": "IntDistribution", "attributes": {"log": false, "step": 1, "low": 0, "high": 9}})"}},
                         {{"note", "\"" + std::string(200, 'a') + "\""}});
-                    s.finish_trial(n, StoredTrialState::kComplete, {static_cast<double>(i)}, {{"bops", std::to_string(i)}},
+                    s.finish_trial(n, TrialState::kComplete, {static_cast<double>(i)}, {{"bops", std::to_string(i)}},
                                    {{"constraints", "[-1.0]"}});
                     // A coordinator is idle between results; back-to-back commits would starve
                     // the polling reader under the rollback journal.
@@ -70,10 +70,10 @@ TEST(StudyStoreKill, KilledWriterLosesAtMostTheTrialInFlight) {
         for (std::size_t i = 0; i < trials.size(); ++i) {
             EXPECT_EQ(trials[i].number, static_cast<std::int64_t>(i));
             EXPECT_EQ(trials[i].params.size(), 1u);
-            if (trials[i].state == StoredTrialState::kRunning) {
+            if (trials[i].state == TrialState::kRunning) {
                 ++running;
                 EXPECT_EQ(i + 1, trials.size()) << "only the last trial can be in flight";
-            } else if (trials[i].state == StoredTrialState::kComplete) {
+            } else if (trials[i].state == TrialState::kComplete) {
                 ASSERT_TRUE(trials[i].values[0].has_value());
                 EXPECT_EQ(trials[i].user_attrs.size(), 2u);
                 EXPECT_EQ(trials[i].system_attrs.size(), 1u);
@@ -81,7 +81,7 @@ TEST(StudyStoreKill, KilledWriterLosesAtMostTheTrialInFlight) {
         }
         EXPECT_LE(running, 1);
         s.fail_running("writer killed");
-        for (const auto& t : s.trials()) EXPECT_NE(t.state, StoredTrialState::kRunning);
+        for (const auto& t : s.trials()) EXPECT_NE(t.state, TrialState::kRunning);
     }
     fs::remove_all(dir);
 }

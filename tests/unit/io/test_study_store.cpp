@@ -63,27 +63,27 @@ TEST_F(StudyStoreTest, RoundTrip) {
         EXPECT_EQ(store.create_trial(params(0, 0.001), {{"arch", "\"mlp\""}}, {{"NSGAIISampler:generation", "0"}}), 0);
         EXPECT_EQ(store.create_trial(params(1, 0.002)), 1);
         EXPECT_EQ(store.create_trial(params(1, 0.003)), 2);
-        store.finish_trial(0, StoredTrialState::kComplete, {0.75, 1024},
+        store.finish_trial(0, TrialState::kComplete, {0.75, 1024},
                            {{"bops", "1024"}, {"checkpoint", "\"checkpoints/global/0.h5\""}},
                            {{"constraints", "[-3.5]"}});
-        store.finish_trial(1, StoredTrialState::kComplete, {0.5, INFINITY});
-        store.finish_trial(2, StoredTrialState::kFail, {}, {}, {{"fail_reason", "\"diverged\""}});
-        EXPECT_THROW(store.finish_trial(2, StoredTrialState::kComplete, {1, 2}), Error);
-        EXPECT_THROW(store.finish_trial(7, StoredTrialState::kComplete, {1, 2}), Error);
+        store.finish_trial(1, TrialState::kComplete, {0.5, INFINITY});
+        store.finish_trial(2, TrialState::kFail, {}, {}, {{"fail_reason", "\"diverged\""}});
+        EXPECT_THROW(store.finish_trial(2, TrialState::kComplete, {1, 2}), Error);
+        EXPECT_THROW(store.finish_trial(7, TrialState::kComplete, {1, 2}), Error);
         const auto id = store.create_trial(params(0, 0.004));
-        EXPECT_THROW(store.finish_trial(id, StoredTrialState::kComplete, {1}), Error);
+        EXPECT_THROW(store.finish_trial(id, TrialState::kComplete, {1}), Error);
     }
     auto store = StudyStore::open(path_, def());  // reopen: resumes numbering
     const auto trials = store.trials();
     ASSERT_EQ(trials.size(), 4u);
     for (std::size_t i = 0; i < trials.size(); ++i) EXPECT_EQ(trials[i].number, static_cast<std::int64_t>(i));
-    EXPECT_EQ(trials[0].state, StoredTrialState::kComplete);
+    EXPECT_EQ(trials[0].state, TrialState::kComplete);
     EXPECT_EQ(trials[0].values[0].value(), 0.75);
     EXPECT_EQ(trials[0].values[1].value(), 1024);
     EXPECT_EQ(trials[1].values[1].value(), INFINITY);
-    EXPECT_EQ(trials[2].state, StoredTrialState::kFail);
+    EXPECT_EQ(trials[2].state, TrialState::kFail);
     EXPECT_FALSE(trials[2].values[0].has_value());
-    EXPECT_EQ(trials[3].state, StoredTrialState::kRunning);
+    EXPECT_EQ(trials[3].state, TrialState::kRunning);
     EXPECT_TRUE(trials[3].datetime_complete.empty());
     ASSERT_EQ(trials[0].params.size(), 2u);
     EXPECT_EQ(trials[0].params[1].name, "learning_rate");
@@ -94,7 +94,7 @@ TEST_F(StudyStoreTest, RoundTrip) {
     EXPECT_EQ(store.summary().metric_names, (std::vector<std::string>{"accuracy", "bops"}));
     EXPECT_EQ(store.summary().complete, 2);
     EXPECT_EQ(store.fail_running("interrupted"), std::vector<std::int64_t>{3});
-    EXPECT_EQ(store.trials()[3].state, StoredTrialState::kFail);
+    EXPECT_EQ(store.trials()[3].state, TrialState::kFail);
     EXPECT_EQ(store.create_trial(params(0, 0.005)), 4);
 }
 
@@ -102,7 +102,7 @@ TEST_F(StudyStoreTest, WritesOptunasSchemaAndRows) {
     {
         auto store = StudyStore::open(path_, def());
         store.create_trial(params(1, 0.001));
-        store.finish_trial(0, StoredTrialState::kComplete, {0.5, -INFINITY});
+        store.finish_trial(0, TrialState::kComplete, {0.5, -INFINITY});
     }
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);

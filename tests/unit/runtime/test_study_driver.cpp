@@ -112,7 +112,7 @@ TEST(StudyDriver, DrainThenResumeReRunsInterruptedGenomesAndReachesTheBudget) {
     std::int64_t counted = 0;
     std::set<std::int64_t> marked, retried;
     for (const auto& t : trials) {
-        EXPECT_NE(t.state, io::StoredTrialState::kRunning);
+        EXPECT_NE(t.state, TrialState::kRunning);
         bool is_interrupted = false;
         for (const auto& a : t.system_attrs) {
             if (a.key == "snac:interrupted") is_interrupted = true;

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Regenerates the ONNX test fixtures with PyTorch's own exporter (Debian's python3-torch;
+scripts/install_deps.sh --bench installs it). CI does not run this: the generated files are
+committed, so the tests read models that snac did not write.
+
+    python3 tests/data/onnx/make_fixtures.py [OUT_DIR]
+
+For each model NAME it writes NAME.onnx, NAME_input.npy (fixed inputs, float32) and
+NAME_output.npy (PyTorch's outputs on them, float32, eval mode)."""
+import os
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+
+
+class DeepSets(nn.Module):
+    """phi per element, mean over the elements, rho: the pattern snac recognises."""
+
+    def __init__(self):
+        super().__init__()
+        self.phi = nn.Sequential(nn.Linear(3, 16), nn.ReLU(), nn.Linear(16, 8), nn.Tanh())
+        self.rho = nn.Sequential(nn.Linear(8, 12), nn.ReLU(), nn.Linear(12, 4))
+
+    def forward(self, x):
+        return self.rho(self.phi(x).mean(dim=1))
+
+
+def models():
+    mlp = nn.Sequential(
+        nn.Linear(16, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.2),
+        nn.Linear(32, 16), nn.LeakyReLU(0.1), nn.Linear(16, 8), nn.Sigmoid(),
+        nn.Linear(8, 5), nn.Softmax(dim=1))
+    cnn = nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3), nn.Tanh(), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(6, 10))
+    unsupported = nn.Sequential(nn.Linear(16, 8), nn.ELU(), nn.Linear(8, 2))
+    return [("mlp_bn", mlp, (16,)), ("cnn_pool", cnn, (2, 10, 10)),
+            ("deepsets_mean", DeepSets(), (8, 3)), ("unsupported_elu", unsupported, (16,))]
+
+
+def randomize_batchnorm(model, gen):
+    # Fresh running statistics are (0, 1): give them values, so a wrong import shows.
+    for m in model.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            n = m.num_features
+            m.running_mean.copy_(torch.randn(n, generator=gen) * 0.5)
+            m.running_var.copy_(torch.rand(n, generator=gen) + 0.5)
+            m.weight.data.copy_(torch.rand(n, generator=gen) + 0.5)
+            m.bias.data.copy_(torch.randn(n, generator=gen) * 0.1)
+
+
+def main():
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    gen = torch.Generator().manual_seed(20261127)
+    torch.manual_seed(20261127)
+    for name, model, sample_shape in models():
+        randomize_batchnorm(model, gen)
+        model.eval()
+        x = torch.randn((12,) + sample_shape, generator=gen)
+        with torch.no_grad():
+            y = model(x)
+        torch.onnx.export(model, x[:1], os.path.join(out_dir, name + ".onnx"),
+                          input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "N"}, "output": {0: "N"}},
+                          opset_version=13, do_constant_folding=True)
+        np.save(os.path.join(out_dir, name + "_input.npy"), x.numpy().astype(np.float32))
+        np.save(os.path.join(out_dir, name + "_output.npy"), y.numpy().astype(np.float32))
+        print("wrote", name)
+
+
+if __name__ == "__main__":
+    main()

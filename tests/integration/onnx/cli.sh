@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# snac inspect/estimate/hls/predict on ONNX models PyTorch exported, the unsupported-operator
+# error, snac export (float + QONNX) of imported and trained models through onnx.checker, and
+# predict's normalisation (raw CSV vs the normalised dataset).
+set -euo pipefail
+: "${SNAC_BIN:?}" "${SNAC_SOURCE_DIR:?}" "${SNAC_DATA_DIR:?}"
+fix="$SNAC_SOURCE_DIR/tests/data/onnx"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# Debian's python3 has python3-onnx and numpy (BUILD_PKGS); a developer's PATH may put another first.
+PY=""
+for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import onnx, numpy' 2>/dev/null; then PY="$p"; break; fi
+done
+[ -n "$PY" ] || fail "no python3 with the onnx and numpy modules (scripts/install_deps.sh installs them)"
+
+# 1. Import: inspect, estimate and hls accept the PyTorch exports.
+"$SNAC_BIN" inspect "$fix/cnn_pool.onnx" > inspect.txt
+grep -q "conv2d_0 .*\[4, 10, 10\]" inspect.txt || fail "inspect: conv2d_0 missing: $(cat inspect.txt)"
+"$SNAC_BIN" inspect "$fix/deepsets_mean.onnx" --json > ds.json
+"$PY" -c "import json,sys; d=json.load(open('ds.json')); assert d['layers'][0]['type']=='deepsets', d" \
+    || fail "deepsets pattern not recognised"
+"$SNAC_BIN" estimate "$fix/mlp_bn.onnx" --part zcu102 --json > est.json
+"$SNAC_BIN" hls "$fix/mlp_bn.onnx" --out hls_mlp --samples 20 > hls.txt
+grep -q " 0 mismatches" hls.txt || fail "hls C simulation of the imported model: $(cat hls.txt)"
+
+# 2. An unsupported operator: exit 2, the node and its op type named.
+set +e
+"$SNAC_BIN" inspect "$fix/unsupported_elu.onnx" 2> err.txt
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "unsupported op exited $rc, expected 2"
+grep -q "/1/Elu" err.txt && grep -q "(Elu)" err.txt || fail "error does not name node and op: $(cat err.txt)"
+
+# 3. predict: float inference equals PyTorch's recorded outputs within 1e-5.
+for m in mlp_bn cnn_pool deepsets_mean; do
+    "$SNAC_BIN" predict "$fix/$m.onnx" --input "$fix/${m}_input.npy" --out "$m.npy" -q
+    "$PY" - "$m.npy" "$fix/${m}_output.npy" <<'PYEOF' || fail "predict $m differs from PyTorch"
+import sys, numpy as np
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+assert a.shape == b.shape and a.dtype == np.float32, (a.shape, b.shape, a.dtype)
+err = float(np.abs(a - b).max())
+print(sys.argv[1], "max |snac - torch| =", err)
+assert err <= 1e-5
+PYEOF
+done
+# Fixed point: firmware arithmetic, close to float at 16 bits, float64 output.
+"$SNAC_BIN" predict "$fix/mlp_bn.onnx" --input "$fix/mlp_bn_input.npy" --out fixed.npy --fixed -q
+"$PY" -c "
+import numpy as np
+a, b = np.load('fixed.npy'), np.load('mlp_bn.npy')
+assert a.dtype == np.float64 and a.shape == b.shape
+assert 0 < np.abs(a - b).max() < 0.05, np.abs(a - b).max()" || fail "fixed-point predict"
+
+# 4. Export: imported and trained checkpoints -> ONNX and QONNX, all through the checker.
+for m in mlp_bn cnn_pool deepsets_mean; do
+    "$SNAC_BIN" export "$fix/$m.onnx" --onnx "re_$m.onnx" --precision 'ap_fixed<10,4>' -q
+    [ -f "re_$m.qonnx.onnx" ] || fail "no QONNX twin for $m"
+done
+cat > arch.yaml <<'YAML'
+input_shape: [8]
+layers:
+  - {type: dense, units: 8}
+  - {type: leaky_relu, alpha: 0.1}
+  - {type: dense, units: 2}
+  - {type: softmax}
+YAML
+"$SNAC_BIN" train "$SNAC_SOURCE_DIR/tests/integration/nn/htru2.yaml" --arch arch.yaml --out trained \
+    --epochs 1 --threads 1 --seed 3 -q
+"$SNAC_BIN" export trained/checkpoint.h5 --onnx trained.onnx -q
+[ ! -f trained.qonnx.onnx ] || fail "a float checkpoint got a QONNX file without --precision"
+"$PY" "$SNAC_SOURCE_DIR/tests/integration/onnx/check_onnx.py" ./*.onnx || fail "onnx.checker"
+
+# 5. predict applies the stored normalisation to raw samples (CSV), not to a snac dataset (stored
+# normalised); --raw skips it. The checkpoint and its ONNX export predict the same.
+h5="$("$PY" -c "import json; print(json.load(open('trained/metrics.json'))['dataset'])")"
+"$PY" - "$SNAC_DATA_DIR/htru2_pulsar/pulsar_stars.csv.gz" <<'PYEOF'
+import csv, gzip, sys
+rows = list(csv.reader(gzip.open(sys.argv[1], "rt")))
+with open("raw.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    for r in rows:
+        w.writerow(r[:-1])  # the features; target_class is the last column
+PYEOF
+"$SNAC_BIN" predict trained/checkpoint.h5 --input "$h5" --out from_dataset.npy -q
+"$SNAC_BIN" predict trained.onnx --input "$h5" --out from_onnx.npy -q
+"$SNAC_BIN" predict trained/checkpoint.h5 --input raw.csv --out from_csv.npy > csv.log
+grep -q "standardize (stored with the model)" csv.log || fail "normalisation not reported: $(cat csv.log)"
+"$SNAC_BIN" predict trained/checkpoint.h5 --input raw.csv --out from_csv_raw.npy --raw -q
+"$PY" - <<'PYEOF' || fail "predict normalisation"
+import numpy as np
+ds, onnx_, csv_, raw = (np.load(f + ".npy") for f in ("from_dataset", "from_onnx", "from_csv", "from_csv_raw"))
+assert np.array_equal(ds, onnx_), "checkpoint and its ONNX export differ"
+assert ds.shape == csv_.shape, (ds.shape, csv_.shape)
+print("max |raw csv normalised - dataset| =", float(np.abs(ds - csv_).max()))
+assert np.abs(ds - csv_).max() <= 1e-5
+assert np.abs(ds - raw).max() > 1e-2, "--raw changed nothing"
+PYEOF
+
+# 6. snac train --arch MODEL.onnx starts from the model's weights: with a vanishing learning rate
+# the result predicts what the ONNX model predicts; from random weights it would not. (No batch
+# norm here: its moving statistics would move even without a learning rate.)
+sed 's/learning_rate: 0.001/learning_rate: 1.0e-12/' "$SNAC_SOURCE_DIR/tests/integration/nn/htru2.yaml" \
+    > frozen.yaml
+grep -q "1.0e-12" frozen.yaml || fail "could not write the frozen config"
+"$SNAC_BIN" train frozen.yaml --arch trained.onnx --out tuned --epochs 1 --threads 1 > tuned.log
+grep -q "from its weights" tuned.log || fail "train did not start from the weights: $(cat tuned.log)"
+"$SNAC_BIN" predict tuned/checkpoint.h5 --input "$h5" --out tuned.npy -q
+"$PY" - <<'PYEOF' || fail "training from the ONNX weights"
+import numpy as np
+a, b = np.load("tuned.npy"), np.load("from_onnx.npy")
+print("max |tuned - onnx| =", float(np.abs(a - b).max()))
+assert np.abs(a - b).max() < 1e-5
+PYEOF
+echo "onnx cli: ok"
