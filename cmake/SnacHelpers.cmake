@@ -1,7 +1,10 @@
 # snac_set_warnings(target): the warning set every snac target builds clean with.
 function(snac_set_warnings target)
     # -Wno-restrict: GCC 12 reports false positives inside std::string concatenation (GCC bug 105651).
-    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Wno-restrict)
+    # Both are GCC spellings; clang (sanitizer/fuzz builds) gets its nearest equivalent.
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+                           $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local -Wno-restrict>
+                           $<$<CXX_COMPILER_ID:Clang>:-Wshadow-uncaptured-local>)
     if(SNAC_WERROR)
         target_compile_options(${target} PRIVATE -Werror)
     endif()

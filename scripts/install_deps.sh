@@ -19,6 +19,8 @@ BUILD_PKGS=(
     zlib1g-dev
     libonnx-dev libprotobuf-dev python3-onnx python3-numpy
     python3 python3-optuna python3-pandas
+    clang libclang-rt-dev libomp-dev   # sanitizer builds and libFuzzer harnesses (scripts/sanitize.sh)
+    slurm-wlm munge                    # the one-node Slurm cluster of tests/slurm (label slurm)
     chromium
 )
 BENCH_PKGS=(python3-torch python3-h5py python3-numpy)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds snac and runs every test (labels unit, mpi, integration).
-# Usage: scripts/test.sh [ctest args, e.g. -L unit]
+# Installs what is missing, builds snac and runs every test (labels unit, mpi, integration,
+# fault, slurm); with SNAC_SANITIZERS=1 also the sanitizer builds: ASan+UBSan (unit,
+# integration, a short run of every fuzzer) and TSan (runtime tests); see docs/reliability.md.
+# Usage: scripts/test.sh [ctest args for the main build, e.g. -L unit]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/install_deps.sh"
@@ -10,3 +12,6 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export SNAC_DATA_DIR="${SNAC_DATA_DIR:-$root/../shared/data}"
 cd "$build"
 ctest --output-on-failure -j "${SNAC_TEST_JOBS:-2}" "$@"
+if [ "${SNAC_SANITIZERS:-0}" = 1 ]; then
+    "$root/scripts/sanitize.sh" asan tsan
+fi

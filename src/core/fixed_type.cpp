@@ -98,6 +98,10 @@ FixedType FixedType::parse(std::string_view text) {
     }
     if (t.width < 1 || t.width > 64)
         fail(text, "width " + std::to_string(t.width) + " is outside 1..64");
+    // I may be negative or exceed W, but far outside that the LSB (2^-(W-I)) or the range
+    // leaves double's exponent range and every value quantizes to 0 or inf (found by fuzzing).
+    if (t.integer < -512 || t.integer > 512)
+        fail(text, "integer bits " + std::to_string(t.integer) + " are outside -512..512");
     if (t.sat_bits < 0 || t.sat_bits > t.width)
         fail(text, "saturation bits N must be within 0..W");
     if (t.overflow == OverflowMode::kWrapSm && !t.is_signed())

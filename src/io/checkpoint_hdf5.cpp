@@ -42,7 +42,7 @@ void write_named_values(hid_t loc, const std::vector<std::string>& names,
 }
 
 void write_file(const std::string& path, const CheckpointData& data) {
-    h5::Handle file = h5::create_file(path);
+    h5::Handle file = h5::create_memory_file(path);
     h5::set_attr(file, "snac_checkpoint", kFormatVersion);
     h5::set_attr(file, "architecture", data.architecture_yaml);
     h5::set_attr(file, "training", data.training_yaml);
@@ -95,7 +95,7 @@ void write_file(const std::string& path, const CheckpointData& data) {
     write_named_values(prov, keys, vals, "keys", "values");
     for (h5::Handle* h : {&prov, &metrics, &history, &layers})
         h5::check(h->close(), "closing a group of " + path);
-    h5::check(file.close(), "closing " + path);
+    h5::save_memory_file(file, path);
 }
 
 }  // namespace

@@ -29,7 +29,9 @@ std::string utc_now() {
 
 void write_contents(const std::string& tmp, const Dataset& d,
                     const std::map<std::string, std::string>& provenance) {
-    h5::Handle f = h5::create_file(tmp);
+    // In memory, then written in one piece: a full disk is a clean write error, not an HDF5
+    // file it failed to flush (Debian's HDF5 1.10 then crashes at exit).
+    h5::Handle f = h5::create_memory_file(tmp);
     h5::set_attr(f, "snac_format", std::string(kMarker));
     h5::set_attr(f, "format_version", kFormatVersion);
     h5::set_attr(f, "name", d.name);
@@ -63,8 +65,7 @@ void write_contents(const std::string& tmp, const Dataset& d,
         h5::write_array<float>(g, "shift", {d.scaling.shift.size()}, d.scaling.shift.data());
         h5::write_array<float>(g, "scale", {d.scaling.scale.size()}, d.scaling.scale.data());
     }
-    h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flushing " + tmp);
-    h5::check(f.close(), "closing " + tmp);
+    h5::save_memory_file(f, tmp);
 }
 
 [[noreturn]] void not_a_dataset(const std::string& path, const std::string& why) {

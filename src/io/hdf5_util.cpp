@@ -1,6 +1,11 @@
 #include "hdf5_util.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -74,6 +79,58 @@ Handle create_file(const std::string& path) {
                          "check that the directory exists and is writable");
     return Handle(id, Kind::kFile);
 }
+
+namespace {
+
+/// Writes an AtomicFile temporary; the full-disk case gets the hint that matters to a run.
+void write_bytes(const std::string& path, const std::string& bytes) {
+    auto fail = [&](const std::string& what, int err) {
+        const bool full = err == ENOSPC || err == EDQUOT || err == EFBIG;
+        throw Error("cannot " + what + " '" + path + "': " + std::strerror(err),
+                    full ? "free space on that file system (or use another --out), then "
+                           "continue with --resume"
+                         : "check that the directory exists and is writable");
+    };
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail("create", errno);
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            fail("write", err);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) fail("write", errno);  // AtomicFile::commit fsyncs and renames
+}
+
+}  // namespace
+
+Handle create_memory_file(const std::string& name) {
+    silence_errors();
+    // Two trainer threads may build checkpoints at once: the core driver needs distinct names.
+    static std::atomic<unsigned long> serial{0};
+    const std::string unique = name + ".mem." + std::to_string(serial++);
+    Handle fapl = checked(H5Pcreate(H5P_FILE_ACCESS), Kind::kPropList, "H5Pcreate");
+    check(H5Pset_fapl_core(fapl, 1 << 20, 0), "H5Pset_fapl_core");
+    return checked(H5Fcreate(unique.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), Kind::kFile,
+                   "creating '" + name + "' in memory");
+}
+
+void save_memory_file(Handle& file, const std::string& path) {
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing '" + path + "'");
+    const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+    if (size < 0) throw Error("HDF5: sizing the image of '" + path + "' failed");
+    std::string image(static_cast<std::size_t>(size), '\0');
+    if (H5Fget_file_image(file, image.data(), image.size()) != size)
+        throw Error("HDF5: copying the image of '" + path + "' failed");
+    check(file.close(), "closing '" + path + "' in memory");
+    write_bytes(path, image);
+}
+
 
 bool is_hdf5(const std::string& path) {
     silence_errors();

@@ -12,6 +12,13 @@ namespace snac::io::h5 {
 
 /// Creates (truncates) a file for writing.
 Handle create_file(const std::string& path);
+/// Creates a file in memory (HDF5's core driver, no backing store): nothing touches the disk
+/// until save_memory_file, so a full disk cannot leave HDF5 with a file it failed to flush.
+Handle create_memory_file(const std::string& name);
+/// Flushes a file made by create_memory_file, closes it and writes its image to `path` (an
+/// AtomicFile's temporary: the caller commits). On a write error (a full disk, a read-only
+/// place) snac::Error names the file, the system's reason and the fix.
+void save_memory_file(Handle& file, const std::string& path);
 /// Opens an existing file read-only; throws UsageError when missing or not HDF5.
 Handle open_file(const std::string& path);
 /// True when `path` exists and has an HDF5 signature.

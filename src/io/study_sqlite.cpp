@@ -7,10 +7,22 @@ namespace snac::io::sql {
 void fail(sqlite3* db, const std::string& what) {
     const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     const int code = db ? sqlite3_errcode(db) : SQLITE_NOMEM;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-        throw Error("study file: " + what + ": " + msg,
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    const std::string where = file && *file ? "study file '" + std::string(file) + "'" : "study file";
+    const int primary = code & 0xff;  // extended codes (SQLITE_IOERR_WRITE, ...) keep it
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        throw Error(where + ": " + what + ": " + msg,
                     "another process is writing the study file; wait for it or use another --out");
-    throw Error("study file: " + what + ": " + msg);
+    if (primary == SQLITE_FULL || primary == SQLITE_IOERR)
+        // SQLite rolled the transaction back: the file holds every trial committed before.
+        throw Error(where + ": " + what + ": " + msg,
+                    "free space on that file system (or move the run directory), then continue "
+                    "with --resume; the trials recorded so far are intact");
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        throw UsageError(where + ": " + what + ": " + msg,
+                         "the file is damaged; recover what is readable with 'sqlite3 FILE "
+                         "\".recover\" | sqlite3 NEW.db', or start a new run directory");
+    throw Error(where + ": " + what + ": " + msg);
 }
 
 Db::Db(const std::string& path, int flags) {

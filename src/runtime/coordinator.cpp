@@ -257,6 +257,13 @@ void Coordinator::finish(Flight flight, TrialEnd end, std::string reason, TrainR
     t.reason = std::move(reason);
     t.estimate = std::move(flight.estimate);
     t.train = std::move(train);
+    if (end == TrialEnd::kComplete) {
+        if (auto why = driver_.incomplete(t)) {
+            end = t.end = TrialEnd::kFailed;
+            t.reason = std::move(*why);
+        }
+    }
+    if (end == TrialEnd::kFailed) ++sum_.fail_reasons[t.reason];
     switch (end) {
         case TrialEnd::kComplete: ++sum_.complete; break;
         case TrialEnd::kPruned: ++sum_.pruned; break;

@@ -112,9 +112,36 @@ Setup prepare_run_dir(const RunConfig& cfg, const GlobalRunOptions& o) {
     return s;
 }
 
+/// The dataset-dependent half of config::validate_run: with data.path or task: auto, only the
+/// loaded dataset tells whether every objective and constraint can be measured. Checked before
+/// the first trial, since otherwise every trial would FAIL after its training.
+void check_measurable(const RunConfig& cfg, const Dataset& data, const std::string& path) {
+    std::vector<std::string> metrics;
+    for (const auto& o : cfg.search.objectives) metrics.push_back(o.metric);
+    for (const auto& c : cfg.search.constraints) metrics.push_back(c.metric);
+    const bool classification = data.task == TaskType::kClassification;
+    for (const auto& m : metrics) {
+        const bool on_val = m == "accuracy" || m == "loss" || m == "mean_distance";
+        if (on_val && data.val_idx.empty())
+            throw UsageError("'" + m + "' is measured on the validation split, but dataset '" +
+                                 path + "' has no validation samples: every trial would fail",
+                             "give data.split a val fraction (e.g. 0.1) and re-import, or "
+                             "choose another metric");
+        if (m == "accuracy" && !classification)
+            throw UsageError("'accuracy' needs a classification dataset, but '" + path +
+                                 "' is a regression dataset",
+                             "use 'mean_distance' or 'loss' for regression");
+        if (m == "mean_distance" && classification)
+            throw UsageError("'mean_distance' needs a regression dataset, but '" + path +
+                                 "' is a classification dataset",
+                             "use 'accuracy' or 'loss' for classification");
+    }
+}
+
 int coordinate(const RunConfig& cfg, const RoleLayout& layout, const Setup& setup,
                const Dataset& data, Transport& transport, const GlobalRunOptions& o,
                const std::function<void()>& start_workers, const std::function<void()>& join) {
+    check_measurable(cfg, data, setup.dataset_path);
     detail::StudyDriver driver(cfg, setup.run_dir, context_of(data));
     EventLog events((fs::path(setup.run_dir) / "events.jsonl").string());
     std::optional<detail::Estimator> estimator;
@@ -155,6 +182,15 @@ int coordinate(const RunConfig& cfg, const RoleLayout& layout, const Setup& setu
     msg << ") in " << duration_text(sum.seconds) << "; coordinator CPU "
         << duration_text(sum.cpu_seconds);
     log::info(msg.str());
+    for (const auto& [reason, count] : sum.fail_reasons)
+        log::warn("failed: " + std::to_string(count) + " trial(s): " + reason);
+    if (front == 0 && sum.failed > 0 && !sum.drained) {
+        // Nothing in the study completed: a "successful" exit would hide it from scripts.
+        log::error("no trial completed: every trial of this search failed (reasons above)");
+        std::cerr << "  hint: fix the cause and start again in a new run directory, or continue "
+                     "this one with --resume once fixed\n";
+        return 1;
+    }
     if (sum.drained)
         log::warn("stopped on request: the study is consistent; continue with --resume");
     else if (sum.time_limit_reached)
@@ -213,6 +249,7 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
         try {
             setup = prepare_run_dir(cfg, o);
             data = io::load_dataset(setup.dataset_path);
+            check_measurable(cfg, *data, setup.dataset_path);  // every rank exits with its code
             text = setup.run_dir + "\n" + setup.dataset_path;
         } catch (const Error& e) {
             status = static_cast<int>(e.exit_code());

@@ -103,7 +103,19 @@ bool launched_by_mpi_launcher() {
 }
 
 MpiSession::MpiSession() {
-    if (!launched_by_mpi_launcher()) return;
+    if (!launched_by_mpi_launcher()) {
+        // srun sets SLURM_STEP_NUM_TASKS in every task it starts; without a PMI/PMIx variable
+        // the tasks were not wired together (srun --mpi=none, a site's MpiDefault), and each
+        // would silently run its own whole search. Refuse instead.
+        const char* tasks = std::getenv("SLURM_STEP_NUM_TASKS");
+        if (tasks != nullptr && std::atol(tasks) > 1)
+            throw UsageError(std::string("srun started ") + tasks +
+                                 " tasks, but they are not connected by MPI (no PMI/PMIx in "
+                                 "the environment: srun's --mpi plugin is 'none')",
+                             "run 'srun --mpi=pmix ...' (see 'srun --mpi=list'), or set "
+                             "SNAC_SRUN_MPI for the scripts in scripts/slurm");
+        return;
+    }
     int provided = 0;
     check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
     active_ = true;

@@ -197,6 +197,16 @@ std::optional<FinishedTrial> StudyDriver::reuse(const Candidate& candidate) {
     return t;
 }
 
+std::optional<std::string> StudyDriver::incomplete(const FinishedTrial& t) const {
+    std::map<std::string, double> metrics = t.estimate.metrics;
+    for (const auto& [k, v] : t.train.metrics) metrics[k] = v;
+    for (const auto& o : config_.search.objectives) {
+        const auto v = find_metric_value(metrics, o.metric);
+        if (!v || std::isnan(*v)) return "objective '" + o.metric + "' was not measured";
+    }
+    return std::nullopt;
+}
+
 void StudyDriver::finish(const FinishedTrial& t) {
     const std::int64_t n = t.candidate.trial;
     std::map<std::string, double> metrics = t.estimate.metrics;

@@ -24,6 +24,7 @@ public:
                 search::ArchitectureContext context);
 
     std::optional<Candidate> next() override;
+    std::optional<std::string> incomplete(const FinishedTrial& trial) const override;
     void finish(const FinishedTrial& trial) override;
     void sync() override;
     std::int64_t counted_trials() const override { return counted_; }

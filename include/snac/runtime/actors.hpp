@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,12 @@ public:
     /// duplicate (the sampler found nothing new in an exhausted space): the coordinator records
     /// it at once instead of estimating and training the genome again. nullopt: evaluate it.
     virtual std::optional<FinishedTrial> reuse(const Candidate&) { return std::nullopt; }
+    /// Why a trial its trainer reports complete cannot be recorded COMPLETE (an objective it did
+    /// not measure), or nullopt when it can. The coordinator then counts, shows and records it
+    /// as FAILED with that reason.
+    virtual std::optional<std::string> incomplete(const FinishedTrial&) const {
+        return std::nullopt;
+    }
     /// Records a finished trial (study, events). Called once per trial handed out by next().
     virtual void finish(const FinishedTrial& trial) = 0;
     /// Called whenever no trial is in flight: a generational driver tells the sampler here, in
@@ -72,6 +79,7 @@ struct CoordinatorOptions {
 /// How the coordinator's loop ended.
 struct CoordinatorSummary {
     std::int64_t complete = 0, pruned = 0, failed = 0, interrupted = 0;
+    std::map<std::string, std::int64_t> fail_reasons;  ///< this run's FAILED trials by reason
     std::int64_t counted = 0;             ///< including counted_trials() of a resumed study
     bool drained = false;                 ///< stopped by a drain request (signal)
     bool time_limit_reached = false;
