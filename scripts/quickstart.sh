@@ -2,7 +2,7 @@
 # Installs what is missing, builds snac (Release) and runs the whole pipeline in one command,
 # `snac run configs/quickstart.yaml --out RUN_DIR --resume`, on MNIST down-sized to 8x8: the global
 # architecture search (MLP space, accuracy vs. BOPs, 24 trials x 5 epochs), select (knee), the local
-# stage (QAT at 8 and 6 bits x 3 pruning steps), the HLS stage (one C-simulated project per chosen
+# stage (2 models x QAT at 8 and 6 bits x 2 pruning steps), the HLS stage (one C-simulated project per chosen
 # design) and the report. Re-running skips the finished stages (--resume) and reprints the summary.
 # Usage: scripts/quickstart.sh [RUN_DIR (default runs/quickstart)] [extra snac run flags]
 set -euo pipefail
