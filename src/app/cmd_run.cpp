@@ -1,21 +1,48 @@
-// snac run CONFIG --out DIR [--resume] ...: the pipeline. Today it runs the global stage; later
-// stages (select, local, hls, report) join it as they land.
+// snac run CONFIG --out DIR [--resume] [--from STAGE] [--until STAGE] [global-stage flags]: the
+// whole pipeline (docs/pipeline.md). Flags to options only; the driver is runtime::run_pipeline.
 #include "command.hpp"
 #include "global_options.hpp"
+#include "snac/runtime/pipeline.hpp"
 
 namespace snac::app {
 namespace {
 
+struct RunArgs {
+    GlobalCliOptions global;
+    std::string from;
+    std::string until;
+};
+
 std::function<int()> setup_run(CLI::App& sub) {
-    auto opts = std::make_shared<GlobalCliOptions>();
-    add_global_search_options(sub, *opts);
-    return [opts] { return run_global_search(*opts); };
+    auto a = std::make_shared<RunArgs>();
+    add_global_search_options(sub, a->global);
+    const auto stages = CLI::IsMember({"global", "select", "local", "hls", "report"});
+    sub.add_option("--from", a->from,
+                   "Re-run this stage and every later one (their records are cleared; finished "
+                   "earlier stages are kept)")
+        ->check(stages);
+    sub.add_option("--until", a->until, "Stop after this stage")->check(stages);
+    return [a] {
+        const GlobalCliOptions& g = a->global;
+        runtime::PipelineOptions o;
+        o.config_path = g.config;
+        o.out_dir = g.out;
+        o.resume = g.resume;
+        if (!a->from.empty()) o.from = runtime::parse_stage(a->from);
+        if (!a->until.empty()) o.until = runtime::parse_stage(a->until);
+        if (g.trials > 0) o.trials = g.trials;
+        if (!g.time_limit.empty()) o.time_limit_s = runtime::parse_duration(g.time_limit);
+        if (g.seed_set) o.seed = g.seed;
+        o.progress = !g.no_progress && !global_options().quiet;
+        return runtime::run_pipeline(o);
+    };
 }
 
 const RegisterCommand kRegister{
     {"run", setup_run,
-     "Run the pipeline on a configuration (currently the global search stage; see docs/cli.md).\n"
-     "Works in one process or under mpirun/srun; --resume continues an interrupted run."}};
+     "Run the pipeline: global search -> select -> local (QAT x pruning) -> hls -> report.\n"
+     "--resume skips finished stages and continues an interrupted one; --from/--until choose\n"
+     "stages. The global stage is distributed under mpirun/srun (docs/pipeline.md)."}};
 
 }  // namespace
 }  // namespace snac::app

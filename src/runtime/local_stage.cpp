@@ -5,6 +5,7 @@
 #include "snac/core/trial_state.hpp"
 #include "snac/core/atomic_file.hpp"
 #include "snac/runtime/local_stage.hpp"
+#include "snac/runtime/pipeline.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -421,12 +422,6 @@ void write_selection(const std::string& path, const std::vector<StepRecord>& rec
     snac::write_file_atomic(path, std::string(out.c_str()) + "\n");
 }
 
-std::string now_text() {
-    const std::time_t t = std::time(nullptr);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    return buf;
-}
 
 }  // namespace
 
@@ -489,11 +484,12 @@ int run_local(const LocalRunOptions& o) {
         log::error("local stage: no step succeeded");
         return 1;
     }
-    fs::create_directories(fs::path(run_dir) / "stages");
-    std::ostringstream done;
-    done << "stage: local\nfinished_at: " << now_text() << "\nsummary: {models: " << models.size()
-         << ", steps: " << all.size() << ", models_without_steps: " << failed_models << "}\n";
-    snac::write_file_atomic((fs::path(run_dir) / "stages" / "local.done").string(), done.str());
+    StageRecord rec;
+    rec.stage = Stage::kLocal;
+    rec.counts = {{"models", static_cast<std::int64_t>(models.size())},
+                  {"steps", static_cast<std::int64_t>(all.size())},
+                  {"models_without_steps", failed_models}};
+    write_stage_done(run_dir, cfg, rec);
     return failed_models == static_cast<int>(models.size()) ? 1 : 0;
 }
 

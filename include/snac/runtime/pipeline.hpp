@@ -46,3 +46,33 @@ void clear_stage_done(const std::string& run_dir, Stage stage);
 RunConfig load_run_config(const std::string& run_dir);
 
 }  // namespace snac::runtime
+
+namespace snac::runtime {
+
+/// `snac run CONFIG --out RUN_DIR [--resume] [--from STAGE] [--until STAGE]` (docs/pipeline.md).
+struct PipelineOptions {
+    std::string config_path;
+    std::string out_dir;                 ///< RUN_DIR; "" = the config's output.dir
+    bool resume = false;                 ///< skip finished stages, continue an interrupted one
+    std::optional<Stage> from;           ///< re-run this stage and every later one
+    std::optional<Stage> until;          ///< stop after this stage
+    std::optional<std::int64_t> trials;  ///< global: overrides search.trials
+    std::optional<double> time_limit_s;  ///< global: overrides search.time_limit
+    std::optional<std::uint64_t> seed;   ///< global: overrides search.seed
+    bool progress = true;                ///< global: live progress line on stderr
+};
+
+/// The config keys (dotted paths, e.g. "local.pruning_steps") of `stage`'s sections whose values
+/// differ between two resolved configurations.
+std::vector<std::string> changed_stage_keys(const RunConfig& before, const RunConfig& after,
+                                            Stage stage);
+
+/// Runs global -> select -> local -> hls -> report, each through its own stage driver; returns
+/// the exit code (0 when every stage asked for finished or the run was stopped by a signal with
+/// consistent files, 1 naming the stage that failed). Throws UsageError for a refused run
+/// (existing records without --resume, a config change that invalidates a finished stage).
+/// Under an MPI launcher only the global stage is distributed: the other ranks return after it
+/// and rank 0 runs the later stages.
+int run_pipeline(const PipelineOptions& options);
+
+}  // namespace snac::runtime

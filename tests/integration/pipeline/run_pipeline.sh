@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# `snac run` end to end on MNIST 8x8 (1000 images, 4 trials x 2 epochs, one model, QAT at 8 bits x
+# 2 pruning steps): every stage's record, the report and a C-simulated project; --resume after
+# completion redoes nothing; an existing run without --resume and a changed local key are refused
+# (exit 2, the key named); --from hls re-runs hls and report only; kill -9 in the global and in the
+# local stage then --resume completes with every trial / step exactly once; and under
+# `mpirun -n 3` (coordinator, trainer, estimator) when MPIEXEC is set.
+set -euo pipefail
+: "${SNAC_BIN:?SNAC_BIN must point at the snac binary}"
+: "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/snac-run-it.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_rc() {
+    local want="$1"; shift
+    set +e; "$@" >out.txt 2>err.txt; local rc=$?; set -e
+    [ "$rc" -eq "$want" ] || { cat out.txt err.txt; fail "exit code $rc, expected $want: $*"; }
+}
+write_config() {  # $1 trials, $2 pruning steps, $3 train epochs
+    cat > config.yaml <<YAML
+data:
+  name: mnist8x8_run
+  path: $work/mnist8x8_run.h5
+  source: {format: idx, images: mnist/t10k-images-idx3-ubyte.gz,
+           labels: mnist/t10k-labels-idx1-ubyte.gz, resize: [8, 8], subset: 1000}
+  normalize: standardize
+  split: {train: 0.7, val: 0.1, test: 0.2, seed: 1}
+search_space:
+  family: mlp
+  params:
+    n_layers: {int: [1, 2]}
+    units_0: [8, 16]
+    units_1: {values: [8, 16], when: "n_layers >= 2"}
+    activation: [relu]
+search:
+  objectives: [{metric: accuracy, direction: maximize}, {metric: bops, direction: minimize}]
+  trials: $1
+  population: 4
+  seed: 3
+train: {epochs: $3, batch_size: 64, threads: 1}
+select: {rule: knee, count: 1}
+local: {enabled: true, precisions: [8], qat_epochs: 1, pruning_steps: $2, pruning_epochs: ${4:-1}}
+hls: {part: xcvu13p-flga2577-2-e, precision: "ap_fixed<16,6>"}
+YAML
+}
+records() { cat run/stages/*.done | md5sum; }
+complete_trials() {  # $1 run dir, $2 study name
+    python3 - "$1/study.db" "$2" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = db.execute("select count(*) from trials t join studies s on s.study_id = t.study_id "
+               "where s.study_name = ? and t.state = 'COMPLETE'", (sys.argv[2],)).fetchone()[0]
+print(n)
+PY
+}
+check_finished() {  # $1 run dir
+    for s in global select local hls report; do
+        [ -f "$1/stages/$s.done" ] || fail "no $1/stages/$s.done"
+    done
+    [ -s "$1/report/index.html" ] || fail "no report"
+    grep -q ",ok,1000,0," "$1/hls/summary.csv" || { cat "$1/hls/summary.csv"; fail "no C-simulated design"; }
+}
+
+# 1. End to end in one process.
+write_config 4 2 2
+expect_rc 0 "$SNAC_BIN" run config.yaml --out run --no-progress
+check_finished run
+grep -q "designs (hls/summary.csv)" out.txt || { cat out.txt; fail "no summary"; }
+grep -q "C-sim ok (0 mismatches" out.txt || { cat out.txt; fail "no C-sim line in the summary"; }
+[ "$(complete_trials run snac)" -eq 4 ] || fail "global trials"
+before="$(records)"
+
+# 2. --resume after completion redoes nothing.
+expect_rc 0 "$SNAC_BIN" run config.yaml --out run --resume --no-progress
+[ "$(grep -c "finished earlier (stages/" err.txt out.txt | awk -F: '{s+=$2} END {print s}')" -eq 5 ] \
+    || { cat out.txt err.txt; fail "not every stage skipped"; }
+[ "$(records)" = "$before" ] || fail "--resume rewrote a record"
+
+# 3. Refusals: an existing run without --resume; a changed local key, named.
+expect_rc 2 "$SNAC_BIN" run config.yaml --out run --no-progress
+grep -q -- "--resume" err.txt || { cat err.txt; fail "no --resume hint"; }
+write_config 4 3 2
+expect_rc 2 "$SNAC_BIN" run config.yaml --out run --resume --no-progress
+grep -q "local.pruning_steps" err.txt || { cat err.txt; fail "changed key not named"; }
+[ "$(records)" = "$before" ] || fail "a refused run changed a record"
+
+# 4. --from hls re-runs hls and report only.
+write_config 4 2 2
+g="$(md5sum < run/stages/local.done)"; h="$(cat run/stages/hls.done)"
+sleep 1  # finished_at has one-second resolution
+expect_rc 0 "$SNAC_BIN" run config.yaml --out run --resume --from hls --no-progress
+[ "$(md5sum < run/stages/local.done)" = "$g" ] || fail "--from hls redid local"
+[ "$(cat run/stages/hls.done)" != "$h" ] || fail "--from hls did not re-run hls"
+grep -q "hls: running" err.txt || { cat err.txt; fail "hls not run"; }
+check_finished run
+
+# 5. kill -9 in the global stage, then --resume: every trial exactly once.
+write_config 8 2 30 1
+"$SNAC_BIN" run config.yaml --out run_kill --no-progress >kill1.txt 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+    n="$( (ls run_kill/checkpoints/global 2>/dev/null || true) | wc -l)"
+    [ "$n" -ge 2 ] && break
+    sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null || fail "the global stage ended before the kill"
+wait "$pid" || true
+[ ! -f run_kill/stages/global.done ] || fail "global.done after a kill in the global stage"
+expect_rc 0 "$SNAC_BIN" run config.yaml --out run_kill --resume --until select --no-progress
+[ "$(complete_trials run_kill snac)" -eq 8 ] || fail "resumed global: not 8 COMPLETE trials"
+[ -f run_kill/stages/select.done ] && [ ! -f run_kill/stages/local.done ] || fail "--until select"
+
+# 6. kill -9 in the local stage (after its first step), then --resume: every step once.
+write_config 8 6 30 20
+"$SNAC_BIN" run config.yaml --out run_kill --resume --no-progress >kill2.txt 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+    ls run_kill/local/*/w8/step01.h5 >/dev/null 2>&1 && break
+    sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null || fail "the local stage ended before the kill"
+wait "$pid" || true
+[ ! -f run_kill/stages/local.done ] || fail "local.done after a kill in the local stage"
+expect_rc 0 "$SNAC_BIN" run config.yaml --out run_kill --resume --no-progress
+check_finished run_kill
+grep -q "global: finished earlier" err.txt || { cat err.txt; fail "global redone"; }
+steps="$(tail -n +2 run_kill/local/summary.csv | cut -d, -f1,2,5 | sort)"
+[ "$(echo "$steps" | wc -l)" -eq 7 ] || { echo "$steps"; fail "not 7 local steps"; }
+[ "$(echo "$steps" | sort -u | wc -l)" -eq 7 ] || { echo "$steps"; fail "a local step twice"; }
+
+# 7. Under mpirun -n 3 (coordinator, trainer, estimator): the global stage distributed, the later
+#    stages on rank 0, every rank exits 0.
+if [ -n "${MPIEXEC:-}" ]; then
+    write_config 4 2 2
+    expect_rc 0 "$MPIEXEC" --oversubscribe -n 3 "$SNAC_BIN" run config.yaml --out run_mpi --no-progress
+    check_finished run_mpi
+    [ "$(complete_trials run_mpi snac)" -eq 4 ] || fail "mpi: not 4 COMPLETE trials"
+fi
+echo "ok"
