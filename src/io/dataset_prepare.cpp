@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <regex>
 #include <sstream>
 
 #include "import_formats.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/seed.hpp"
 #include "snac/io/import.hpp"
-
+#include "snac/io/synth.hpp"
 
 namespace snac::io {
 namespace {
@@ -90,6 +91,17 @@ double quantile(std::vector<float>& v, double q) {
     return a + (pos - static_cast<double>(lo)) * (b - a);
 }
 
+// The scripts/fetch_data.sh command that writes a missing jet source where snac looks first.
+std::string fetch_command(const DataSourceConfig& source, const std::vector<std::string>& dirs) {
+    const std::string dir = dirs.empty() ? std::string("./data") : dirs.front();
+    if (source.format == "jets_hlf") return "scripts/fetch_data.sh --dir " + dir + " jets_hlf";
+    std::string n = "150";
+    static const std::regex kDir("jets_constituents_([0-9]+)p");
+    std::smatch m;
+    if (std::regex_search(source.file, m, kDir)) n = m[1].str();
+    return "scripts/fetch_data.sh --dir " + dir + " jets_constituents " + n;
+}
+
 }  // namespace
 
 Dataset read_source(const DataSourceConfig& source, const std::vector<std::string>& dirs) {
@@ -98,14 +110,29 @@ Dataset read_source(const DataSourceConfig& source, const std::vector<std::strin
     if (f == "idx") return detail::read_idx_source(source, dirs);
     if (f == "npy") return detail::read_npy_source(source, dirs);
     if (f == "hdf5") return detail::read_hdf5_source(source, dirs);
-    if (f == "jets_hlf") return detail::read_jets_hlf_source(source, dirs);
-    if (f == "jets_constituents") return detail::read_jets_constituents_source(source, dirs);
+    if (f == "jets_hlf" || f == "jets_constituents") {
+        try {
+            return f == "jets_hlf" ? detail::read_jets_hlf_source(source, dirs)
+                                   : detail::read_jets_constituents_source(source, dirs);
+        } catch (const UsageError& e) {
+            if (std::string(e.what()).find("not found (looked in") == std::string::npos) throw;
+            throw UsageError(e.what(), "fetch it with: " + fetch_command(source, dirs) +
+                                           " (or set SNAC_DATA_DIR to the directory holding it)");
+        }
+    }
+    if (f == "synth_bragg") {
+        // Generated, not read: the patches follow the physical model of snac data synth bragg.
+        BraggSynthOptions options;
+        options.samples = source.samples;
+        options.seed = source.seed;
+        return synth_bragg(options);
+    }
     if (f.empty())
         throw UsageError("the data section has no 'source' to import the dataset from",
                          "add 'source: {format: ..., ...}' (docs/config.md) or point 'path' at an "
                          "existing dataset");
     throw UsageError("unknown data format '" + f + "'",
-                     "one of: idx, csv, npy, jets_hlf, jets_constituents, hdf5");
+                     "one of: idx, csv, npy, jets_hlf, jets_constituents, hdf5, synth_bragg");
 }
 
 void split_dataset(Dataset& data, const SplitConfig& split) {
@@ -220,6 +247,8 @@ std::string import_signature(const DataConfig& config) {
     for (const auto& f : s.features) out << f << ',';
     out << ";particles=" << s.particles << ";n_particles=" << s.n_particles
         << ";layout=" << (s.layout == ParticleLayout::kSet ? "set" : "flat")
+        << ";samples=" << (s.format == "synth_bragg" ? s.samples : 0)
+        << ";synth_seed=" << (s.format == "synth_bragg" ? s.seed : 0)
         << ";normalize=" << kNorm[static_cast<int>(config.normalize)]
         << ";split=" << config.split.train << ',' << config.split.val << ',' << config.split.test
         << ";seed=" << config.split.seed << ";stratify=" << (config.split.stratify ? 1 : 0);

@@ -25,7 +25,7 @@ void require_source_keys(MapReader& src, const DataSourceConfig& s) {
         need("file", s.file, "<.h5 file>");
         need("x", s.x, "<name of the samples dataset in the file>");
         need("y", s.y, "<name of the labels dataset in the file>");
-    } else {
+    } else if (s.format != "synth_bragg") {  // synth_bragg generates its samples: no file
         need("file", s.file, s.format == "jets_hlf" ? "<.csv or .csv.gz file>" : "<.h5 file>");
     }
 }
@@ -59,13 +59,15 @@ void parse_data(MapReader& in, DataConfig& out) {
         src.get("n_particles", s.n_particles, std::int64_t{0}, std::int64_t{1} << 20);
         src.get_enum("layout", s.layout,
                      {{"flat", ParticleLayout::kFlat}, {"set", ParticleLayout::kSet}});
+        src.get("samples", s.samples, std::int64_t{1}, std::int64_t{1} << 32);
+        src.get("seed", s.seed);
         if (!s.resize.empty() && (s.resize.size() != 2 || s.resize[0] < 1 || s.resize[1] < 1 ||
                                   s.resize[0] > 4096 || s.resize[1] > 4096))
             src.error_at("resize",
                          "'data.source.resize' must be two positive sizes [height, width]",
                          "e.g. resize: [8, 8]");
-        static const char* kFormats[] = {"idx", "csv", "npy", "jets_hlf", "jets_constituents",
-                                         "hdf5"};
+        static const char* kFormats[] = {
+            "idx", "csv", "npy", "jets_hlf", "jets_constituents", "hdf5", "synth_bragg"};
         if (!s.format.empty()) {
             bool ok = false;
             std::vector<std::string> names;
@@ -74,7 +76,8 @@ void parse_data(MapReader& in, DataConfig& out) {
                 auto close = did_you_mean(s.format, names);
                 src.error_at("format", "unknown data format '" + s.format + "'",
                              (close.empty() ? std::string() : "did you mean '" + close + "'? ") +
-                                 "one of: idx, csv, npy, jets_hlf, jets_constituents, hdf5");
+                                 "one of: idx, csv, npy, jets_hlf, jets_constituents, hdf5, "
+                                 "synth_bragg");
             } else {
                 require_source_keys(src, s);
             }
@@ -125,6 +128,10 @@ void emit_data(YAML::Emitter& out, const DataConfig& c) {
         out << YAML::Key << "n_particles" << YAML::Value << c.source.n_particles;
         out << YAML::Key << "layout" << YAML::Value
             << (c.source.layout == ParticleLayout::kSet ? "set" : "flat");
+    }
+    if (c.source.format == "synth_bragg") {
+        out << YAML::Key << "samples" << YAML::Value << c.source.samples;
+        out << YAML::Key << "seed" << YAML::Value << c.source.seed;
     }
     out << YAML::EndMap;
     out << YAML::Key << "normalize" << YAML::Value << kNorm[static_cast<int>(c.normalize)];

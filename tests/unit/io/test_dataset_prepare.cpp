@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "snac/core/error.hpp"
 #include "snac/io/import.hpp"
 
 namespace snac::io {
@@ -132,6 +133,49 @@ TEST(DatasetNormalize, ImagesArePerChannelSetsPerFeature) {
     normalize_dataset(set, Normalization::kMinMax);
     EXPECT_EQ(set.scaling.shift, (std::vector<float>{1.0f, 10.0f}));
     EXPECT_EQ(set.scaling.scale, (std::vector<float>{2.0f, 20.0f}));
+}
+
+// A config's `source: {format: synth_bragg, samples, seed}` generates the patches on first use,
+// deterministically; the import signature changes with the count and seed so a stored dataset
+// generated with other settings is not reused.
+TEST(DatasetSource, SynthBraggGeneratesTheConfiguredPatches) {
+    DataSourceConfig s;
+    s.format = "synth_bragg";
+    s.samples = 64;
+    s.seed = 9;
+    const Dataset a = read_source(s, {});
+    const Dataset b = read_source(s, {});
+    EXPECT_EQ(a.n_samples, 64);
+    EXPECT_EQ(a.task, TaskType::kRegression);
+    EXPECT_EQ(a.target_dim, 2);
+    EXPECT_EQ(a.sample_size(), 121);
+    EXPECT_EQ(a.x, b.x);
+    EXPECT_EQ(a.targets, b.targets);
+    s.seed = 10;
+    EXPECT_NE(read_source(s, {}).x, a.x);
+    DataConfig c1, c2;
+    c1.source = s;
+    c2.source = s;
+    c2.source.samples = 65;
+    EXPECT_NE(import_signature(c1), import_signature(c2));
+}
+
+// A missing jet source names the exact fetch command for the directory snac looks in first.
+TEST(DatasetSource, MissingJetDataNamesTheFetchCommand) {
+    DataSourceConfig s;
+    s.format = "jets_constituents";
+    s.file = "jets_constituents_30p";
+    try {
+        read_source(s, {"/nonexistent/snac-data"});
+        FAIL() << "expected a UsageError";
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent/snac-data/jets_constituents_30p"),
+                  std::string::npos);
+        EXPECT_NE(e.hint().find("scripts/fetch_data.sh --dir /nonexistent/snac-data "
+                                "jets_constituents 30"),
+                  std::string::npos)
+            << e.hint();
+    }
 }
 
 }  // namespace

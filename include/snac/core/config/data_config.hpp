@@ -16,8 +16,8 @@ enum class ParticleLayout { kFlat, kSet };
 
 /// How to build the dataset from raw files (paths relative to the data directory or absolute).
 struct DataSourceConfig {
-    std::string format;                ///< idx | csv | npy | jets_hlf | jets_constituents | hdf5
-    std::string file;                  ///< csv / csv.gz / hdf5 source
+    std::string format;  ///< idx | csv | npy | jets_hlf | jets_constituents | hdf5 | synth_bragg
+    std::string file;    ///< csv / csv.gz / hdf5 source
     std::string images, labels;        ///< idx
     std::string x, y;                  ///< npy
     std::string label_column;          ///< csv
@@ -28,6 +28,8 @@ struct DataSourceConfig {
     std::string particles;  ///< jets_constituents: particle array (default jetConstituentList)
     std::int64_t n_particles = 0;  ///< jets_constituents: K leading particles (0 = all)
     ParticleLayout layout = ParticleLayout::kFlat;
+    std::int64_t samples = 20000;  ///< synth_bragg: patches to generate
+    std::uint64_t seed = 1;        ///< synth_bragg: generator seed
 };
 
 struct SplitConfig {
