@@ -113,8 +113,11 @@ def scenario_kill9(runs, seed):
                 span = at
             killed += p.returncode == -signal.SIGKILL
             if os.path.exists(os.path.join(out, "study.db")):
-                killed_running += any(t["state"] == "RUNNING" for t in g.trials(out))
                 study_sound(out)
+                try:
+                    killed_running += any(t["state"] == "RUNNING" for t in g.trials(out))
+                except sqlite3.OperationalError:
+                    pass  # killed before the schema was written: an empty study, resumed below
             run_to_end(stage, cfg, out, resume=True)
             check(out)
             n = checkpoints_readable(out)
