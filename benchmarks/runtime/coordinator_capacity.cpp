@@ -25,6 +25,7 @@
 #include "snac/core/seed.hpp"
 #include "snac/runtime/actors.hpp"
 #include "snac/runtime/mpi.hpp"
+#include "protocol_driver.hpp"
 #include "study_driver.hpp"
 #include "work.hpp"
 
@@ -57,30 +58,7 @@ Args parse(int argc, char** argv) {
     return a;
 }
 
-/// Instant training: a metric derived from the seed, no work.
-TrainReport instant_train(const Candidate& c) {
-    TrainReport r;
-    r.trial = c.trial;
-    r.metrics["val_accuracy"] = static_cast<double>(mix64(c.seed) % 10000) / 10000.0;
-    r.metrics["test_accuracy"] = r.metrics["val_accuracy"];
-    return r;
-}
-
-class ProtocolDriver final : public SearchDriver {
-public:
-    std::optional<Candidate> next() override {
-        Candidate c;
-        c.trial = next_++;
-        c.seed = derive_seed(1, static_cast<std::uint64_t>(c.trial), "train");
-        c.architecture_yaml = "input_shape: [64]\nlayers:\n  - {type: dense, units: 10}\n";
-        c.params = {{"n_layers", "1"}, {"units_0", "32"}, {"activation", "relu"}};
-        return c;
-    }
-    void finish(const FinishedTrial&) override {}
-
-private:
-    std::int64_t next_ = 0;
-};
+TrainReport instant_train(const Candidate& c) { return bench::instant_report(c); }
 
 EstimateResult trivial_estimate(const Candidate& c) {
     EstimateResult r;
@@ -138,7 +116,7 @@ int main(int argc, char** argv) {
         auto t = make_mpi_transport(session);
         if (session.rank() == 0) {
             std::optional<detail::StudyDriver> full;
-            ProtocolDriver proto;
+            bench::ProtocolDriver proto;
             if (a.driver == "full") full.emplace(cfg, dir.string(), ctx);
             detail::Estimator est(cfg);
             const EstimateFn inline_est = [&](const Candidate& c) {
@@ -176,7 +154,7 @@ int main(int argc, char** argv) {
         });
     }
     std::optional<detail::StudyDriver> full;
-    ProtocolDriver proto;
+    bench::ProtocolDriver proto;
     if (a.driver == "full") full.emplace(cfg, dir.string(), ctx);
     detail::Estimator est(cfg);
     const EstimateFn inline_est = [&](const Candidate& c) {

@@ -38,6 +38,7 @@
 #include "snac/core/log.hpp"
 #include "snac/core/seed.hpp"
 #include "snac/runtime/actors.hpp"
+#include "protocol_driver.hpp"
 #include "study_driver.hpp"
 #include "work.hpp"
 
@@ -118,10 +119,7 @@ public:
                 if (n_started_ == size_ - 1) ramp_end_ = now_;
             }
             last_task_ = now_;
-            TrainReport r;
-            r.trial = c.trial;
-            r.metrics["val_accuracy"] = static_cast<double>(mix64(c.seed) % 10000) / 10000.0;
-            r.metrics["test_accuracy"] = r.metrics["val_accuracy"];
+            TrainReport r = bench::instant_report(c);
             r.seconds = duration_(rng_);
             push(now_ + r.seconds, dest, encode(r));
         }
@@ -219,22 +217,6 @@ private:
     std::vector<double> waits_;
 };
 
-class ProtocolDriver final : public SearchDriver {
-public:
-    std::optional<Candidate> next() override {
-        Candidate c;
-        c.trial = next_++;
-        c.seed = derive_seed(1, static_cast<std::uint64_t>(c.trial), "train");
-        c.architecture_yaml = "input_shape: [64]\nlayers:\n  - {type: dense, units: 10}\n";
-        c.params = {{"n_layers", "1"}, {"units_0", "32"}, {"activation", "relu"}};
-        return c;
-    }
-    void finish(const FinishedTrial&) override {}
-
-private:
-    std::int64_t next_ = 0;
-};
-
 double percentile(std::vector<double>& v, double p) {
     if (v.empty()) return 0.0;
     const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
@@ -266,7 +248,7 @@ void run_one(const Args& a, RunConfig cfg, int trainers, double median) {
         };
     }
     std::optional<detail::StudyDriver> full;
-    ProtocolDriver proto;
+    bench::ProtocolDriver proto;
     if (a.driver == "full") full.emplace(cfg, dir.string(), ctx);
     detail::Estimator est(cfg);
     const EstimateFn inline_est = [&](const Candidate& c) {
