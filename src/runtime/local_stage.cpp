@@ -268,6 +268,7 @@ public:
                       ": sparsity " + std::to_string(rec.sparsity) + ", " + metric_name(data_) +
                       " " + std::to_string(rec.metric) + " (firmware arithmetic)");
             done.push_back(rec);
+            test_hook_pause(stop_);
             current = std::move(r.checkpoint);
             if (step == 0) warm = current;
         }

@@ -1,7 +1,9 @@
 // Async-signal-safe drain flag: the handler stores to lock-free atomics and nothing else.
 #include "snac/runtime/signals.hpp"
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -38,6 +40,16 @@ void install_signal_handlers() {
 }
 
 bool drain_requested() noexcept { return g_drain.load(); }
+
+void test_hook_pause(const std::atomic<bool>* stop) {
+    static const long pause_ms = [] {
+        const char* v = std::getenv("SNAC_TEST_PAUSE_MS");
+        return v && *v ? std::max(0L, std::strtol(v, nullptr, 10)) : 0L;
+    }();
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(pause_ms);
+    while (std::chrono::steady_clock::now() < until && !g_drain.load() && !(stop && stop->load()))
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
 int drain_signal() noexcept { return g_signal.load(); }
 void request_drain() noexcept { g_drain.store(true); }
 void reset_drain() noexcept {

@@ -13,6 +13,7 @@
 #include "snac/nn/counting.hpp"
 #include "snac/nn/network_spec.hpp"
 #include "snac/nn/trainer.hpp"
+#include "snac/runtime/signals.hpp"
 #include "snac/surrogate/hardware_estimate.hpp"
 
 namespace snac::runtime::detail {
@@ -120,6 +121,7 @@ TrainReport Trainer::operator()(const Candidate& c) const {
     opt.threads = threads_;
     opt.stop = stop_;
     nn::TrainResult result = nn::train_network(net, data_, train, opt);
+    test_hook_pause(stop_);
     report.seconds = result.seconds;
     report.metrics = result.metrics;
     report.metrics["train_seconds"] = result.seconds;

@@ -17,6 +17,11 @@ void request_drain() noexcept;
 /// Clears the flags (tests; a new run in the same process).
 void reset_drain() noexcept;
 
+/// Test hook (docs/running-on-hpc.md#test-hooks): when SNAC_TEST_PAUSE_MS is set, waits that many
+/// milliseconds after a finished global trial or local step, returning early on a drain or `stop`,
+/// so interruption tests can kill a stage mid-way on a machine of any speed. No effect otherwise.
+void test_hook_pause(const std::atomic<bool>* stop = nullptr);
+
 /// Sets `stop` once `drain_timeout_s` seconds have passed after a drain request, so a trainer
 /// that cannot finish in time ends its training between batches. Runs on its own thread for the
 /// lifetime of the object.

@@ -95,14 +95,15 @@ expect_rc 0 "$SNAC_BIN" run config.yaml --out run --resume --from hls --no-progr
 grep -q "hls: running" err.txt || { cat err.txt; fail "hls not run"; }
 check_finished run
 
-# 5. kill -9 in the global stage, then --resume: every trial exactly once.
+# 5. kill -9 in the global stage, then --resume: every trial exactly once. SNAC_TEST_PAUSE_MS holds
+#    each finished trial and local step for 400 ms, so the kill lands mid-stage on a fast machine.
 write_config 8 2 30 1
-"$SNAC_BIN" run config.yaml --out run_kill --no-progress >kill1.txt 2>&1 &
+SNAC_TEST_PAUSE_MS=400 "$SNAC_BIN" run config.yaml --out run_kill --no-progress >kill1.txt 2>&1 &
 pid=$!
 for _ in $(seq 600); do
     n="$( (ls run_kill/checkpoints/global 2>/dev/null || true) | wc -l)"
-    [ "$n" -ge 2 ] && break
-    sleep 0.1
+    [ "$n" -ge 1 ] && break
+    sleep 0.05
 done
 kill -9 "$pid" 2>/dev/null || fail "the global stage ended before the kill"
 wait "$pid" || true
@@ -113,11 +114,12 @@ expect_rc 0 "$SNAC_BIN" run config.yaml --out run_kill --resume --until select -
 
 # 6. kill -9 in the local stage (after its first step), then --resume: every step once.
 write_config 8 6 30 20
-"$SNAC_BIN" run config.yaml --out run_kill --resume --no-progress >kill2.txt 2>&1 &
+SNAC_TEST_PAUSE_MS=400 "$SNAC_BIN" run config.yaml --out run_kill --resume --no-progress \
+    >kill2.txt 2>&1 &
 pid=$!
 for _ in $(seq 600); do
     ls run_kill/local/*/w8/step01.h5 >/dev/null 2>&1 && break
-    sleep 0.1
+    sleep 0.05
 done
 kill -9 "$pid" 2>/dev/null || fail "the local stage ended before the kill"
 wait "$pid" || true
