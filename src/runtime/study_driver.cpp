@@ -396,7 +396,9 @@ double StudyDriver::hypervolume() {
 
 std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
     restore_sampler_if_needed();
-    const std::vector<std::int64_t> front = sampler_->pareto_front();
+    // The study's front, as Optuna's best_trials sees it: baselines included (the sampler sees
+    // them as FAIL, so its own front leaves them out).
+    const std::vector<std::int64_t> front = sampler_->pareto_front(records_);
     std::vector<std::string> metric_cols;
     for (const auto& o : config_.search.objectives) metric_cols.push_back(o.metric);
     for (const MetricInfo& m : metric_registry()) {  // then every exported registry column
@@ -419,11 +421,17 @@ std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
         if (architectures_.count(n)) continue;
         const std::string rel = "architectures/global/" + std::to_string(n) + ".yaml";
         const search::Genome& genome = records_.at(static_cast<std::size_t>(n)).genome;
-        // With the trial's seed and training genes, the file alone retrains it (snac train).
-        write_file_atomic((fs::path(run_dir_) / rel).string(),
-                          architecture_with_origin(
-                              search::build_architecture(space_, genome, context_),
-                              {n, trial_seed(n), search::training_genes(space_, genome)}));
+        const auto baseline = baseline_of_.find(n);
+        // With the trial's seed and training genes, the file alone retrains it (snac train). A
+        // baseline has no genome: its own architecture, trained with the config's settings.
+        write_file_atomic(
+            (fs::path(run_dir_) / rel).string(),
+            baseline != baseline_of_.end()
+                ? architecture_with_origin(baselines_[baseline->second].architecture_yaml,
+                                           {n, trial_seed(n), {}})
+                : architecture_with_origin(
+                      search::build_architecture(space_, genome, context_),
+                      {n, trial_seed(n), search::training_genes(space_, genome)}));
         store_.set_trial_attrs(n, {{"architecture", nlohmann::json(rel).dump()}}, {});
         architectures_[n] = rel;
     }

@@ -145,10 +145,12 @@ const TrialRecord* Sampler::find(std::int64_t number) const {
     return &trials_[static_cast<std::size_t>(number)];
 }
 
-std::vector<std::int64_t> Sampler::pareto_front() const {
+std::vector<std::int64_t> Sampler::pareto_front() const { return pareto_front(trials_); }
+
+std::vector<std::int64_t> Sampler::pareto_front(std::span<const TrialRecord> trials) const {
     std::vector<Point> pts;
     std::vector<std::int64_t> numbers;
-    for (const auto& t : trials_) {
+    for (const auto& t : trials) {
         if (t.state != TrialState::kComplete) continue;
         pts.push_back(make_point(*this, t));
         numbers.push_back(t.number);

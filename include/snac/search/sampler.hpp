@@ -83,6 +83,9 @@ public:
     const SamplerOptions& options() const { return options_; }
     /// Numbers of the COMPLETE trials on the (constrained) Pareto front.
     std::vector<std::int64_t> pareto_front() const;
+    /// The same over other records under this sampler's directions (the study's, which also hold
+    /// trials the sampler never learns about, such as baselines).
+    std::vector<std::int64_t> pareto_front(std::span<const TrialRecord> trials) const;
     /// Hypervolume of the feasible front of COMPLETE trials w.r.t. the configured reference
     /// point (or one derived from all COMPLETE trials when none is configured).
     double hypervolume() const;

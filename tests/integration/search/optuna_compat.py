@@ -34,8 +34,12 @@ for t in trials:
     names.update(t.params.keys())
 for n in sorted(names):
     assert "params_" + n in df.columns, "missing column params_" + n
+baselines = [t for t in trials if "snac:baseline" in t.system_attrs]
+for t in baselines:  # enqueued models: no params, measured like every trial
+    assert t.params == {}, (t.number, t.params)
+    assert t.state != optuna.trial.TrialState.COMPLETE or "bops" in t.user_attrs, t.number
 for t in trials:
-    if t.state != optuna.trial.TrialState.COMPLETE:
+    if t.state != optuna.trial.TrialState.COMPLETE or t in baselines:
         continue
     n_layers = t.params["n_layers"]
     assert n_layers in (4, 5, 6, 7, 8), n_layers
