@@ -485,6 +485,10 @@ ReportResult run_report(const ReportOptions& options) {
     } else {
         std::vector<std::vector<std::string>> rows;
         const double clk = cfg.hls.clock_period_ns;
+        bool synthesized = false;  // snac hls --synth ran Vitis HLS: its figures join the table
+        for (const auto& d : designs)
+            synthesized |= d.count("synth_lut") && !d.at("synth_lut").empty();
+        const std::string pct_head = synthesized ? " % (est. / csynth)" : " %";
         for (const auto& d : designs) {
             auto g = [&](const char* k) { return d.count(k) ? d.at(k) : std::string(); };
             auto n = [&](const char* k, int digits = 4) { return fmt(to_num(g(k)), digits); };
@@ -498,23 +502,40 @@ ReportResult run_report(const ReportOptions& options) {
             const double lat = to_num(g("est_latency_cycles_max"));
             const double ii = to_num(g("est_ii_cycles"));
             rows.push_back(
-                {g("design"), fmt(fl), n("accuracy_float"), n("accuracy_fixed"),
+                {g("design"), fmt(fl), n("metric_float"), n("metric_fixed"), n("metric_fixed_local"),
                  g("csim_samples") + " / " + g("csim_mismatches"), fmt(bops), fmt(params),
                  g("sparsity"), g("precision").empty() ? cfg.hls.precision.str() : g("precision"),
                  n("est_lut_pct", 3), n("est_ff_pct", 3), n("est_dsp_pct", 3), n("est_bram_pct", 3),
                  fmt(lat) + " / " + fmt(lat * clk, 3), fmt(ii) + " / " + fmt(ii * clk, 3),
                  g("status"), g("fits_part"), g("project")});
+            if (synthesized) {
+                // csynth's figures beside the estimate of the same quantity.
+                auto both = [&](const char* est, const char* syn, int digits) {
+                    return n(est, digits) + " / " + n(syn, digits);
+                };
+                std::vector<std::string>& row = rows.back();
+                row[10] = both("est_lut_pct", "synth_lut_pct", 3);
+                row[11] = both("est_ff_pct", "synth_ff_pct", 3);
+                row[12] = both("est_dsp_pct", "synth_dsp_pct", 3);
+                row[13] = both("est_bram_pct", "synth_bram_pct", 3);
+                row[14] += " | csynth " + n("synth_latency_cycles_max", 6);
+                row[15] += " | csynth " + n("synth_ii_cycles", 6);
+            }
             if (g("fits_part") == "no")
                 pg.raw("<div class=\"warn\">" + svg::escape(g("design")) + " does not fit " +
                        svg::escape(cfg.hls.part) + ": " + svg::escape(g("warnings")) + "</div>");
         }
-        pg.table({"design", metric + " (search, val)", "float (test)", "fixed (test)",
-                  "C-sim samples / mismatches", "BOPs", "params", "sparsity", "precision", "LUT %",
-                  "FF %", "DSP %", "BRAM %", "latency cycles / ns", "II cycles / ns", "C-sim",
-                  "fits part", "project"},
+        pg.table({"design", metric + " (search, val)", "float (test)", "C-sim fixed (test)",
+                  "local stage fixed (test)",
+                  "C-sim samples / mismatches", "BOPs", "params", "sparsity", "precision",
+                  "LUT" + pct_head, "FF" + pct_head, "DSP" + pct_head, "BRAM" + pct_head,
+                  "latency cycles / ns", "II cycles / ns", "C-sim", "fits part", "project"},
                  rows, 1);
         pg.p("Percentages are of " + cfg.hls.part + " (surrogate estimate, " +
                  (designs[0].count("estimate_source") ? designs[0].at("estimate_source") : "") +
+                 (synthesized ? "; beside it Vitis HLS csynth's figures, where it ran"
+                              : "; no synthesis figures: snac hls --synth runs Vitis HLS where "
+                                "it is installed") +
                  "); ns at the " + fmt(clk) +
                  " ns clock. Projects are relative to the run "
                  "directory; each holds snac_hls.json and tb_data/csim_results.log.",

@@ -17,6 +17,7 @@
 #include "snac/runtime/model_file.hpp"
 #include "snac/search/encoding.hpp"
 #include "snac/search/pareto.hpp"
+#include "snac/runtime/trial_replay.hpp"
 #include "work.hpp"
 
 namespace snac::runtime::detail {
@@ -173,12 +174,16 @@ void StudyDriver::load_existing() {
     if (!records_.empty()) sampler_->restore(sampler_records());
 }
 
+std::uint64_t StudyDriver::trial_seed(std::int64_t number) const {
+    return config_.train.seed != 0
+               ? config_.train.seed
+               : derive_seed(config_.search.seed, static_cast<std::uint64_t>(number), "train");
+}
+
 Candidate StudyDriver::make_candidate(std::int64_t number, const search::Genome& genome) const {
     Candidate c;
     c.trial = number;
-    c.seed = config_.train.seed != 0
-                 ? config_.train.seed
-                 : derive_seed(config_.search.seed, static_cast<std::uint64_t>(number), "train");
+    c.seed = trial_seed(number);
     c.architecture_yaml = search::build_architecture(space_, genome, context_);
     for (const auto& [name, gene] : genome) c.params[name] = search::gene_text(gene);
     c.training = search::training_genes(space_, genome);
@@ -413,9 +418,12 @@ std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
     for (std::int64_t n : front) {
         if (architectures_.count(n)) continue;
         const std::string rel = "architectures/global/" + std::to_string(n) + ".yaml";
+        const search::Genome& genome = records_.at(static_cast<std::size_t>(n)).genome;
+        // With the trial's seed and training genes, the file alone retrains it (snac train).
         write_file_atomic((fs::path(run_dir_) / rel).string(),
-                          search::build_architecture(space_, records_.at(static_cast<std::size_t>(n)).genome,
-                                                     context_));
+                          architecture_with_origin(
+                              search::build_architecture(space_, genome, context_),
+                              {n, trial_seed(n), search::training_genes(space_, genome)}));
         store_.set_trial_attrs(n, {{"architecture", nlohmann::json(rel).dump()}}, {});
         architectures_[n] = rel;
     }

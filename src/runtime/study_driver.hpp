@@ -56,6 +56,8 @@ private:
     void load_existing();
     void restore_sampler_if_needed();
     Candidate make_candidate(std::int64_t number, const search::Genome& genome) const;
+    /// The training seed of trial `number` (train.seed, else derived from search.seed).
+    std::uint64_t trial_seed(std::int64_t number) const;
     void tell(const FinishedTrial& t, TrialState state, const std::vector<double>& values,
               const std::vector<double>& constraints);
 
