@@ -245,7 +245,11 @@ std::string import_signature(const DataConfig& config) {
     for (auto r : s.resize) out << r << ',';
     out << ";subset=" << s.subset << ";task=" << kTask[static_cast<int>(s.task)] << ";features=";
     for (const auto& f : s.features) out << f << ',';
-    out << ";particles=" << s.particles << ";n_particles=" << s.n_particles
+    // The run directory's config.yaml spells out the default particle array: both spellings
+    // must sign alike, or every later stage re-imports the dataset.
+    const std::string particles =
+        s.particles.empty() && s.format == "jets_constituents" ? "jetConstituentList" : s.particles;
+    out << ";particles=" << particles << ";n_particles=" << s.n_particles
         << ";layout=" << (s.layout == ParticleLayout::kSet ? "set" : "flat")
         << ";samples=" << (s.format == "synth_bragg" ? s.samples : 0)
         << ";synth_seed=" << (s.format == "synth_bragg" ? s.seed : 0)

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "snac/core/config.hpp"
 #include "snac/core/error.hpp"
 #include "snac/io/import.hpp"
 
@@ -158,6 +159,22 @@ TEST(DatasetSource, SynthBraggGeneratesTheConfiguredPatches) {
     c2.source = s;
     c2.source.samples = 65;
     EXPECT_NE(import_signature(c1), import_signature(c2));
+}
+
+// The run directory's config.yaml (to_yaml of the resolved config) signs its dataset exactly as
+// the user's config does; otherwise every stage after the global one re-imports it.
+TEST(DatasetSource, ResolvedConfigKeepsTheImportSignature) {
+    const std::string text = R"(
+data:
+  name: jets
+  source: {format: jets_constituents, file: jets_constituents_150p, n_particles: 8,
+           features: [pt, eta, phi], layout: set, subset: 100}
+  normalize: standardize
+search_space: {family: mlp, params: {units_0: [8]}}
+)";
+    const snac::RunConfig cfg = snac::parse_config(text, "jets.yaml");
+    const snac::RunConfig again = snac::parse_config(snac::to_yaml(cfg), "run/config.yaml");
+    EXPECT_EQ(import_signature(cfg.data), import_signature(again.data));
 }
 
 // A missing jet source names the exact fetch command for the directory snac looks in first.
