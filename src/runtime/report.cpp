@@ -111,6 +111,7 @@ struct Trial {
     std::map<std::string, double> metrics;
     std::string reason;
     std::string checkpoint;
+    std::string baseline;  // search.baselines file of a baseline trial
     bool front = false;
 };
 
@@ -144,16 +145,19 @@ std::vector<Trial> load_trials(const std::string& run_dir, const RunConfig& cfg)
             else if (a.key == "constraints" && j.is_array())
                 for (const auto& c : j)
                     t.constraints.push_back(c.is_number() ? c.get<double>() : 0.0);
+            else if (a.key == "snac:baseline" && j.is_string())
+                t.baseline = j.get<std::string>();
         }
         out.push_back(std::move(t));
     }
-    // The feasible front of the COMPLETE trials, by the config's objectives.
+    // The feasible front of the COMPLETE searched trials, by the config's objectives (baselines
+    // are drawn beside it, as pareto_global.csv leaves them out).
     std::vector<Direction> dirs;
     for (const auto& o : cfg.search.objectives) dirs.push_back(o.direction);
     std::vector<search::Point> pts;
     std::vector<std::size_t> which;
     for (std::size_t i = 0; i < out.size(); ++i)
-        if (out[i].state == TrialState::kComplete &&
+        if (out[i].state == TrialState::kComplete && out[i].baseline.empty() &&
             out[i].values.size() == dirs.size()) {
             pts.push_back({search::to_minimization(out[i].values, dirs), out[i].constraints});
             which.push_back(i);
@@ -175,8 +179,8 @@ std::pair<std::vector<double>, std::vector<double>> hypervolume_curve(
     std::vector<std::vector<double>> pts;
     std::vector<std::int64_t> numbers;
     for (const auto& t : trials)
-        if (t.state == TrialState::kComplete && t.values.size() == dirs.size() &&
-            search::violation(t.constraints) <= 0) {
+        if (t.state == TrialState::kComplete && t.baseline.empty() &&
+            t.values.size() == dirs.size() && search::violation(t.constraints) <= 0) {
             pts.push_back(search::to_minimization(t.values, dirs));
             numbers.push_back(t.number);
         }
@@ -360,7 +364,8 @@ ReportResult run_report(const ReportOptions& options) {
         p.log_x = logx;
         svg::Series all{"all trials", svg::Style::kFaded, "#999", {}, {}, {}},
             front{"Pareto front", svg::Style::kFront, "#1f5fbf", {}, {}, {}},
-            sel{"selected", svg::Style::kSelected, "#d62728", {}, {}, {}};
+            sel{"selected", svg::Style::kSelected, "#d62728", {}, {}, {}},
+            base{"baseline", svg::Style::kSelected, "#2ca02c", {}, {}, {}};
         for (const auto& t : trials) {
             if (t.state != TrialState::kComplete) continue;
             const auto x = metric_of(t, xm), y = metric_of(t, ym);
@@ -371,11 +376,16 @@ ReportResult run_report(const ReportOptions& options) {
             if (t.front) front.x.push_back(*x), front.y.push_back(*y), front.labels.push_back(tip);
             if (selected.count(t.number))
                 sel.x.push_back(*x), sel.y.push_back(*y), sel.labels.push_back(tip);
+            if (!t.baseline.empty())
+                base.x.push_back(*x), base.y.push_back(*y),
+                    base.labels.push_back(fs::path(t.baseline).stem().string() + " (" + tip +
+                                          ", baseline " + t.baseline + ")");
         }
         if (all.x.empty()) return;
         // The staircase is the front's attainment line only when both axes are objectives.
         if (!is_objective(xm) || !is_objective(ym)) front.style = svg::Style::kPoints;
         p.series = {all, front, sel};
+        if (!base.x.empty()) p.series.push_back(base);
         pg.raw("<div class=\"panel\">" + svg::render(p) + "</div>\n");
         ++result.panels;
     };
@@ -591,7 +601,8 @@ ReportResult run_report(const ReportOptions& options) {
     std::ostringstream tcsv;
     tcsv << "trial,state";
     for (const auto& o : obj) tcsv << "," << o.metric;
-    tcsv << ",params,bops,est_avg_resource_pct,est_latency_cycles,pareto,selected,reason\n";
+    tcsv
+        << ",params,bops,est_avg_resource_pct,est_latency_cycles,pareto,selected,reason,baseline\n";
     for (const auto& t : trials) {
         tcsv << t.number << "," << snac::to_string(t.state);
         for (const auto& o : obj) {
@@ -603,7 +614,7 @@ ReportResult run_report(const ReportOptions& options) {
             tcsv << "," << (v ? fmt(*v, 10) : "");
         }
         tcsv << "," << (t.front ? 1 : 0) << "," << (selected.count(t.number) ? 1 : 0) << ","
-             << csv_field(t.reason) << "\n";
+             << csv_field(t.reason) << "," << csv_field(t.baseline) << "\n";
     }
     result.html = (out_dir / "index.html").string();
     snac::write_file_atomic((out_dir / "trials.csv").string(), tcsv.str());
