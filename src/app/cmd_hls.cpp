@@ -33,6 +33,7 @@ struct HlsArgs {
     std::uint64_t seed = 1;
     bool no_csim = false;
     bool synth = false;
+    bool resume = false;
     bool force = false;
 };
 
@@ -176,6 +177,7 @@ int run_stage(const HlsArgs& a, const CLI::App& sub) {
     o.run_dir = a.checkpoint;
     o.synth = a.synth;
     o.threads = a.threads;
+    o.resume = a.resume;
     const runtime::HlsStageResult r = runtime::run_hls_stage(o);
     std::cout << "HLS stage: " << r.designs.size() << " design(s) from " << r.source << "\n";
     for (const auto& d : r.designs) {
@@ -185,8 +187,12 @@ int run_stage(const HlsArgs& a, const CLI::App& sub) {
             continue;
         }
         const auto& res = d.result;
+        if (d.reused) std::cout << "(finished earlier) ";
         std::cout << res.csim_samples << " samples, " << res.csim_mismatches << " mismatches";
-        if (res.accuracy_fixed) std::cout << ", fixed-point accuracy " << *res.accuracy_fixed;
+        if (res.metric_fixed) {
+            std::cout << ", firmware test " << res.metric << " " << *res.metric_fixed;
+            if (res.metric_local) std::cout << " (local stage " << *res.metric_local << ")";
+        }
         if (!res.estimate.empty())
             std::cout << ", est. LUT " << res.estimate.at("lut_pct") << " %, latency "
                       << res.estimate.at("latency_cycles_max") << " cycles";
@@ -206,6 +212,7 @@ int run_hls(const HlsArgs& a, const CLI::App& sub) {
     std::error_code ec;
     if (std::filesystem::is_directory(a.checkpoint, ec)) return run_stage(a, sub);
     if (a.threads > 0) throw UsageError("--threads applies to snac hls RUN_DIR", "remove it");
+    if (a.resume) throw UsageError("--resume applies to snac hls RUN_DIR", "remove it");
     return run_checkpoint(a);
 }
 
@@ -242,6 +249,9 @@ std::function<int()> setup_hls(CLI::App& sub) {
         ->capture_default_str();
     sub.add_flag("--no-csim", a->no_csim, "Write the project but skip the C simulation");
     sub.add_flag("--synth", a->synth, "Run csynth with vitis_hls/vivado_hls from PATH");
+    sub.add_flag("--resume", a->resume,
+                 "RUN_DIR: keep the designs an interrupted run of the stage finished (recorded "
+                 "in the study 'hls'); default: rebuild every design");
     sub.add_option("--threads", a->threads, "Parallel C simulations (RUN_DIR; default: cores)")
         ->check(CLI::Range(1, 1024));
     sub.add_flag("--force", a->force,

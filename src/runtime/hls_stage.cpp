@@ -8,6 +8,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -18,7 +21,11 @@
 #include "snac/core/log.hpp"
 #include "snac/hls/project.hpp"
 #include "snac/hls/synth.hpp"
+#include "snac/core/metrics.hpp"
+#include "snac/core/trial_state.hpp"
 #include "snac/io/dataset_store.hpp"
+#include "snac/io/study_store.hpp"
+#include "snac/runtime/signals.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/select.hpp"
 #include "study_driver.hpp"
@@ -93,6 +100,150 @@ std::string design_status(const HlsDesignResult& d) {
 }
 
 namespace {
+
+using json = nlohmann::json;
+
+json opt_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+std::optional<double> opt_of(const json& j) {
+    return j.is_number() ? std::optional<double>(j.get<double>()) : std::nullopt;
+}
+
+/// Everything summary.csv needs of a finished design, to reuse it on resume.
+json result_json(const HlsProjectResult& r, const std::string& run_dir) {
+    return {{"project", fs::relative(r.project_dir, run_dir).string()},
+            {"name", r.name},
+            {"test_inputs", r.test_inputs},
+            {"csim_samples", r.csim_samples},
+            {"csim_mismatches", r.csim_mismatches},
+            {"csim_ran", r.csim_ran},
+            {"max_abs_diff_vs_float", r.max_abs_diff_vs_float},
+            {"accuracy_float", opt_json(r.accuracy_float)},
+            {"accuracy_fixed", opt_json(r.accuracy_fixed)},
+            {"metric", r.metric},
+            {"metric_float", opt_json(r.metric_float)},
+            {"metric_fixed", opt_json(r.metric_fixed)},
+            {"metric_local", opt_json(r.metric_local)},
+            {"estimate", r.estimate},
+            {"estimate_source", r.estimate_source},
+            {"synth", r.synth},
+            {"fits", r.fits},
+            {"warnings", r.warnings}};
+}
+
+HlsProjectResult result_of(const json& j, const std::string& run_dir) {
+    HlsProjectResult r;
+    r.project_dir = (fs::path(run_dir) / j.at("project").get<std::string>()).string();
+    r.name = j.at("name").get<std::string>();
+    r.test_inputs = j.at("test_inputs").get<std::string>();
+    r.csim_samples = j.at("csim_samples").get<std::int64_t>();
+    r.csim_mismatches = j.at("csim_mismatches").get<std::int64_t>();
+    r.csim_ran = j.at("csim_ran").get<bool>();
+    r.max_abs_diff_vs_float = j.at("max_abs_diff_vs_float").get<double>();
+    r.accuracy_float = opt_of(j.at("accuracy_float"));
+    r.accuracy_fixed = opt_of(j.at("accuracy_fixed"));
+    r.metric = j.at("metric").get<std::string>();
+    r.metric_float = opt_of(j.at("metric_float"));
+    r.metric_fixed = opt_of(j.at("metric_fixed"));
+    r.metric_local = opt_of(j.at("metric_local"));
+    r.estimate = j.at("estimate").get<std::map<std::string, double>>();
+    r.estimate_source = j.at("estimate_source").get<std::string>();
+    r.synth = j.at("synth").get<std::map<std::string, double>>();
+    r.fits = j.at("fits").get<bool>();
+    r.warnings = j.at("warnings").get<std::vector<std::string>>();
+    return r;
+}
+
+std::string file_hash(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return hls::content_hash(text.str());
+}
+
+/// The run's study of the HLS stage: one trial per design built, values (firmware metric,
+/// est_avg_resource_pct), the summary's figures as user attributes (optuna reads them).
+io::StudyDefinition hls_study(const RunConfig& cfg) {
+    io::StudyDefinition def;
+    def.name = "hls";
+    std::string metric = "accuracy";
+    Direction dir = Direction::kMaximize;
+    for (const auto& o : cfg.search.objectives)
+        if (const MetricInfo* m = find_metric(o.metric); m && m->source == MetricSource::kTraining) {
+            metric = o.metric;
+            dir = o.direction;
+            break;
+        }
+    def.metric_names = {"firmware_" + metric, "est_avg_resource_pct"};
+    def.directions = {dir, Direction::kMinimize};
+    def.journal = io::study_definition(cfg.search).journal;
+    return def;
+}
+
+/// Identifies what a design's result depends on: reused only when all of it is unchanged.
+std::string design_key(const HlsDesignResult& d, const std::string& run_dir,
+                       const std::string& config_hash, bool synth) {
+    return d.design + "|" + file_hash((fs::path(run_dir) / d.checkpoint).string()) + "|" +
+           config_hash + "|" + (synth ? "synth" : "csim");
+}
+
+void record_design(io::StudyStore& study, const HlsDesignResult& d, const std::string& key,
+                   const std::string& run_dir) {
+    const HlsProjectResult& r = d.result;
+    const std::string status = design_status(d);
+    std::vector<io::JsonAttr> attrs = {{"design", json(d.design).dump()},
+                                       {"model", json(d.model).dump()},
+                                       {"precision", json(d.precision).dump()},
+                                       {"sparsity", json(d.sparsity).dump()},
+                                       {"checkpoint", json(d.checkpoint).dump()},
+                                       {"status", json(status).dump()},
+                                       {"csim_samples", json(r.csim_samples).dump()},
+                                       {"csim_mismatches", json(r.csim_mismatches).dump()},
+                                       {"fits_part", json(r.fits).dump()},
+                                       {"design_key", json(key).dump()}};
+    if (!r.project_dir.empty()) {
+        attrs.push_back({"project", json(fs::relative(r.project_dir, run_dir).string()).dump()});
+        attrs.push_back({"result", result_json(r, run_dir).dump()});
+    }
+    if (r.metric_float) attrs.push_back({"metric_float", json(*r.metric_float).dump()});
+    if (r.metric_local) attrs.push_back({"metric_fixed_local", json(*r.metric_local).dump()});
+    for (const auto& [k, v] : r.estimate) attrs.push_back({"est_" + k, json(v).dump()});
+    for (const auto& [k, v] : r.synth) attrs.push_back({"synth_" + k, json(v).dump()});
+    const std::int64_t n = study.create_trial({}, {});
+    const auto avg = r.estimate.find("avg_resource_pct");
+    if (status == "ok" && r.metric_fixed && avg != r.estimate.end()) {
+        study.finish_trial(n, TrialState::kComplete, {*r.metric_fixed, avg->second}, attrs);
+    } else {
+        std::string reason = d.error;
+        for (const auto& w : r.warnings) reason += (reason.empty() ? "" : "; ") + w;
+        attrs.push_back({"fail_reason", json(status + (reason.empty() ? "" : ": " + reason)).dump()});
+        study.finish_trial(n, TrialState::kFail, {}, attrs);
+    }
+}
+
+/// design_key -> result of the COMPLETE trials of the hls study whose project still exists.
+std::map<std::string, json> finished_designs(const io::StudyStore& study,
+                                             const std::string& run_dir) {
+    std::map<std::string, json> out;
+    for (const io::StoredTrial& t : study.trials()) {
+        if (t.state != TrialState::kComplete) continue;
+        std::string key;
+        json result;
+        bool superseded = false;
+        for (const auto& a : t.user_attrs) {
+            const json j = json::parse(a.value_json, nullptr, false);
+            if (a.key == "design_key" && j.is_string()) key = j.get<std::string>();
+            if (a.key == "result" && j.is_object()) result = j;
+            if (a.key == "superseded" && j == true) superseded = true;
+        }
+        if (superseded) continue;
+        std::error_code ec;
+        if (key.empty() || !result.is_object() || !result.contains("project")) continue;
+        const fs::path manifest =
+            fs::path(run_dir) / result["project"].get<std::string>() / "snac_hls.json";
+        if (fs::is_regular_file(manifest, ec)) out[key] = result;
+    }
+    return out;
+}
 
 std::string num(std::optional<double> v) {
     if (!v) return "";
@@ -196,8 +347,36 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
         jobs.push_back(std::move(j));
     }
 
+    // Each finished design becomes a trial of the run's `hls` study; on resume the designs an
+    // interrupted run finished are taken from it instead of being built again.
+    io::StudyStore study =
+        io::StudyStore::open((fs::path(run_dir) / "study.db").string(), hls_study(cfg));
+    (void)study.fail_running("interrupted: the HLS stage stopped while this design was built");
+    const std::string config_hash = stage_config_hash(cfg, Stage::kHls);
+    std::vector<std::string> keys;
+    for (const auto& d : out.designs) keys.push_back(design_key(d, run_dir, config_hash, o.synth));
+    std::map<std::string, json> finished;
+    if (o.resume) {
+        finished = finished_designs(study, run_dir);
+    } else {
+        // A fresh run of the stage: earlier designs stay in the study as history but are never
+        // reused (their projects are about to be replaced).
+        for (const io::StoredTrial& t : study.trials())
+            if (t.state == TrialState::kComplete)
+                study.set_trial_attrs(t.number, {{"superseded", "true"}}, {});
+    }
+    std::mutex study_mutex;
+
     std::vector<std::optional<PreparedHlsProject>> prepared(jobs.size());
     for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (const auto it = finished.find(keys[i]); it != finished.end()) {
+            out.designs[i].result = result_of(it->second, run_dir);
+            out.designs[i].reused = true;
+            ++out.reused;
+            log::info("hls: " + out.designs[i].design +
+                      " finished earlier (study 'hls'); not rebuilt");
+            continue;
+        }
         try {
             prepared[i] = prepare_hls_project(jobs[i]);
         } catch (const Error& e) {
@@ -210,17 +389,25 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     tbb::task_arena arena(threads);
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
-            if (!prepared[i]) return;
-            try {
-                simulate_hls_project(*prepared[i], jobs[i]);
-            } catch (const Error& e) {
-                out.designs[i].error = e.what();
+            if (out.designs[i].reused) return;
+            auto& d = out.designs[i];
+            if (prepared[i]) {
+                try {
+                    simulate_hls_project(*prepared[i], jobs[i]);
+                } catch (const Error& e) {
+                    d.error = e.what();
+                }
+                d.result = std::move(prepared[i]->result);
             }
+            {
+                std::lock_guard lock(study_mutex);
+                record_design(study, d, keys[i], run_dir);
+            }
+            test_hook_pause();  // holds each recorded design (kill tests)
         });
     });
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         auto& d = out.designs[i];
-        if (prepared[i]) d.result = std::move(prepared[i]->result);
         if (design_status(d) != "ok") ++out.failed;
         if (!d.result.fits)
             log::warn("hls: " + d.design + " does not fit " + cfg.hls.part +
@@ -235,7 +422,7 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     if (out.failed == 0) {
         StageRecord rec;
         rec.stage = Stage::kHls;
-        rec.counts = {{"designs", n}, {"csim_mismatches", 0}};
+        rec.counts = {{"designs", n}, {"csim_mismatches", 0}, {"reused", out.reused}};
         write_stage_done(run_dir, cfg, rec);
     }
     return out;

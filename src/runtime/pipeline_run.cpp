@@ -309,9 +309,15 @@ int run_pipeline(const PipelineOptions& o) {
                     code = run_local(l);
                     break;
                 }
-                case Stage::kHls:
-                    (void)run_hls_stage({run_dir, o.synth, 0});
+                case Stage::kHls: {
+                    HlsStageOptions h;
+                    h.run_dir = run_dir;
+                    h.synth = o.synth;
+                    // An interrupted stage keeps the designs it finished; --from rebuilds them.
+                    h.resume = o.resume && !(o.from && index(*o.from) <= index(Stage::kHls));
+                    (void)run_hls_stage(h);
                     break;
+                }
                 case Stage::kReport:
                     (void)run_report({run_dir});
                     break;

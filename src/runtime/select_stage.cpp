@@ -13,6 +13,7 @@
 #include "snac/io/study_store.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/select.hpp"
+#include "snac/runtime/signals.hpp"
 #include "snac/runtime/trial_replay.hpp"
 #include "study_driver.hpp"
 
@@ -157,6 +158,7 @@ SelectStageResult run_select(const SelectStageOptions& o) {
     for (auto& m : r.selection.models) complete_files(run_dir, m);
     r.path = (fs::path(run_dir) / "selected.yaml").string();
     snac::write_file_atomic(r.path, selection_yaml(r.selection));
+    test_hook_pause();  // kill tests: selected.yaml written, the stage not yet recorded
     StageRecord rec;
     rec.stage = Stage::kSelect;
     rec.counts = {{"models", static_cast<std::int64_t>(r.selection.models.size())},

@@ -70,6 +70,10 @@ struct HlsStageOptions {
     std::string run_dir;
     bool synth = false;  ///< run Vitis HLS csynth when vitis_hls/vivado_hls is on PATH
     int threads = 0;     ///< parallel C simulations; 0 = the machine's cores
+    /// Reuse the designs an interrupted run of the stage finished: a COMPLETE trial of the
+    /// study's `hls` study for the same design, checkpoint content, hls: section and --synth,
+    /// whose project is still there. Otherwise every design is rebuilt.
+    bool resume = false;
 };
 
 /// One design of the stage and its outcome.
@@ -83,6 +87,7 @@ struct HlsDesignResult {
     bool from_local = false;  ///< a local-stage design: settings from the checkpoint
     std::string error;        ///< non-empty when the build failed
     HlsProjectResult result;
+    bool reused = false;      ///< finished by an earlier, interrupted run (resume)
 };
 
 struct HlsStageResult {
@@ -90,6 +95,7 @@ struct HlsStageResult {
     std::string summary_csv;  ///< RUN_DIR/hls/summary.csv
     std::vector<HlsDesignResult> designs;
     std::int64_t failed = 0;  ///< designs that did not build or whose C simulation mismatched
+    std::int64_t reused = 0;  ///< designs taken from an interrupted run (resume)
 };
 
 /// Throws UsageError naming the problem when --synth was asked for and neither vitis_hls nor
@@ -101,7 +107,9 @@ void require_synthesis_tool();
 std::string design_status(const HlsDesignResult& design);
 
 /// Runs the stage on RUN_DIR. Writes hls/<design>/, hls/summary.csv and stages/hls.done (only
-/// when every design built and matched). Throws Error when no design succeeded.
+/// when every design built and matched), and records each design as it finishes as a trial of
+/// the study `hls` in RUN_DIR/study.db (values: the firmware metric and est_avg_resource_pct;
+/// user attributes: the summary's columns). Throws Error when no design succeeded.
 HlsStageResult run_hls_stage(const HlsStageOptions& options);
 
 }  // namespace snac::runtime

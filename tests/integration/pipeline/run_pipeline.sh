@@ -3,7 +3,8 @@
 # 2 pruning steps): every stage's record, the report and a C-simulated project; --resume after
 # completion redoes nothing; an existing run without --resume and a changed local key are refused
 # (exit 2, the key named); --from hls re-runs hls and report only; kill -9 in the global and in the
-# local stage then --resume completes with every trial / step exactly once; and under
+# local stage then --resume completes with every trial / step exactly once; kill -9 in select, hls
+# and report then --resume completes without redoing the finished work; and under
 # `mpirun -n 3` (coordinator, trainer, estimator) when MPIEXEC is set.
 set -euo pipefail
 : "${SNAC_BIN:?SNAC_BIN must point at the snac binary}"
@@ -140,6 +141,55 @@ grep -q "global: finished earlier" err.txt || { cat err.txt; fail "global redone
 steps="$(tail -n +2 run_kill/local/summary.csv | cut -d, -f1,2,5 | sort)"
 [ "$(echo "$steps" | wc -l)" -eq 7 ] || { echo "$steps"; fail "not 7 local steps"; }
 [ "$(echo "$steps" | sort -u | wc -l)" -eq 7 ] || { echo "$steps"; fail "a local step twice"; }
+
+# 6b. kill -9 in the select, hls and report stages, then --resume: it completes, the global and
+#     local work is not redone, and the HLS designs recorded before the kill are not rebuilt.
+#     SNAC_TEST_PAUSE_MS holds select after writing selected.yaml, each recorded HLS design, and
+#     the report after its CSV, so each kill lands inside its stage.
+hls_all() {  # every trial of the study 'hls' (one is created per design built)
+    python3 - "$1/study.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("select count(*) from trials t join studies s on s.study_id = t.study_id "
+                 "where s.study_name = 'hls'").fetchone()[0])
+PY
+}
+hls_trials() {  # COMPLETE trials of the study 'hls' that a later run may still reuse
+    python3 - "$1/study.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("select count(*) from trials t join studies s on s.study_id = t.study_id "
+                 "where s.study_name = 'hls' and t.state = 'COMPLETE' and not exists (select 1 "
+                 "from trial_user_attributes a where a.trial_id = t.trial_id and "
+                 "a.key = 'superseded')").fetchone()[0])
+PY
+}
+kill_in_stage() {  # $1 stage to re-run with --from, $2 shell test that is true inside the stage
+    SNAC_TEST_PAUSE_MS=3000 "$SNAC_BIN" run config.yaml --out run_kill --resume --from "$1" \
+        --no-progress >"kill_$1.txt" 2>&1 &
+    local pid=$! hit=0
+    for _ in $(seq 1200); do
+        if eval "$2"; then hit=1; break; fi
+        sleep 0.05
+    done
+    [ "$hit" -eq 1 ] || { cat "kill_$1.txt"; fail "never inside the $1 stage"; }
+    kill -9 "$pid" 2>/dev/null || fail "the $1 stage ended before the kill"
+    wait "$pid" || true
+    [ ! -f "run_kill/stages/$1.done" ] || fail "$1.done after a kill in the $1 stage"
+    expect_rc 0 "$SNAC_BIN" run config.yaml --out run_kill --resume --no-progress
+    check_finished run_kill
+    grep -q "global: finished earlier" err.txt || { cat err.txt; fail "global redone after $1"; }
+    steps="$(tail -n +2 run_kill/local/summary.csv | cut -d, -f1,2,5 | sort)"
+    [ "$(echo "$steps" | sort -u | wc -l)" -eq 7 ] || { echo "$steps"; fail "local steps after $1"; }
+}
+kill_in_stage select 'grep -q "select: running" kill_select.txt'
+kill_in_stage report 'grep -q "report: running" kill_report.txt && [ -f run_kill/report/trials.csv ]'
+designs="$(tail -n +2 run_kill/hls/summary.csv | wc -l)"
+hls_before="$(hls_all run_kill)"
+kill_in_stage hls '[ "$(hls_all run_kill)" -gt "$hls_before" ]'
+grep -q "finished earlier (study 'hls'); not rebuilt" err.txt \
+    || { cat err.txt; fail "a design finished before the kill was rebuilt"; }
+[ "$(hls_trials run_kill)" -eq "$designs" ] || fail "hls: not one COMPLETE trial per design"
 
 # 7. Under mpirun -n 3 (coordinator, trainer, estimator): the global stage distributed, the later
 #    stages on rank 0, every rank exits 0.
