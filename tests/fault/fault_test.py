@@ -212,6 +212,11 @@ def check_pipeline_stage(run_dir, stage, reference):
     g.check(not left, "%s: temporaries left behind: %s" % (run_dir, left))
 
 
+# Holds each finished global trial and local step (src/runtime/signals.cpp, test_hook_pause), so
+# a stage lasts long enough for a seeded moment inside it on a fast or suddenly idle machine.
+PAUSE_ENV = dict(os.environ, SNAC_TEST_PAUSE_MS="300")
+
+
 def run_until(cfg, out, stage, resume=True):
     cmd = [SNAC, "run", cfg, "--out", out, "--until", stage, "--no-progress"]
     return cmd + (["--resume"] if resume else [])
@@ -229,7 +234,7 @@ def scenario_pipeline(stages, seed):
             shutil.copytree("reference", "before_" + stage, symlinks=True)
         t0 = time.time()
         p = subprocess.run(run_until(cfg, "reference", stage, resume=os.path.exists("reference")),
-                           capture_output=True, text=True, timeout=600)
+                           capture_output=True, text=True, timeout=600, env=PAUSE_ENV)
         g.check(p.returncode == 0, "reference run to %s exited %d:\n%s"
                 % (stage, p.returncode, p.stderr))
         durations[stage] = time.time() - t0
@@ -244,14 +249,14 @@ def scenario_pipeline(stages, seed):
         t_stage = time.time()
         for i in range(runs):
             span = durations[stage]
-            for attempt in range(6):
+            for attempt in range(12):
                 out = "%s_%02d_%d" % (stage, i, attempt)
                 if os.path.exists("before_" + stage):
                     shutil.copytree("before_" + stage, out, symlinks=True)
                 at = rng.uniform(0.0, span)
                 p = subprocess.Popen(run_until(cfg, out, stage, resume=os.path.exists(out)),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+                                     start_new_session=True, env=PAUSE_ENV)
                 time.sleep(at)
                 try:
                     os.killpg(p.pid, signal.SIGKILL)
