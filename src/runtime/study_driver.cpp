@@ -303,7 +303,8 @@ std::optional<std::int64_t> StudyDriver::running_twin(const Candidate& candidate
 }
 
 std::optional<std::string> StudyDriver::exhausted() const {
-    if (!requeue_.empty() || !sampler_->exhausted()) return std::nullopt;
+    if (!requeue_.empty() || !baseline_queue_.empty() || !sampler_->exhausted())
+        return std::nullopt;
     const double n = *sampler_->space_size();
     return "the search space is exhausted: all " + num_text(n) + " distinct network" +
            (n == 1 ? "" : "s") + " were tried";

@@ -71,7 +71,11 @@ public:
     /// (the generational barrier) or ever again (exhausted()). The trial is RUNNING from now on.
     std::optional<Suggestion> ask();
     /// Whether every distinct genome of a finite space has been asked: ask() has nothing new.
-    bool exhausted() const { return space_size_ && static_cast<double>(by_key_.size()) >= *space_size_; }
+    /// (Trials without a genome, e.g. a restored baseline model, do not count.)
+    bool exhausted() const {
+        const auto asked = by_key_.size() - by_key_.count(std::string());
+        return space_size_ && static_cast<double>(asked) >= *space_size_;
+    }
     /// The number of distinct genomes, or nullopt for an infinite or uncountably large space.
     std::optional<double> space_size() const { return space_size_; }
     /// Records the outcome of a RUNNING trial. `values` has one entry per objective for
