@@ -32,7 +32,8 @@ double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-enum class Stage { kEstimating, kQueued, kTraining };
+// kParked: a duplicate of a trial still in flight, waiting for that trial's result.
+enum class Stage { kParked, kEstimating, kQueued, kTraining };
 
 struct Flight {
     Candidate candidate;
@@ -67,6 +68,8 @@ public:
 private:
     bool may_ask() const;
     void ask_more();
+    void evaluate(Flight flight);
+    void release_parked(std::int64_t twin);
     void dispatch();
     void handle(const Envelope& env);
     void on_estimate(EstimateResult result);
@@ -89,6 +92,7 @@ private:
     std::deque<std::int64_t> to_estimate_, to_train_;
     std::deque<int> idle_trainers_, idle_estimators_;
     std::map<int, std::int64_t> busy_;  // worker rank -> trial
+    std::map<std::int64_t, std::vector<std::int64_t>> parked_;  // twin -> trials waiting for it
     std::set<int> hello_;               // workers that announced themselves
     bool sampler_waiting_ = false;      // next() said: wait for results
     bool draining_ = false;
@@ -109,7 +113,9 @@ bool Coordinator::may_ask() const {
 }
 
 void Coordinator::ask_more() {
-    while (may_ask()) {
+    // The drain is checked per candidate: copied duplicates finish without a message round, so
+    // this loop may otherwise run for the whole budget.
+    while (may_ask() && !drain_requested()) {
         std::optional<Candidate> c = driver_.next();
         if (!c) {
             sampler_waiting_ = true;
@@ -121,30 +127,59 @@ void Coordinator::ask_more() {
         Flight f;
         f.candidate = std::move(*c);
         event({{"event", "ask"}, {"trial", trial}});
-        if (std::optional<FinishedTrial> copied = driver_.reuse(f.candidate)) {
-            f.estimate = std::move(copied->estimate);
-            finish(std::move(f), copied->end, std::move(copied->reason), std::move(copied->train));
+        if (std::optional<std::int64_t> twin = driver_.running_twin(f.candidate);
+            twin && flight_.count(*twin)) {
+            f.stage = Stage::kParked;
+            parked_[*twin].push_back(trial);
+            flight_.emplace(trial, std::move(f));
+            event({{"event", "park"}, {"trial", trial}, {"twin", *twin}});
             continue;
         }
-        if (layout_.estimators.empty()) {
-            EstimateResult r;
-            try {
-                r = inline_estimate_(f.candidate);
-            } catch (const std::exception& e) {
-                r = EstimateResult{};
-                r.failed = true;
-                r.feasible = false;
-                r.reason = std::string("estimation failed: ") + e.what();
-            }
-            r.trial = trial;
-            f.stage = Stage::kEstimating;
-            flight_.emplace(trial, std::move(f));
-            on_estimate(std::move(r));
-        } else {
-            f.stage = Stage::kEstimating;
-            flight_.emplace(trial, std::move(f));
-            to_estimate_.push_back(trial);
+        evaluate(std::move(f));
+    }
+}
+
+void Coordinator::evaluate(Flight f) {
+    const std::int64_t trial = f.candidate.trial;
+    if (std::optional<FinishedTrial> copied = driver_.reuse(f.candidate)) {
+        f.estimate = std::move(copied->estimate);
+        finish(std::move(f), copied->end, std::move(copied->reason), std::move(copied->train));
+        return;
+    }
+    f.stage = Stage::kEstimating;
+    if (layout_.estimators.empty()) {
+        EstimateResult r;
+        try {
+            r = inline_estimate_(f.candidate);
+        } catch (const std::exception& e) {
+            r = EstimateResult{};
+            r.failed = true;
+            r.feasible = false;
+            r.reason = std::string("estimation failed: ") + e.what();
         }
+        r.trial = trial;
+        flight_.insert_or_assign(trial, std::move(f));
+        on_estimate(std::move(r));
+    } else {
+        flight_.insert_or_assign(trial, std::move(f));
+        to_estimate_.push_back(trial);
+    }
+}
+
+void Coordinator::release_parked(std::int64_t twin) {
+    auto it = parked_.find(twin);
+    if (it == parked_.end()) return;
+    const std::vector<std::int64_t> waiting = std::move(it->second);
+    parked_.erase(it);
+    for (std::int64_t trial : waiting) {
+        auto f = flight_.find(trial);
+        if (f == flight_.end()) continue;
+        Flight parked = std::move(f->second);
+        flight_.erase(f);
+        if (draining_)
+            finish(std::move(parked), TrialEnd::kInterrupted, "drained while waiting for its twin");
+        else
+            evaluate(std::move(parked));
     }
 }
 
@@ -280,8 +315,10 @@ void Coordinator::finish(Flight flight, TrialEnd end, std::string reason, TrainR
     for (const auto& [k, v] : t.estimate.metrics) metrics[k] = v;
     for (const auto& [k, v] : t.train.metrics) metrics[k] = v;
     e["metrics"] = metrics;
+    const std::int64_t number = t.candidate.trial;
     driver_.finish(t);
     event(std::move(e));
+    release_parked(number);
     // A finished trial may lift a generational barrier only after sync(); a steady-state
     // sampler can propose again at once.
     if (!opt_.generational) sampler_waiting_ = false;
@@ -305,6 +342,18 @@ void Coordinator::begin_drain() {
         Flight f = std::move(flight_.at(trial));
         flight_.erase(trial);
         finish(std::move(f), TrialEnd::kInterrupted, "drained before training (signal)");
+    }
+    // Parked duplicates are handed back too (finish() may release others: collect first).
+    std::vector<std::int64_t> parked;
+    for (const auto& [trial, f] : flight_)
+        if (f.stage == Stage::kParked) parked.push_back(trial);
+    parked_.clear();
+    for (std::int64_t trial : parked) {
+        auto it = flight_.find(trial);
+        if (it == flight_.end()) continue;
+        Flight f = std::move(it->second);
+        flight_.erase(it);
+        finish(std::move(f), TrialEnd::kInterrupted, "drained while waiting for its twin");
     }
 }
 
@@ -386,6 +435,8 @@ CoordinatorSummary Coordinator::run() {
         }
     }
     driver_.sync();
+    if (!draining_ && sum_.counted < opt_.trial_budget)
+        if (std::optional<std::string> why = driver_.exhausted()) sum_.exhausted = *why;
     sum_.time_limit_reached =
         opt_.time_limit_s > 0 && seconds_since(start_) >= opt_.time_limit_s && !sum_.drained;
     shutdown_workers();
@@ -398,7 +449,8 @@ CoordinatorSummary Coordinator::run() {
            {"failed", sum_.failed},
            {"interrupted", sum_.interrupted},
            {"counted", sum_.counted},
-           {"drained", sum_.drained}});
+           {"drained", sum_.drained},
+           {"exhausted", sum_.exhausted}});
     return sum_;
 }
 

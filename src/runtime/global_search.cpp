@@ -21,6 +21,9 @@
 #include "snac/io/dataset_store.hpp"
 #include "snac/runtime/actors.hpp"
 #include "snac/runtime/mpi.hpp"
+#include "snac/runtime/pipeline.hpp"
+#include "snac/runtime/run_lock.hpp"
+#include "snac/search/architecture.hpp"
 #include "snac/runtime/signals.hpp"
 #include "study_driver.hpp"
 #include "threads.hpp"
@@ -34,6 +37,12 @@ RunConfig load_with_overrides(const GlobalRunOptions& o) {
     RunConfig cfg = load_config(o.config_path);
     if (o.trials) {
         if (*o.trials < 1) throw UsageError("--trials must be at least 1");
+        if (*o.trials > kMaxTrials)
+            throw UsageError("--trials " + std::to_string(*o.trials) +
+                                 " is beyond the largest budget, 2^40 = " +
+                                 std::to_string(kMaxTrials) + " trials",
+                             "a search stops by itself when its space is exhausted: give at most "
+                             "2^40, or set a --time-limit");
         cfg.search.trials = *o.trials;
     }
     if (o.time_limit_s) cfg.search.time_limit_s = *o.time_limit_s;
@@ -56,6 +65,12 @@ int default_threads(const RunConfig& cfg, int trainers_here, bool announce) {
                   "runtime.threads_per_rank (or OMP_NUM_THREADS), or give each rank its own cores "
                   "(srun --cpus-per-task, mpirun --bind-to core)");
     return c.threads;
+}
+
+/// Values of the search space the architecture language cannot build: config errors before
+/// anything is written (otherwise the first candidate would fail with a RUNNING trial).
+void check_vocabulary(const RunConfig& cfg) {
+    search::check_vocabulary(search::SearchSpace(cfg.search_space), cfg.source_file);
 }
 
 search::ArchitectureContext context_of(const Dataset& data) {
@@ -91,27 +106,6 @@ std::string duration_text(double s) {
     return buf;
 }
 
-/// Rank 0 before any worker starts: run directory, dataset, resolved config.
-struct Setup {
-    std::string run_dir;
-    std::string dataset_path;
-};
-
-Setup prepare_run_dir(const RunConfig& cfg, const GlobalRunOptions& o) {
-    Setup s;
-    s.run_dir = fs::absolute(cfg.output.dir).lexically_normal().string();
-    const fs::path study = fs::path(s.run_dir) / "study.db";
-    if (fs::exists(study) && !o.resume)
-        throw UsageError(s.run_dir + " already holds a study (study.db)",
-                         "continue it with --resume, or choose another --out");
-    if (fs::exists(s.run_dir) && !fs::is_directory(s.run_dir))
-        throw UsageError(s.run_dir + " exists and is not a directory", "choose another --out");
-    fs::create_directories(fs::path(s.run_dir) / "checkpoints" / "global");
-    s.dataset_path = io::resolve_dataset(cfg.data, cfg.base_dir);
-    write_file_atomic((fs::path(s.run_dir) / "config.yaml").string(), to_yaml(cfg));
-    return s;
-}
-
 /// The dataset-dependent half of config::validate_run: with data.path or task: auto, only the
 /// loaded dataset tells whether every objective and constraint can be measured. Checked before
 /// the first trial, since otherwise every trial would FAIL after its training.
@@ -138,12 +132,67 @@ void check_measurable(const RunConfig& cfg, const Dataset& data, const std::stri
     }
 }
 
-int coordinate(const RunConfig& cfg, const RoleLayout& layout, const Setup& setup,
+/// Rank 0 before any worker starts: the locked run directory, dataset, resolved config.
+/// Until dismiss(), a failed fresh start removes what it wrote (or the directory it created),
+/// so rerunning the same command is not refused; a failed resume leaves the study as it was.
+struct Setup {
+    std::string run_dir;
+    std::string dataset_path;
+    std::unique_ptr<RunDirLock> lock;
+    bool fresh = false;  // no study in RUN_DIR when this run began
+
+    Setup() = default;
+    Setup(Setup&&) = default;
+    Setup& operator=(Setup&&) = default;
+    ~Setup() { cleanup(); }
+    void dismiss() { fresh = false; }
+    void cleanup() noexcept {
+        if (!fresh || !lock) return;
+        fresh = false;
+        std::error_code ec;
+        if (lock->created_dir()) {
+            fs::remove_all(run_dir, ec);
+            return;
+        }
+        const fs::path d(run_dir);
+        for (const char* f : {"config.yaml", "study.db", "study.db-wal", "study.db-shm",
+                              "study.db-journal", "study.db.lock", "events.jsonl", "run.lock"})
+            fs::remove(d / f, ec);
+        for (const char* dir : {"checkpoints/global", "checkpoints"})
+            if (fs::is_empty(d / dir, ec)) fs::remove(d / dir, ec);
+    }
+};
+
+Setup prepare_run_dir(const RunConfig& cfg, const GlobalRunOptions& o,
+                      std::optional<Dataset>* data) {
+    // Checks that need no file come first; nothing is written before the lock is held.
+    check_vocabulary(cfg);
+    Setup s;
+    s.run_dir = fs::absolute(cfg.output.dir).lexically_normal().string();
+    const fs::path study = fs::path(s.run_dir) / "study.db";
+    if (fs::exists(study) && !o.resume)
+        throw UsageError(s.run_dir + " already holds a study (study.db)",
+                         "continue it with --resume, or choose another --out");
+    s.lock = std::make_unique<RunDirLock>(s.run_dir);
+    s.fresh = !fs::exists(study);
+    const fs::path stored_config = fs::path(s.run_dir) / "config.yaml";
+    if (!s.fresh) check_resume_settings(s.run_dir, cfg);
+    s.dataset_path = io::resolve_dataset(cfg.data, cfg.base_dir);
+    if (data) {
+        *data = io::load_dataset(s.dataset_path);
+        check_measurable(cfg, **data, s.dataset_path);
+    }
+    fs::create_directories(fs::path(s.run_dir) / "checkpoints" / "global");
+    write_file_atomic(stored_config.string(), to_yaml(cfg));
+    return s;
+}
+
+int coordinate(const RunConfig& cfg, const RoleLayout& layout, Setup& setup,
                const Dataset& data, Transport& transport, const GlobalRunOptions& o,
                const std::function<void()>& start_workers, const std::function<void()>& join) {
-    check_measurable(cfg, data, setup.dataset_path);
     detail::StudyDriver driver(cfg, setup.run_dir, context_of(data));
     EventLog events((fs::path(setup.run_dir) / "events.jsonl").string());
+    setup.dismiss();  // from here on the study exists: a failure leaves it for --resume
     std::optional<detail::Estimator> estimator;
     if (layout.estimators.empty()) estimator.emplace(cfg);
     const EstimateFn inline_estimate = [&](const Candidate& c) { return (*estimator)(c); };
@@ -191,6 +240,10 @@ int coordinate(const RunConfig& cfg, const RoleLayout& layout, const Setup& setu
                      "this one with --resume once fixed\n";
         return 1;
     }
+    if (!sum.exhausted.empty())
+        log::warn(sum.exhausted + ": stopped after " + std::to_string(sum.counted) + " of " +
+                  std::to_string(cfg.search.trials) +
+                  " budgeted trials (a larger budget would only repeat networks)");
     if (sum.drained)
         log::warn("stopped on request: the study is consistent; continue with --resume");
     else if (sum.time_limit_reached)
@@ -205,8 +258,9 @@ int coordinate(const RunConfig& cfg, const RoleLayout& layout, const Setup& setu
 
 int run_embedded(const RunConfig& cfg, const GlobalRunOptions& o) {
     const RoleLayout layout = plan_roles(1, cfg.runtime);
-    const Setup setup = prepare_run_dir(cfg, o);
-    const Dataset data = io::load_dataset(setup.dataset_path);
+    std::optional<Dataset> loaded;
+    Setup setup = prepare_run_dir(cfg, o, &loaded);
+    const Dataset data = std::move(*loaded);
     DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
     const int n = static_cast<int>(layout.trainers.size());
     detail::Trainer trainer(cfg, data, setup.run_dir, default_threads(cfg, n, true),
@@ -247,9 +301,7 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
     std::exception_ptr setup_error;
     if (session.rank() == 0) {
         try {
-            setup = prepare_run_dir(cfg, o);
-            data = io::load_dataset(setup.dataset_path);
-            check_measurable(cfg, *data, setup.dataset_path);  // every rank exits with its code
+            setup = prepare_run_dir(cfg, o, &data);  // every rank exits with its code
             text = setup.run_dir + "\n" + setup.dataset_path;
         } catch (const Error& e) {
             status = static_cast<int>(e.exit_code());
@@ -275,6 +327,7 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
             std::cerr << "[rank 0] error: " << e.what() << "\n";
             if (auto* se = dynamic_cast<const Error*>(&e); se && !se->hint().empty())
                 std::cerr << "  hint: " << se->hint() << "\n";
+            setup.cleanup();  // MPI_Abort does not unwind
             session.abort(1);
         }
         return code;
@@ -305,6 +358,23 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
 }
 
 }  // namespace
+
+void check_resume_settings(const std::string& run_dir, const RunConfig& config) {
+    const fs::path stored = fs::path(run_dir) / "config.yaml";
+    std::error_code ec;
+    if (!fs::is_regular_file(stored, ec)) return;  // a study from before config.yaml existed
+    // The budget and the wall-time limit do not change what a trial computes; every other key
+    // of the global stage's sections would mix differently configured trials in one study.
+    std::string keys;
+    for (const auto& k : changed_stage_keys(load_run_config(run_dir), config, Stage::kGlobal))
+        if (k != "search.trials" && k != "search.time_limit") keys += (keys.empty() ? "" : ", ") + k;
+    if (!keys.empty())
+        throw UsageError("--resume with changed settings: " + keys + " differ from the study's (" +
+                             stored.string() + ")",
+                         "restore them to continue this study (only search.trials and "
+                         "search.time_limit may change on --resume), or start a new study with "
+                         "another --out");
+}
 
 double parse_duration(const std::string& text) {
     double total = 0.0;

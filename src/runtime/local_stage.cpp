@@ -6,6 +6,7 @@
 #include "snac/core/atomic_file.hpp"
 #include "snac/runtime/local_stage.hpp"
 #include "snac/runtime/model_file.hpp"
+#include "snac/runtime/run_lock.hpp"
 #include "snac/runtime/pipeline.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -441,10 +442,29 @@ int run_local(const LocalRunOptions& o) {
         throw UsageError("no configuration: " + config_path + " does not exist",
                          "pass --config FILE, or run the global stage into RUN_DIR first");
     const RunConfig cfg = load_config(config_path);
+    const RunDirLock lock(run_dir);  // before anything is written (re-entrant under snac run)
     const fs::path local_dir = fs::path(run_dir) / "local";
     if (fs::exists(local_dir / "summary.csv") && !o.resume)
         throw UsageError(run_dir + " already holds local-stage results",
                          "continue with --resume, or choose another run directory");
+    if (fs::exists(local_dir / "summary.csv") && !o.config_path.empty()) {
+        // Resumed chains must not mix steps trained under other local settings.
+        const fs::path stored_path = fs::exists(local_dir / "config.yaml")
+                                         ? local_dir / "config.yaml"
+                                         : fs::path(run_dir) / "config.yaml";
+        if (fs::exists(stored_path)) {
+            std::string keys;
+            for (const auto& k :
+                 changed_stage_keys(load_config(stored_path.string()), cfg, Stage::kLocal))
+                keys += (keys.empty() ? "" : ", ") + k;
+            if (!keys.empty())
+                throw UsageError("--resume with changed settings: " + keys +
+                                     " differ from the local stage's (" + stored_path.string() +
+                                     ")",
+                                 "restore them to continue the finished chains, or run the local "
+                                 "stage into another run directory");
+        }
+    }
     const Dataset data = io::load_dataset(io::resolve_dataset(cfg.data, cfg.base_dir));
     const std::vector<Model> models = read_models(o, cfg, data, run_dir);
     fs::create_directories(local_dir);

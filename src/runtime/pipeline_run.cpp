@@ -18,6 +18,7 @@
 #include "snac/runtime/local_stage.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/report.hpp"
+#include "snac/runtime/run_lock.hpp"
 #include "snac/runtime/select.hpp"
 #include "snac/runtime/signals.hpp"
 
@@ -194,6 +195,12 @@ int run_pipeline(const PipelineOptions& o) {
     RunConfig cfg = load_config(o.config_path);
     if (o.trials) {
         if (*o.trials < 1) throw UsageError("--trials must be at least 1");
+        if (*o.trials > kMaxTrials)
+            throw UsageError("--trials " + std::to_string(*o.trials) +
+                                 " is beyond the largest budget, 2^40 = " +
+                                 std::to_string(kMaxTrials) + " trials",
+                             "a search stops by itself when its space is exhausted: give at most "
+                             "2^40, or set a --time-limit");
         cfg.search.trials = *o.trials;
     }
     if (o.time_limit_s) cfg.search.time_limit_s = *o.time_limit_s;
@@ -212,6 +219,22 @@ int run_pipeline(const PipelineOptions& o) {
     const int rank = launcher_rank();
     // Refused before the global stage, not hours later in the HLS stage.
     if (o.synth) require_synthesis_tool();
+
+    // Rank 0 holds the run directory for the whole pipeline (the stages lock it again); nothing
+    // is written before. A refused or failed start leaves no directory it created behind.
+    std::optional<RunDirLock> lock;
+    if (rank == 0) lock.emplace(run_dir);
+    struct RemoveIfUnused {
+        const std::optional<RunDirLock>& lock;
+        std::string dir;
+        ~RemoveIfUnused() {
+            if (!lock || !lock->created_dir()) return;
+            std::error_code e;
+            for (const auto& entry : fs::directory_iterator(dir, e))
+                if (entry.path().filename() != "run.lock") return;
+            fs::remove_all(dir, e);
+        }
+    } remove_if_unused{lock, run_dir};
 
     // Checks, on every rank alike (they read the same files), before anything is written.
     std::error_code ec;
@@ -241,6 +264,10 @@ int run_pipeline(const PipelineOptions& o) {
             finished[s] = !rerun;
         }
     }
+    // An interrupted global stage continues its study: the study's settings must not change.
+    if (has_study && !read_stage_done(run_dir, Stage::kGlobal) &&
+        !(o.from && index(*o.from) > index(Stage::kGlobal)))
+        check_resume_settings(run_dir, cfg);
     // Stages from --from on start again: their records (and the later ones') are cleared first,
     // so an interruption now cannot leave a stale record behind.
     if (o.from && rank == 0)

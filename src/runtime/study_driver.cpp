@@ -294,6 +294,22 @@ std::optional<FinishedTrial> StudyDriver::reuse(const Candidate& candidate) {
     return t;
 }
 
+std::optional<std::int64_t> StudyDriver::running_twin(const Candidate& candidate) const {
+    const auto dup = duplicate_of_.find(candidate.trial);
+    if (dup == duplicate_of_.end()) return std::nullopt;
+    if (records_.at(static_cast<std::size_t>(dup->second)).state != TrialState::kRunning)
+        return std::nullopt;
+    return dup->second;
+}
+
+std::optional<std::string> StudyDriver::exhausted() const {
+    if (!requeue_.empty() || !baseline_queue_.empty() || !sampler_->exhausted())
+        return std::nullopt;
+    const double n = *sampler_->space_size();
+    return "the search space is exhausted: all " + num_text(n) + " distinct network" +
+           (n == 1 ? "" : "s") + " were tried";
+}
+
 std::optional<std::string> StudyDriver::incomplete(const FinishedTrial& t) const {
     std::map<std::string, double> metrics = t.estimate.metrics;
     for (const auto& [k, v] : t.train.metrics) metrics[k] = v;

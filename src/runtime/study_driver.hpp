@@ -30,6 +30,8 @@ public:
     std::int64_t counted_trials() const override { return counted_; }
     std::string status(StatusAge age = StatusAge::kCached) const override;
     std::optional<FinishedTrial> reuse(const Candidate& candidate) override;
+    std::optional<std::int64_t> running_twin(const Candidate& candidate) const override;
+    std::optional<std::string> exhausted() const override;
 
     /// Trials re-queued from an interrupted earlier run (resume).
     std::size_t requeued() const { return requeue_.size(); }

@@ -249,6 +249,70 @@ std::string build_architecture(const SearchSpace& space, const Genome& genome,
     throw UsageError("unknown search-space family '" + space.family() + "'", "one of: mlp, deepsets, conv");
 }
 
+namespace {
+
+enum class GeneRole { kOther, kActivation, kNorm, kBlock };
+
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+/// `name` without a trailing "_<digits>" (units_3 -> units, block_2_act_1 -> block_2_act).
+std::string strip_index(const std::string& name) {
+    const auto us = name.rfind('_');
+    if (us == std::string::npos || us + 1 == name.size()) return name;
+    for (std::size_t i = us + 1; i < name.size(); ++i)
+        if (!std::isdigit(static_cast<unsigned char>(name[i]))) return name;
+    return name.substr(0, us);
+}
+
+/// How the builders above read a gene (their g.first/g.str names), by the gene's name.
+GeneRole gene_role(const std::string& family, const std::string& name) {
+    const std::string base = strip_index(name);
+    if (family == "conv" && base == "block" && name != base) return GeneRole::kBlock;
+    if (base == "activation" || ends_with(base, "_activation") || ends_with(base, "_act"))
+        return GeneRole::kActivation;
+    if (base == "norm" || base == "batchnorm" || ends_with(base, "_norm")) return GeneRole::kNorm;
+    return GeneRole::kOther;
+}
+
+}  // namespace
+
+void check_vocabulary(const SearchSpace& space, const std::string& file) {
+    std::vector<ConfigIssue> issues;
+    auto check = [&](const std::string& name, const std::string& value, const char* where) {
+        try {
+            switch (gene_role(space.family(), name)) {
+                case GeneRole::kActivation: (void)activation_type(value); break;
+                case GeneRole::kNorm: (void)norm_type(value); break;
+                case GeneRole::kBlock: {
+                    const LayerTypeInfo* t = find_layer_gene(value);
+                    if (!t || (t->type != LayerType::kConv2d &&
+                               t->type != LayerType::kConvAttention &&
+                               t->type != LayerType::kIdentity))
+                        throw UsageError("block type '" + value + "' is unknown",
+                                         "use Conv, ConvAttn or None");
+                    break;
+                }
+                case GeneRole::kOther: break;
+            }
+        } catch (const UsageError& e) {
+            issues.push_back({file, 0, 0,
+                              "search_space." + std::string(where) + "." + name + ": " + e.what(),
+                              e.hint()});
+        }
+    };
+    for (const Param& p : space.params())
+        if (p.kind == ParamKind::kCategorical)
+            for (const auto& c : p.choices) check(p.name, c, p.training ? "training" : "params");
+    for (const auto& [name, value] : space.fixed()) {
+        std::string v = value;
+        while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
+        check(name, v, "fixed");
+    }
+    if (!issues.empty()) throw ConfigError(std::move(issues));
+}
+
 std::map<std::string, std::string> training_genes(const SearchSpace& space, const Genome& genome) {
     std::map<std::string, std::string> out;
     for (const auto& p : space.params())

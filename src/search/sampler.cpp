@@ -42,11 +42,15 @@ Sampler::Sampler(const SearchSpace& space, SamplerOptions options)
     if (!options_.reference_point.empty() &&
         options_.reference_point.size() != options_.directions.size())
         throw UsageError("the reference point needs one value per objective");
+    space_size_ = space_.distinct_genomes();
 }
 
 Sampler::~Sampler() = default;
 
 std::optional<Suggestion> Sampler::ask() {
+    // Nothing new can be found: proposing would only repeat genomes (and, for NSGA-II, breed
+    // `max_duplicate_retries` children per ask to find that out).
+    if (exhausted()) return std::nullopt;
     const auto number = static_cast<std::int64_t>(trials_.size());
     Rng rng(derive_seed(options_.seed, static_cast<std::uint64_t>(number), "search.ask"));
     Suggestion s;

@@ -228,6 +228,66 @@ std::string SearchSpace::key(const Genome& genome) {
     return k;
 }
 
+namespace {
+
+/// Every value of a parameter with a finite domain; nullopt for a continuous range or more than
+/// `limit` values.
+std::optional<std::vector<Gene>> domain_values(const Param& p, std::size_t limit) {
+    std::vector<Gene> out;
+    if (p.kind == ParamKind::kCategorical) {
+        std::set<std::string> seen;
+        for (const auto& c : p.choices)
+            if (seen.insert(c).second) out.emplace_back(c);
+        return out;
+    }
+    if (p.low == p.high) return std::vector<Gene>{p.low};
+    if (p.kind == ParamKind::kFloat && (p.log || p.step <= 0)) return std::nullopt;
+    const double n = grid_count(p) + 1;  // int log ranges have step 1 (see the constructor)
+    if (n > static_cast<double>(limit)) return std::nullopt;
+    for (double k = 0; k < n; ++k) out.emplace_back(std::min(p.high, p.low + p.step * k));
+    return out;
+}
+
+}  // namespace
+
+std::optional<double> SearchSpace::distinct_genomes() const {
+    // Branch only on parents (the values a condition reads); a parameter no condition reads
+    // multiplies the count. `work` bounds the branches so a huge conditional tree costs little.
+    std::set<std::string> parents;
+    for (const auto& p : params_)
+        if (p.when) parents.insert(p.when->parent);
+    constexpr std::size_t kLimit = 100000;
+    std::size_t work = 0;
+    bool unknown = false;
+    Genome partial;
+    std::function<double(std::size_t)> count = [&](std::size_t i) -> double {
+        if (unknown) return 0.0;
+        if (i == params_.size()) return 1.0;
+        const Param& p = params_[i];
+        if (!active(p, partial)) return count(i + 1);
+        const auto values = domain_values(p, kLimit);
+        if (!values) {
+            unknown = true;
+            return 0.0;
+        }
+        if (!parents.count(p.name)) return static_cast<double>(values->size()) * count(i + 1);
+        double total = 0.0;
+        for (const Gene& v : *values) {
+            if (++work > kLimit) {
+                unknown = true;
+                return 0.0;
+            }
+            partial[p.name] = v;
+            total += count(i + 1);
+        }
+        partial.erase(p.name);
+        return total;
+    };
+    const double n = count(0);
+    if (unknown) return std::nullopt;
+    return n;
+}
+
 double gene_number(const Gene& g) {
     if (const double* d = std::get_if<double>(&g)) return *d;
     const auto& s = std::get<std::string>(g);

@@ -120,6 +120,25 @@ def calibrated_budget(work_seconds, epochs):
     return max(8, int(work_seconds / per_trial))
 
 
+def release_requeued(jobid):
+    """Starts a requeued job now instead of after Slurm's hold, but only once the node has
+    finished the first instance. Slurm holds a requeued job (BeginTime) because slurmd refuses
+    to launch a job whose previous instance's credential it revoked within the same second
+    ("Job N already killed, do not launch batch job", slurmd.log): a release right after the
+    requeue made the new instance fail at launch with exit 1, the flake this test once showed."""
+    t0 = time.time()
+    while True:
+        state = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True,
+                               text=True).stdout.split()
+        if state and all(s.rstrip("*~#") == "idle" for s in state):
+            break
+        g.check(time.time() - t0 < 120, "the node did not become idle: %s" % state)
+        time.sleep(0.5)
+    time.sleep(2.0)  # credentials carry whole seconds: issue the new one in a later second
+    subprocess.run(["scontrol", "update", "jobid=" + jobid, "TimeLimit=10", "StartTime=now"],
+                   check=True)
+
+
 def scenario_timelimit():
     """-t 1 with --signal=B:USR1@30: the job drains, exits 0 and requeues itself; the requeued
     job resumes the study and finishes it with nothing lost or run twice.
@@ -150,8 +169,7 @@ def scenario_timelimit():
     g.check(done_first < budget, "the first instance finished the study: nothing to resume")
     g.check(not any(t["state"] == "RUNNING" for t in g.trials("run")),
             "the drained instance left a RUNNING trial")
-    subprocess.run(["scontrol", "update", "jobid=" + jobid, "TimeLimit=10", "StartTime=now"],
-                   check=True)
+    release_requeued(jobid)
     info = wait_done(jobid)
     expect_completed(info, jobid)
     ts = g.check_study("run", budget)

@@ -45,6 +45,15 @@ public:
     /// duplicate (the sampler found nothing new in an exhausted space): the coordinator records
     /// it at once instead of estimating and training the genome again. nullopt: evaluate it.
     virtual std::optional<FinishedTrial> reuse(const Candidate&) { return std::nullopt; }
+    /// The trial still in flight whose genome the candidate repeats, or nullopt. The coordinator
+    /// parks the candidate until that trial ends, then asks reuse() again (a genome is never
+    /// evaluated twice at once).
+    virtual std::optional<std::int64_t> running_twin(const Candidate&) const {
+        return std::nullopt;
+    }
+    /// Why next() will never hand out a candidate again (every distinct genome of a finite
+    /// search space was tried), or nullopt while it may.
+    virtual std::optional<std::string> exhausted() const { return std::nullopt; }
     /// Why a trial its trainer reports complete cannot be recorded COMPLETE (an objective it did
     /// not measure), or nullopt when it can. The coordinator then counts, shows and records it
     /// as FAILED with that reason.
@@ -82,6 +91,7 @@ struct CoordinatorSummary {
     std::map<std::string, std::int64_t> fail_reasons;  ///< this run's FAILED trials by reason
     std::int64_t counted = 0;             ///< including counted_trials() of a resumed study
     bool drained = false;                 ///< stopped by a drain request (signal)
+    std::string exhausted;                ///< stopped before the budget: the search space is spent
     bool time_limit_reached = false;
     double seconds = 0.0;
     double cpu_seconds = 0.0;             ///< coordinator thread CPU time in the loop

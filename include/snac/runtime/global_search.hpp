@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "snac/core/config.hpp"
+
 namespace snac::runtime {
 
 struct GlobalRunOptions {
@@ -23,6 +25,11 @@ struct GlobalRunOptions {
 /// study is consistent and resumable). Throws UsageError/ConfigError for bad input (rank 0
 /// reports it; other ranks return the same code quietly).
 int run_global(const GlobalRunOptions& options);
+
+/// Throws UsageError naming the keys when `config` changes settings of the study in RUN_DIR
+/// (its config.yaml) that --resume must keep: everything the global stage reads except
+/// search.trials and search.time_limit.
+void check_resume_settings(const std::string& run_dir, const RunConfig& config);
 
 /// Parses "90", "90s", "30m", "2h", "1h30m" into seconds; throws UsageError otherwise.
 double parse_duration(const std::string& text);

@@ -26,6 +26,12 @@ struct ArchitectureContext {
 std::string build_architecture(const SearchSpace& space, const Genome& genome,
                                const ArchitectureContext& context);
 
+/// Every value of the space (categorical choices and `fixed` settings) that the family reads as
+/// an activation, a normalisation or a block type and the layer vocabulary cannot build: a
+/// ConfigError listing each, thrown before any candidate is built (`snac config check`, the
+/// start of every search). `file` names the config in the messages.
+void check_vocabulary(const SearchSpace& space, const std::string& file);
+
 /// The genome's training genes (the space's `training:` parameters) as texts, the form in which
 /// they travel to the trainer.
 std::map<std::string, std::string> training_genes(const SearchSpace& space, const Genome& genome);

@@ -68,8 +68,16 @@ public:
     Sampler& operator=(const Sampler&) = delete;
 
     /// The next trial, or nullopt when nothing may be proposed until a RUNNING trial is told
-    /// (the generational barrier). The trial is RUNNING from now on.
+    /// (the generational barrier) or ever again (exhausted()). The trial is RUNNING from now on.
     std::optional<Suggestion> ask();
+    /// Whether every distinct genome of a finite space has been asked: ask() has nothing new.
+    /// (Trials without a genome, e.g. a restored baseline model, do not count.)
+    bool exhausted() const {
+        const auto asked = by_key_.size() - by_key_.count(std::string());
+        return space_size_ && static_cast<double>(asked) >= *space_size_;
+    }
+    /// The number of distinct genomes, or nullopt for an infinite or uncountably large space.
+    std::optional<double> space_size() const { return space_size_; }
     /// Records the outcome of a RUNNING trial. `values` has one entry per objective for
     /// COMPLETE; `constraints` one per constraint (or none). Throws snac::Error on misuse.
     void tell(std::int64_t number, std::span<const double> values,
@@ -112,6 +120,7 @@ private:
     std::optional<std::int64_t> evaluated_duplicate(const std::string& key) const;
 
     std::map<std::string, std::vector<std::int64_t>> by_key_;  ///< genome key -> trial numbers
+    std::optional<double> space_size_;                          ///< distinct genomes, if finite
 };
 
 /// The sampler the options name.

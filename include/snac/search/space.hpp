@@ -61,6 +61,9 @@ public:
     void validate(const Genome& genome) const;
     /// Canonical text of a genome, equal for equal genomes (duplicate detection).
     static std::string key(const Genome& genome);
+    /// The number of distinct genomes (conditions respected), or nullopt when it is infinite (a
+    /// continuous parameter) or too large to count cheaply: then the space is never exhausted.
+    std::optional<double> distinct_genomes() const;
 
 private:
     std::string family_;

@@ -77,7 +77,7 @@ void parse_search(MapReader& in, SearchConfig& out) {
     }
     in.get_enum("bops_convention", out.bops_convention, kBopsConventions);
     in.get("bits", out.bits, 1, 64);
-    in.get("trials", out.trials, std::int64_t{1}, std::int64_t{1} << 40);
+    in.get("trials", out.trials, std::int64_t{1}, kMaxTrials);
     in.get("time_limit", out.time_limit_s, 0.0, 1e9);
     in.get("population", out.population, 2, 1 << 20);
     in.get_enum("mode", out.mode,

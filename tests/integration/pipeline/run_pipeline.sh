@@ -120,7 +120,8 @@ kill -9 "$pid" 2>/dev/null || fail "the global stage ended before the kill"
 wait "$pid" || true
 [ ! -f run_kill/stages/global.done ] || fail "global.done after a kill in the global stage"
 expect_rc 0 "$SNAC_BIN" run config.yaml --out run_kill --resume --until select --no-progress
-[ "$(complete_trials run_kill snac)" -eq 8 ] || fail "resumed global: not 8 COMPLETE trials"
+# The space holds 6 distinct networks: the budget of 8 stops there (exhausted, issue 13).
+[ "$(complete_trials run_kill snac)" -eq 6 ] || fail "resumed global: not 6 COMPLETE trials"
 [ -f run_kill/stages/select.done ] && [ ! -f run_kill/stages/local.done ] || fail "--until select"
 
 # 6. kill -9 in the local stage (after its first step), then --resume: every step once.

@@ -2,6 +2,7 @@
 // trial, infeasible candidates never trained, failures recorded, drain, generational determinism.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -334,6 +335,109 @@ TEST(Coordinator, ReusedDuplicatesAreCountedButNeverEstimatedOrTrained) {
             EXPECT_EQ(driver.finished_.at(trial).reason, copied ? "duplicate" : "") << trial;
         }
     }
+}
+
+}  // namespace
+}  // namespace snac::runtime
+
+namespace snac::runtime {
+namespace {
+
+/// Trial 3 repeats trial 0's genome and is asked while trial 0 trains; its result may be copied
+/// once trial 0 has finished (issue 13, defect 2: never evaluate one genome twice at once).
+class TwinDriver : public FakeDriver {
+public:
+    std::optional<std::int64_t> running_twin(const Candidate& c) const override {
+        if (c.trial != 3 || finished_.count(0)) return std::nullopt;
+        return 0;
+    }
+    std::optional<FinishedTrial> reuse(const Candidate& c) override {
+        if (c.trial != 3) return std::nullopt;
+        reused_while_twin_finished = finished_.count(0) == 1;
+        FinishedTrial t;
+        t.candidate = c;
+        t.end = TrialEnd::kComplete;
+        t.reason = "duplicate";
+        t.train.metrics["score"] = finished_.at(0).train.metrics.at("score");
+        return t;
+    }
+    bool reused_while_twin_finished = false;
+};
+
+TEST(Coordinator, ADuplicateOfARunningTrialWaitsForItAndIsNeverEvaluated) {
+    reset_drain();
+    std::mutex m;
+    std::multiset<std::int64_t> trained, estimated;
+    TrainFn train = [&](const Candidate& c) {
+        std::lock_guard lock(m);
+        trained.insert(c.trial);
+        TrainReport r;
+        r.metrics["score"] = 7.0;
+        return r;
+    };
+    EstimateFn estimate = [&](const Candidate& c) {
+        {
+            std::lock_guard lock(m);
+            estimated.insert(c.trial);
+        }
+        EstimateResult r;
+        r.trial = c.trial;
+        return r;
+    };
+    for (int estimators : {0, 1}) {
+        trained.clear();
+        estimated.clear();
+        TwinDriver driver;
+        // Four trainers: trials 0..3 are asked at once, so trial 0 is in flight when 3 comes.
+        World w = start_world(4, estimators, train, estimate);
+        CoordinatorOptions opt;
+        opt.trial_budget = 6;
+        const CoordinatorSummary s = run_world(w, driver, estimate, opt);
+        EXPECT_EQ(s.counted, 6);
+        EXPECT_EQ(trained.count(3), 0u);
+        EXPECT_EQ(estimated.count(3), 0u);
+        EXPECT_TRUE(driver.reused_while_twin_finished);
+        ASSERT_TRUE(driver.finished_.count(3));
+        EXPECT_EQ(driver.finished_.at(3).reason, "duplicate");
+        EXPECT_EQ(driver.finished_.at(3).train.metrics.at("score"), 7.0);
+    }
+}
+
+/// Every trial repeats a finished one: the driver says the space is exhausted after trial 2.
+class ExhaustingDriver : public FakeDriver {
+public:
+    std::optional<Candidate> next() override {
+        if (asked_ == 3) return std::nullopt;
+        ++asked_;
+        return FakeDriver::next();
+    }
+    std::optional<std::string> exhausted() const override {
+        if (asked_ < 3) return std::nullopt;
+        return std::string("the search space is exhausted");
+    }
+    int asked_ = 0;
+};
+
+TEST(Coordinator, AnExhaustedSpaceEndsTheSearchBeforeAHugeBudget) {
+    reset_drain();
+    TrainFn train = [](const Candidate&) {
+        TrainReport r;
+        r.metrics["score"] = 1.0;
+        return r;
+    };
+    EstimateFn estimate = [](const Candidate& c) {
+        EstimateResult r;
+        r.trial = c.trial;
+        return r;
+    };
+    ExhaustingDriver driver;
+    World w = start_world(2, 0, train, estimate);
+    CoordinatorOptions opt;
+    opt.trial_budget = std::numeric_limits<std::int64_t>::max();
+    const CoordinatorSummary s = run_world(w, driver, estimate, opt);
+    EXPECT_EQ(s.counted, 3);
+    EXPECT_EQ(s.exhausted, "the search space is exhausted");
+    EXPECT_FALSE(s.drained);
 }
 
 }  // namespace

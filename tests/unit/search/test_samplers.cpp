@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <set>
 
 #include "snac/core/error.hpp"
 #include "snac/search/sampler.hpp"
@@ -148,33 +149,68 @@ TEST(Samplers, Nsga2BeatsRandomSearchOnZdt1) {
     }
 }
 
-TEST(Samplers, DuplicateGenomesAreNotReevaluated) {
+TEST(Samplers, AnExhaustedSpaceEndsTheAsks) {
+    // Issue 13, defect 2: a budget beyond the space's distinct genomes must not repeat them.
     SearchSpaceConfig c;
     c.family = "mlp";
     c.params.push_back(cat("a", {"1", "2"}));
     c.params.push_back(cat("b", {"x", "y"}));
     SearchSpace space(c);
     for (auto kind : {SamplerKind::kNsga2, SamplerKind::kTpe, SamplerKind::kRandom}) {
-        auto o = options(kind, SearchMode::kSteadyState);
-        o.population = 2;
-        o.tpe_startup_trials = 1;
-        auto s = make_sampler(space, o);
-        std::set<std::string> seen;
-        for (int i = 0; i < 6; ++i) {
-            auto sug = s->ask();
-            ASSERT_TRUE(sug.has_value());
-            const std::string k = SearchSpace::key(sug->genome);
-            if (i < 4) {
-                EXPECT_FALSE(sug->duplicate_of.has_value()) << "trial " << i;
-                EXPECT_TRUE(seen.insert(k).second);
-            } else {
-                ASSERT_TRUE(sug->duplicate_of.has_value());
-                EXPECT_EQ(SearchSpace::key(s->trials()[static_cast<std::size_t>(*sug->duplicate_of)].genome), k);
+        for (auto mode : {SearchMode::kSteadyState, SearchMode::kGenerational}) {
+            auto o = options(kind, mode);
+            o.population = 2;
+            o.tpe_startup_trials = 1;
+            auto s = make_sampler(space, o);
+            ASSERT_EQ(s->space_size(), 4.0);
+            std::set<std::string> seen;
+            std::deque<Suggestion> open;
+            while (seen.size() < 4) {
+                auto sug = s->ask();
+                if (!sug) {  // generational barrier: tell what is open
+                    ASSERT_FALSE(open.empty());
+                    for (const auto& t : open) {
+                        const double v = std::get<std::string>(t.genome.at("a")) == "1" ? 1.0 : 2.0;
+                        s->tell(t.number, std::vector<double>{v, 3 - v}, {}, TrialState::kComplete);
+                    }
+                    open.clear();
+                    continue;
+                }
+                EXPECT_FALSE(sug->duplicate_of.has_value()) << "trial " << sug->number;
+                EXPECT_TRUE(seen.insert(SearchSpace::key(sug->genome)).second);
+                EXPECT_EQ(s->exhausted(), seen.size() == 4);
+                open.push_back(*sug);
             }
-            const double v = std::get<std::string>(sug->genome.at("a")) == "1" ? 1.0 : 2.0;
-            s->tell(sug->number, std::vector<double>{v, 3 - v}, {}, TrialState::kComplete);
+            EXPECT_TRUE(s->exhausted());
+            EXPECT_FALSE(s->ask().has_value());
+            for (const auto& t : open) s->tell(t.number, std::vector<double>{1, 2}, {}, TrialState::kComplete);
+            EXPECT_FALSE(s->ask().has_value());
+            // Restored from the study (resume), it is still exhausted.
+            auto again = make_sampler(space, o);
+            again->restore(s->trials());
+            EXPECT_TRUE(again->exhausted());
+            EXPECT_FALSE(again->ask().has_value());
         }
     }
+}
+
+TEST(Samplers, SpaceSizeCountsConditionalGenomes) {
+    SearchSpaceConfig c;
+    c.family = "mlp";
+    c.params.push_back(cat("n_layers", {"1", "2", "3"}));
+    c.params.push_back(cat("units_0", {"8", "16"}));
+    c.params.push_back(cat("units_1", {"8", "16"}, "n_layers >= 2"));
+    c.params.push_back(cat("units_2", {"8", "16", "16"}, "n_layers >= 3"));  // a repeated value
+    EXPECT_EQ(SearchSpace(c).distinct_genomes(), 2.0 + 4.0 + 8.0);
+    ParamConfig width;
+    width.name = "width";
+    width.kind = ParamKind::kInt;
+    width.low = 1;
+    width.high = 4;
+    c.params.push_back(width);
+    EXPECT_EQ(SearchSpace(c).distinct_genomes(), 14.0 * 4.0);
+    c.params.push_back(real("lr", 0.001, 0.01));  // continuous: never exhausted
+    EXPECT_FALSE(SearchSpace(c).distinct_genomes().has_value());
 }
 
 TEST(Samplers, ConditionalGenesNeverAppearWhenExcluded) {
@@ -193,7 +229,10 @@ TEST(Samplers, ConditionalGenesNeverAppearWhenExcluded) {
             auto s = make_sampler(space, o);
             for (int i = 0; i < 60; ++i) {
                 auto sug = s->ask();
-                ASSERT_TRUE(sug.has_value());
+                if (!sug) {  // all 14 genomes asked
+                    EXPECT_TRUE(s->exhausted());
+                    break;
+                }
                 EXPECT_NO_THROW(space.validate(sug->genome));
                 const double n = gene_number(sug->genome.at("n_layers"));
                 const double u = gene_number(sug->genome.at("units_0"));

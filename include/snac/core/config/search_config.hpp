@@ -30,6 +30,10 @@ struct ConstraintConfig {
     double value = 0.0;
 };
 
+/// The largest trial budget (search.trials, --trials): far beyond any search, small enough that
+/// no count derived from it overflows.
+inline constexpr std::int64_t kMaxTrials = std::int64_t{1} << 40;
+
 struct SearchConfig {
     std::vector<ObjectiveConfig> objectives;  ///< default: maximize accuracy, minimize bops
     std::vector<ConstraintConfig> constraints;
