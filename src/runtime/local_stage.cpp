@@ -4,6 +4,7 @@
 // each chain to an idle trainer rank and is the only writer of the study. A chain resumes after
 // its last finished step.
 #include "snac/runtime/local_stage.hpp"
+#include "snac/runtime/model_file.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -88,10 +89,17 @@ std::vector<Model> read_models(const LocalRunOptions& o, const RunConfig& cfg, c
         if (!fs::exists(path))
             throw UsageError("checkpoint " + path + " does not exist",
                              "pass a checkpoint written by snac train or the global stage");
+        // A snac checkpoint or an ONNX model (weights kept: PyTorch/Keras baselines start here).
+        ModelFile file = load_model(path);
+        if (!file.has_weights())
+            throw UsageError(path + " is an architecture file, not trained weights",
+                             "pass it with --arch (trained in float first)");
         Model m;
         m.name = name;
-        m.float_weights = io::read_checkpoint(path);
-        m.float_path = fs::absolute(path).lexically_normal().string();
+        m.float_weights = std::move(file.checkpoint);
+        // A trainer rank reads snac checkpoints itself; an ONNX model's weights are written as
+        // local/<model>/float.h5 first (prepare()).
+        if (io::is_checkpoint(path)) m.float_path = fs::absolute(path).lexically_normal().string();
         m.architecture_yaml = m.float_weights.architecture_yaml;
         out.push_back(std::move(m));
     };
@@ -620,7 +628,7 @@ Prepared prepare(const LocalRunOptions& o, const RunConfig& cfg, const Dataset*&
         snac::write_file_atomic((local_dir / "config.yaml").string(), to_yaml(p.cfg));
     for (std::size_t mi = 0; mi < p.models.size(); ++mi) {
         Model& m = p.models[mi];
-        if (m.float_path.empty()) {  // trained from --arch here: kept for the record and the ranks
+        if (m.float_path.empty()) {  // from --arch or ONNX: a snac checkpoint for the ranks
             const fs::path f = local_dir / m.name / "float.h5";
             fs::create_directories(f.parent_path());
             io::write_checkpoint(f.string(), m.float_weights);
