@@ -4,7 +4,6 @@
 // each chain to an idle trainer rank and is the only writer of the study. A chain resumes after
 // its last finished step.
 #include "snac/runtime/local_stage.hpp"
-#include "snac/runtime/model_file.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -40,6 +39,7 @@
 #include "snac/nn/qat.hpp"
 #include "snac/nn/trainer.hpp"
 #include "snac/runtime/messages.hpp"
+#include "snac/runtime/model_file.hpp"
 #include "snac/runtime/mpi.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/signals.hpp"
