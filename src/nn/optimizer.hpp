@@ -1,6 +1,7 @@
 #pragma once
-// Private to nn: Adam (Kingma & Ba, arXiv:1412.6980) and SGD with momentum, with L1/L2 penalties
-// on kernels (Keras convention: loss += l1 * sum|w| + l2 * sum w^2).
+// Private to nn: Adam (Kingma & Ba, arXiv:1412.6980), SGD with momentum and RMSprop, with L1/L2
+// penalties on kernels (Keras convention: loss += l1 * sum|w| + l2 * sum w^2) and decoupled weight
+// decay (AdamW form).
 #include <vector>
 
 #include "layer.hpp"
@@ -17,7 +18,8 @@ public:
 private:
     TrainConfig config_;
     std::vector<Param> params_;
-    std::vector<std::vector<float>> m_, v_;  ///< first/second moments (Adam) or velocity (SGD)
+    /// First/second moments (Adam), velocity (SGD, m_), mean square (RMSprop, v_).
+    std::vector<std::vector<float>> m_, v_;
     long step_ = 0;
 };
 

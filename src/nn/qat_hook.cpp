@@ -134,7 +134,14 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
     if (masks != nullptr && masks_used != masks->size())
         throw UsageError("pruning masks name layers that are not top-level dense or conv2d layers",
                          "prune only dense and conv2d kernels outside Deep Sets blocks");
-    after_step();
+    // The starting weights as given (masked, quantized); masters are clamped only after steps.
+    for (const auto& q : tensors_)
+        for (std::size_t k = 0; k < q->size; ++k) {
+            if (q->mask && (*q->mask)[k] == 0.0f) q->master[k] = 0.0f;
+            const float m = q->master[k];
+            q->value[k] =
+                q->type ? static_cast<float>(fx::quantize(static_cast<double>(m), *q->type)) : m;
+        }
     seq.set_hook(this);
 }
 
@@ -152,13 +159,23 @@ void QatHook::before_step() {
 }
 
 void QatHook::after_step() {
-    for (const auto& q : tensors_)
+    for (const auto& q : tensors_) {
+        // A master beyond a saturating type's range gets no gradient (before_step), while the
+        // optimizer's momentum may still push it outwards: it would stay stuck at the saturated
+        // value for good (long QAT runs lost accuracy that way). Clamped to the range it sits on
+        // the boundary, where the gradient passes and can bring it back.
+        const bool clamp = q->type && q->type->overflow != OverflowMode::kWrap &&
+                           q->type->overflow != OverflowMode::kWrapSm;
+        const auto lo = clamp ? static_cast<float>(q->type->min_value()) : 0.0f;
+        const auto hi = clamp ? static_cast<float>(q->type->max_value()) : 0.0f;
         for (std::size_t k = 0; k < q->size; ++k) {
             if (q->mask && (*q->mask)[k] == 0.0f) q->master[k] = 0.0f;
+            if (clamp) q->master[k] = std::clamp(q->master[k], lo, hi);
             const float m = q->master[k];
             q->value[k] =
                 q->type ? static_cast<float>(fx::quantize(static_cast<double>(m), *q->type)) : m;
         }
+    }
 }
 
 const float* QatHook::input(const float* x, std::int64_t n) {

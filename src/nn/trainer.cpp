@@ -1,5 +1,5 @@
-// The training loop: mini-batches from BatchIterator, oneDNN forward/backward, Adam or SGD,
-// learning-rate schedules, early stopping on the validation metric, divergence as a status.
+// The training loop: mini-batches from BatchIterator, oneDNN forward/backward, Adam, SGD or
+// RMSprop, learning-rate schedules, early stopping on the validation metric, divergence as a status.
 #include "snac/nn/trainer.hpp"
 
 #include <omp.h>
@@ -128,14 +128,19 @@ std::map<std::string, double> evaluate(Network& net, const Dataset& data, Split 
     return m;
 }
 
+/// The scheduled rate of `epoch`; reduce_on_plateau starts at the base rate and is scaled by the
+/// training loop, which sees the monitored metric.
 double learning_rate(const TrainConfig& c, int epoch) {
     switch (c.schedule) {
+        case LrSchedule::kExponential:
+            return c.learning_rate * std::pow(c.decay_rate, epoch);
         case LrSchedule::kStep:
             return c.learning_rate * std::pow(c.gamma, epoch / c.step_size);
         case LrSchedule::kCosine:
             return c.learning_rate * 0.5 *
                    (1.0 + std::cos(std::numbers::pi * epoch / static_cast<double>(c.epochs)));
         case LrSchedule::kConstant:
+        case LrSchedule::kPlateau:
             break;
     }
     return c.learning_rate;
@@ -180,9 +185,13 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
     double best = task.classification ? -1.0 : INFINITY;
     int best_epoch = -1, since_best = 0;
     std::vector<LayerWeights> best_weights;
+    // reduce_on_plateau: the validation metric (the training loss without a validation split)
+    // that has not improved for plateau_patience epochs multiplies the rate by gamma.
+    double plateau_scale = 1.0, plateau_best = NAN;
+    int plateau_wait = 0;
     for (int epoch = 0; epoch < config.epochs; ++epoch) {
         const auto e0 = Clock::now();
-        const double lr = learning_rate(config, epoch);
+        const double lr = learning_rate(config, epoch) * plateau_scale;
         train.start_epoch(epoch);
         double loss_sum = 0.0;
         std::int64_t seen = 0;
@@ -226,6 +235,18 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
         for (const auto& [k, v] : rep.val_metrics)
             result.checkpoint.history[training_metric_key(k, EvalSplit::kValidation)].push_back(v);
         if (options.on_epoch) options.on_epoch(rep);
+        if (config.schedule == LrSchedule::kPlateau) {
+            const bool higher = has_val && task.classification;
+            const double watched = has_val ? rep.val_metrics.at(metric) : rep.train_loss;
+            if (std::isnan(plateau_best) ||
+                (higher ? watched > plateau_best : watched < plateau_best)) {
+                plateau_best = watched;
+                plateau_wait = 0;
+            } else if (++plateau_wait >= config.plateau_patience) {
+                plateau_scale *= config.gamma;
+                plateau_wait = 0;
+            }
+        }
         if (!has_val) continue;
         const double value = rep.val_metrics.at(metric);
         if (!std::isfinite(value)) {

@@ -1,9 +1,8 @@
-// The local stage driver (see include/snac/runtime/local_stage.hpp): chains of QAT + iterative
-// magnitude pruning, one study per model, every step's checkpoint, summary and selection. Runs the
-// chains in this process, one after the other; a chain resumes after its last finished step.
-#include "snac/core/metrics.hpp"
-#include "snac/core/trial_state.hpp"
-#include "snac/core/atomic_file.hpp"
+// The local stage driver (see include/snac/runtime/local_stage.hpp): the TPE stage, then chains
+// of QAT + iterative magnitude pruning, one study per model, every step's checkpoint, summary and
+// selection. One process runs the chains one after the other; under an MPI launcher rank 0 hands
+// each chain to an idle trainer rank and is the only writer of the study. A chain resumes after
+// its last finished step.
 #include "snac/runtime/local_stage.hpp"
 #include "snac/runtime/model_file.hpp"
 #include "snac/runtime/run_lock.hpp"
@@ -17,18 +16,24 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "local_tpe.hpp"
+#include "snac/core/atomic_file.hpp"
 #include "snac/core/config.hpp"
+#include "snac/core/config/train_genes.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/fpga_part.hpp"
 #include "snac/core/hls_settings.hpp"
 #include "snac/core/log.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/core/seed.hpp"
+#include "snac/core/trial_state.hpp"
 #include "snac/io/checkpoint_io.hpp"
 #include "snac/io/dataset_store.hpp"
 #include "snac/io/study_store.hpp"
@@ -36,9 +41,15 @@
 #include "snac/nn/prune.hpp"
 #include "snac/nn/qat.hpp"
 #include "snac/nn/trainer.hpp"
+#include "snac/runtime/messages.hpp"
+#include "snac/runtime/model_file.hpp"
+#include "snac/runtime/mpi.hpp"
+#include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/signals.hpp"
+#include "snac/runtime/transport.hpp"
 #include "snac/surrogate/cost_model.hpp"
 #include "study_driver.hpp"
+#include "threads.hpp"
 #include "work.hpp"
 
 namespace snac::runtime {
@@ -50,6 +61,7 @@ struct Model {
     std::string name;
     std::string architecture_yaml;
     CheckpointData float_weights;
+    std::string float_path;  ///< absolute path of float_weights (what a trainer rank reads)
 };
 
 /// One finished step of a chain, as stored in the study (user attrs) and the summary.
@@ -88,6 +100,9 @@ std::vector<Model> read_models(const LocalRunOptions& o, const RunConfig& cfg, c
         Model m;
         m.name = name;
         m.float_weights = std::move(file.checkpoint);
+        // A trainer rank reads snac checkpoints itself; an ONNX model's weights are written as
+        // local/<model>/float.h5 first (prepare()).
+        if (io::is_checkpoint(path)) m.float_path = fs::absolute(path).lexically_normal().string();
         m.architecture_yaml = m.float_weights.architecture_yaml;
         out.push_back(std::move(m));
     };
@@ -178,6 +193,66 @@ std::optional<StepRecord> record_of(const io::StoredTrial& t) {
     return r;
 }
 
+/// A finished (or failed) step as the study writer needs it: the trial's values and user attrs.
+/// Crosses ranks as JSON in a kLocalStep message.
+struct StepReport {
+    std::string model;
+    bool failed = false;
+    std::vector<double> values;  ///< metric, bops (COMPLETE only)
+    std::vector<io::JsonAttr> attrs;
+};
+
+std::string to_json(const StepReport& r) {
+    json j = {{"model", r.model}, {"failed", r.failed}, {"values", r.values}};
+    for (const auto& a : r.attrs) j["attrs"][a.key] = a.value_json;
+    return j.dump();
+}
+
+StepReport step_report_from_json(const std::string& text) {
+    const json j = json::parse(text);
+    StepReport r;
+    r.model = j.at("model").get<std::string>();
+    r.failed = j.at("failed").get<bool>();
+    r.values = j.at("values").get<std::vector<double>>();
+    if (j.contains("attrs"))
+        for (const auto& [k, v] : j.at("attrs").items())
+            r.attrs.push_back({k, v.get<std::string>()});
+    return r;
+}
+
+/// Writes one step as a trial of its model's study; a COMPLETE one also joins `all`.
+void record_step(io::StudyStore& study, const StepReport& r, std::vector<StepRecord>& all) {
+    const std::int64_t number = study.create_trial({}, {});
+    if (r.failed) {
+        study.finish_trial(number, TrialState::kFail, {}, {}, r.attrs);
+        return;
+    }
+    study.finish_trial(number, TrialState::kComplete, r.values, r.attrs);
+    io::StoredTrial t;
+    t.state = TrialState::kComplete;
+    for (double v : r.values) t.values.push_back(v);
+    t.user_attrs = r.attrs;
+    if (auto rec = record_of(t)) all.push_back(*rec);
+}
+
+/// The fraction of the remaining weights step `step` (>= 1) removes.
+double step_rate(const LocalConfig& c, int step) {
+    if (c.sparsity_schedule == SparsitySchedule::kGeometric) return c.pruning_rate;
+    const double n = c.pruning_steps;
+    const double final_sparsity =
+        c.final_sparsity > 0.0 ? c.final_sparsity : 1.0 - std::pow(1.0 - c.pruning_rate, n);
+    auto target = [&](int k) { return final_sparsity * (1.0 - std::pow(1.0 - k / n, 3.0)); };
+    return 1.0 - (1.0 - target(step)) / (1.0 - target(step - 1));
+}
+
+/// OpenMP threads of one chain: the rule of docs/running-on-hpc.md#threads (ranks sharing a node
+/// divide its CPUs instead of each taking them all).
+int chain_threads(const RunConfig& cfg) {
+    const int explicit_threads =
+        cfg.runtime.threads_per_rank > 0 ? cfg.runtime.threads_per_rank : cfg.train.threads;
+    return detail::choose_threads(detail::read_thread_inputs(explicit_threads, 1)).threads;
+}
+
 class ChainRunner {
 public:
     ChainRunner(const RunConfig& cfg, const Dataset& data, std::string run_dir,
@@ -186,21 +261,20 @@ public:
           data_(data),
           run_dir_(std::move(run_dir)),
           stop_(stop),
+          threads_(chain_threads(cfg)),
           cost_(surrogate::make_cost_model(cfg.surrogate, cfg.base_dir, io::read_checkpoint)),
           part_(find_part(cfg.hls.part)) {}
 
-    /// Runs (or continues) one chain; returns false when stopped by a signal.
-    bool run(const Model& m, const LocalPrecision& p, io::StudyStore& study,
-             std::vector<StepRecord>& done) {
+    /// Runs (or continues after step `last`, -1 for a new chain) one chain; every finished or
+    /// failed step goes to `sink`. Returns false when stopped by a signal.
+    bool run(const Model& m, const LocalPrecision& p, const TrainConfig& train, int last,
+             const std::function<void(const StepReport&)>& sink) {
         const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(m.architecture_yaml, m.name);
         nn::QatPrecision qp{p.label, p.bits, p.int_bits, p.type};
         const HlsSettings settings =
             nn::qat_settings(net, m.float_weights, data_, qp, cfg_.hls.to_settings());
         const fs::path dir = fs::path(run_dir_) / "local" / m.name / p.label;
         fs::create_directories(dir);
-        int last = -1;
-        for (const StepRecord& r : done)
-            if (r.model == m.name && r.precision == p.label) last = std::max(last, r.step);
         CheckpointData current, warm;
         nn::PruneMasks masks = nn::full_masks(net, m.float_weights);
         if (last >= 0) {
@@ -211,27 +285,63 @@ public:
             log::info("local: " + m.name + "/" + p.label + " resumes after step " +
                       std::to_string(last));
         }
+        // Separated regime: pruning and its fine-tuning in float (float_stepNN.h5), then each
+        // step's pruned float weights get qat_epochs of QAT with the mask held.
+        const bool separated = cfg_.local.regime == LocalRegime::kSeparated;
+        CheckpointData fcur;
+        if (separated)
+            fcur = last >= 1 ? io::read_checkpoint(
+                                   (dir / ("float_step" + two_digits(last) + ".h5")).string())
+                             : m.float_weights;
+        const nn::PruneScope scope = cfg_.local.scope == PruningScope::kGlobal
+                                         ? nn::PruneScope::kGlobal
+                                         : nn::PruneScope::kPerLayer;
         for (int step = last + 1; step <= cfg_.local.pruning_steps; ++step) {
             if (drain_requested() || (stop_ && stop_->load())) return false;
             const std::vector<LayerWeights>* start = &m.float_weights.layers;
-            if (step > 0) {
-                masks = nn::prune_step(current, masks, cfg_.local.pruning_rate,
-                                       cfg_.local.scope == PruningScope::kGlobal
-                                           ? nn::PruneScope::kGlobal
-                                           : nn::PruneScope::kPerLayer);
+            TrainConfig tc = train;
+            tc.kfold = 1;
+            if (cfg_.local.learning_rate > 0) tc.learning_rate = cfg_.local.learning_rate;
+            if (separated && step > 0) {
+                masks = nn::prune_step(fcur, masks, step_rate(cfg_.local, step), scope);
+                TrainConfig ft = tc;
+                ft.epochs = cfg_.local.pruning_epochs;
+                nn::TrainOptions fo;
+                fo.seed = derive_seed(cfg_.search.seed, static_cast<std::uint64_t>(step),
+                                      "local-float/" + m.name + "/" + p.label);
+                fo.threads = threads_;
+                fo.stop = stop_;
+                // Rewinding (warmup or init) restarts from the trained float weights x mask.
+                fo.initial_weights = cfg_.local.rewind == PruningRewind::kNone
+                                         ? &fcur.layers
+                                         : &m.float_weights.layers;
+                fo.masks = &masks;
+                nn::TrainResult fr = nn::train_network(net, data_, ft, fo);
+                if (fr.status == nn::TrainStatus::kStopped) return false;
+                if (fr.status != nn::TrainStatus::kOk) {
+                    sink(StepReport{m.name, true, {}, {{"fail_reason", json(fr.reason).dump()}}});
+                    log::warn("local: " + m.name + "/" + p.label + " float step " +
+                              std::to_string(step) + " failed: " + fr.reason);
+                    return true;
+                }
+                io::write_checkpoint((dir / ("float_step" + two_digits(step) + ".h5")).string(),
+                                     fr.checkpoint);
+                fcur = std::move(fr.checkpoint);
+            }
+            if (separated) {
+                start = &fcur.layers;
+            } else if (step > 0) {
+                masks = nn::prune_step(current, masks, step_rate(cfg_.local, step), scope);
                 if (cfg_.local.rewind == PruningRewind::kNone)
                     start = &current.layers;
                 else if (cfg_.local.rewind == PruningRewind::kWarmup)
                     start = &warm.layers;
             }
-            TrainConfig tc = cfg_.train;
-            tc.epochs = step == 0 ? cfg_.local.qat_epochs : cfg_.local.pruning_epochs;
-            tc.kfold = 1;
-            if (cfg_.local.learning_rate > 0) tc.learning_rate = cfg_.local.learning_rate;
+            tc.epochs = step == 0 || separated ? cfg_.local.qat_epochs : cfg_.local.pruning_epochs;
             nn::TrainOptions to;
             to.seed = derive_seed(cfg_.search.seed, static_cast<std::uint64_t>(step),
                                   "local/" + m.name + "/" + p.label);
-            to.threads = cfg_.train.threads;
+            to.threads = threads_;
             to.stop = stop_;
             to.initial_weights = start;
             to.quantize = &settings;
@@ -239,10 +349,8 @@ public:
             const auto t0 = std::chrono::steady_clock::now();
             nn::TrainResult r = nn::train_network(net, data_, tc, to);
             if (r.status == nn::TrainStatus::kStopped) return false;
-            const std::int64_t number = study.create_trial({}, {});
             if (r.status != nn::TrainStatus::kOk) {
-                study.finish_trial(number, TrialState::kFail, {}, {},
-                                   {{"fail_reason", json(r.reason).dump()}});
+                sink(StepReport{m.name, true, {}, {{"fail_reason", json(r.reason).dump()}}});
                 log::warn("local: " + m.name + "/" + p.label + " step " + std::to_string(step) +
                           " failed: " + r.reason);
                 return true;  // the chain cannot continue from a diverged step
@@ -269,12 +377,10 @@ public:
                  json(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())
                      .dump()}};
             for (const auto& [k, v] : rec.est) attrs.push_back({k, json(v).dump()});
-            study.finish_trial(number, TrialState::kComplete, {rec.metric, rec.bops},
-                               attrs);
+            sink(StepReport{m.name, false, {rec.metric, rec.bops}, attrs});
             log::info("local: " + m.name + "/" + p.label + " step " + std::to_string(step) +
                       ": sparsity " + std::to_string(rec.sparsity) + ", " + metric_name(data_) +
                       " " + std::to_string(rec.metric) + " (firmware arithmetic)");
-            done.push_back(rec);
             test_hook_pause(stop_);
             current = std::move(r.checkpoint);
             if (step == 0) warm = current;
@@ -329,6 +435,7 @@ private:
     const Dataset& data_;
     std::string run_dir_;
     const std::atomic<bool>* stop_;
+    int threads_;
     std::unique_ptr<surrogate::CostModel> cost_;
     const FpgaPart& part_;
 };
@@ -430,28 +537,96 @@ void write_selection(const std::string& path, const std::vector<StepRecord>& rec
     snac::write_file_atomic(path, std::string(out.c_str()) + "\n");
 }
 
+/// One chain to run: which model and precision, after which step, with which settings.
+struct ChainTask {
+    std::size_t model = 0, precision = 0;
+    int last = -1;                             ///< last finished step, -1 = new chain
+    std::map<std::string, std::string> train;  ///< the chain's training settings as genes
+};
 
-}  // namespace
+/// Every TrainConfig field the training-gene table can set, as genes (crosses ranks as text).
+std::map<std::string, std::string> train_genes_of(const TrainConfig& t) {
+    auto num = [](double v) {
+        std::ostringstream o;
+        o.precision(17);
+        o << v;
+        return o.str();
+    };
+    return {{"learning_rate", num(t.learning_rate)},
+            {"batch_size", std::to_string(t.batch_size)},
+            {"optimizer", std::string(snac::to_string(t.optimizer))},
+            {"momentum", num(t.momentum)},
+            {"rho", num(t.rho)},
+            {"l1", num(t.l1)},
+            {"l2", num(t.l2)},
+            {"weight_decay", num(t.weight_decay)},
+            {"schedule", std::string(snac::to_string(t.schedule))},
+            {"step_size", std::to_string(t.step_size)},
+            {"gamma", num(t.gamma)},
+            {"decay_rate", num(t.decay_rate)},
+            {"plateau_patience", std::to_string(t.plateau_patience)},
+            {"epochs", std::to_string(t.epochs)},
+            {"early_stopping_patience", std::to_string(t.early_stopping_patience)}};
+}
 
-int run_local(const LocalRunOptions& o) {
-    if (o.run_dir.empty()) throw UsageError("snac local needs a run directory");
-    const std::string run_dir = fs::absolute(o.run_dir).lexically_normal().string();
+TrainConfig train_of(const RunConfig& cfg, const std::map<std::string, std::string>& genes) {
+    TrainConfig t = cfg.train;
+    for (const auto& [k, v] : genes) apply_train_gene(t, k, v);
+    return t;
+}
+
+std::string to_json(const ChainTask& t, const Model& m) {
+    return json{{"model", t.model},
+                {"precision", t.precision},
+                {"last", t.last},
+                {"train", t.train},
+                {"name", m.name},
+                {"float_path", m.float_path},
+                {"architecture", m.architecture_yaml}}
+        .dump();
+}
+
+/// Everything rank 0 prepared, in the order the chains run.
+struct Prepared {
+    std::string run_dir;
+    RunConfig cfg;
+    std::string dataset_path;
+    std::vector<Model> models;
+    std::vector<ChainTask> tasks;
+    std::vector<StepRecord> all;  ///< finished steps of earlier runs
+    std::int64_t tpe_trials = 0;
+    bool stopped = false;
+};
+
+std::string config_path_of(const LocalRunOptions& o, const std::string& run_dir) {
+    return o.config_path.empty() ? (fs::path(run_dir) / "config.yaml").string() : o.config_path;
+}
+
+/// Rank 0's part before the chains: checks, models (float training of --arch files), the TPE
+/// stages, the chains still to run. Throws UsageError for bad input before writing anything.
+RunConfig load_local_config(const LocalRunOptions& o) {
     const std::string config_path =
-        o.config_path.empty() ? (fs::path(run_dir) / "config.yaml").string() : o.config_path;
+        config_path_of(o, fs::absolute(o.run_dir).lexically_normal().string());
     if (!fs::exists(config_path))
         throw UsageError("no configuration: " + config_path + " does not exist",
                          "pass --config FILE, or run the global stage into RUN_DIR first");
-    const RunConfig cfg = load_config(config_path);
-    const RunDirLock lock(run_dir);  // before anything is written (re-entrant under snac run)
-    const fs::path local_dir = fs::path(run_dir) / "local";
+    return load_config(config_path);
+}
+
+Prepared prepare(const LocalRunOptions& o, const RunConfig& cfg, const Dataset*& data_out,
+                 std::optional<Dataset>& data, const std::atomic<bool>* stop) {
+    Prepared p;
+    p.run_dir = fs::absolute(o.run_dir).lexically_normal().string();
+    p.cfg = cfg;
+    const fs::path local_dir = fs::path(p.run_dir) / "local";
     if (fs::exists(local_dir / "summary.csv") && !o.resume)
-        throw UsageError(run_dir + " already holds local-stage results",
+        throw UsageError(p.run_dir + " already holds local-stage results",
                          "continue with --resume, or choose another run directory");
     if (fs::exists(local_dir / "summary.csv") && !o.config_path.empty()) {
         // Resumed chains must not mix steps trained under other local settings.
         const fs::path stored_path = fs::exists(local_dir / "config.yaml")
                                          ? local_dir / "config.yaml"
-                                         : fs::path(run_dir) / "config.yaml";
+                                         : fs::path(p.run_dir) / "config.yaml";
         if (fs::exists(stored_path)) {
             std::string keys;
             for (const auto& k :
@@ -465,40 +640,104 @@ int run_local(const LocalRunOptions& o) {
                                  "stage into another run directory");
         }
     }
-    const Dataset data = io::load_dataset(io::resolve_dataset(cfg.data, cfg.base_dir));
-    const std::vector<Model> models = read_models(o, cfg, data, run_dir);
+    p.dataset_path = io::resolve_dataset(p.cfg.data, p.cfg.base_dir);
+    data = io::load_dataset(p.dataset_path);
+    data_out = &*data;
+    p.models = read_models(o, p.cfg, *data, p.run_dir);
     fs::create_directories(local_dir);
     if (!o.config_path.empty())
-        snac::write_file_atomic((local_dir / "config.yaml").string(), to_yaml(cfg));
-
-    install_signal_handlers();
-    DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
-    ChainRunner runner(cfg, data, run_dir, watchdog.stop_flag());
-    std::vector<StepRecord> all;
-    bool stopped = false;
-    int failed_models = 0;
-    for (const Model& m : models) {
-        io::StudyStore study = io::StudyStore::open((fs::path(run_dir) / "study.db").string(),
-                                                    study_of(m.name, cfg, data));
-        study.fail_running("interrupted (local stage resumed)");
+        snac::write_file_atomic((local_dir / "config.yaml").string(), to_yaml(p.cfg));
+    for (std::size_t mi = 0; mi < p.models.size(); ++mi) {
+        Model& m = p.models[mi];
+        if (m.float_path.empty()) {  // from --arch or ONNX: a snac checkpoint for the ranks
+            const fs::path f = local_dir / m.name / "float.h5";
+            fs::create_directories(f.parent_path());
+            io::write_checkpoint(f.string(), m.float_weights);
+            m.float_path = f.string();
+        }
         std::vector<StepRecord> done;
-        for (const auto& t : study.trials())
-            if (auto r = record_of(t)) done.push_back(*r);
-        for (const LocalPrecision& p : cfg.local.precisions) {
-            if (!runner.run(m, p, study, done)) {
-                stopped = true;
-                break;
+        {  // closed before the TPE stage opens its own study in the same (locked) file
+            io::StudyStore study = io::StudyStore::open((fs::path(p.run_dir) / "study.db").string(),
+                                                        study_of(m.name, p.cfg, *data));
+            study.fail_running("interrupted (local stage resumed)");
+            for (const auto& t : study.trials())
+                if (auto r = record_of(t)) done.push_back(*r);
+        }
+        p.all.insert(p.all.end(), done.begin(), done.end());
+        // The TPE stage first: its best settings train the chains, and its best float weights
+        // start them when they beat the model's own on the validation metric.
+        TrainConfig chain_train = p.cfg.train;
+        if (p.cfg.local.tpe_trials > 0) {
+            const detail::TpeOutcome t =
+                detail::run_local_tpe(p.cfg, *data, p.run_dir, m.name, m.architecture_yaml, stop);
+            p.tpe_trials += t.trials;
+            if (t.stopped) {
+                p.stopped = true;
+                return p;
+            }
+            if (!t.best) {
+                log::warn("local: no TPE trial of " + m.name +
+                          " succeeded; the chains train with the train: section");
+            } else {
+                chain_train = t.best_settings;
+                const std::string key = training_metric_key(
+                    metric_name(*data),
+                    data->val_idx.empty() ? EvalSplit::kTest : EvalSplit::kValidation);
+                const auto own = m.float_weights.final_metrics.find(key);
+                const bool better = own == m.float_weights.final_metrics.end() ||
+                                    (higher_is_better(*data) ? t.best_metric > own->second
+                                                             : t.best_metric < own->second);
+                log::info("local: " + m.name + " TPE best is trial " + std::to_string(*t.best) +
+                          " (" + key + " " + std::to_string(t.best_metric) + "); the chains " +
+                          (better ? "start from its weights" : "keep the model's own weights") +
+                          " and train with its settings");
+                if (better) {
+                    m.float_path = (fs::path(p.run_dir) / t.best_checkpoint).string();
+                    m.float_weights = io::read_checkpoint(m.float_path);
+                }
             }
         }
-        if (done.empty()) ++failed_models;
-        all.insert(all.end(), done.begin(), done.end());
-        if (stopped) break;
+        for (std::size_t pi = 0; pi < p.cfg.local.precisions.size(); ++pi) {
+            int last = -1;
+            for (const StepRecord& r : done)
+                if (r.precision == p.cfg.local.precisions[pi].label) last = std::max(last, r.step);
+            if (last >= p.cfg.local.pruning_steps) continue;
+            p.tasks.push_back({mi, pi, last, train_genes_of(chain_train)});
+        }
     }
+    return p;
+}
+
+/// The study of one model at a time: a study file has one writer lock per open store, so a second
+/// store on the same file (another model's study) must wait until the first is closed.
+class StudyCache {
+public:
+    StudyCache(const Prepared& p, const Dataset& d) : p_(p), d_(d) {}
+    io::StudyStore& get(const std::string& model) {
+        if (!store_ || model_ != model) {
+            store_.reset();
+            store_.emplace(io::StudyStore::open((fs::path(p_.run_dir) / "study.db").string(),
+                                                study_of(model, p_.cfg, d_)));
+            model_ = model;
+        }
+        return *store_;
+    }
+
+private:
+    const Prepared& p_;
+    const Dataset& d_;
+    std::string model_;
+    std::optional<io::StudyStore> store_;
+};
+
+/// Summary, selection and stages/local.done (rank 0, after the chains).
+int finish(const Prepared& p, std::vector<StepRecord> all, const Dataset& data, bool stopped) {
+    const fs::path local_dir = fs::path(p.run_dir) / "local";
     std::sort(all.begin(), all.end(), [](const StepRecord& a, const StepRecord& b) {
         return std::tie(a.model, a.precision, a.step) < std::tie(b.model, b.precision, b.step);
     });
     write_summary((local_dir / "summary.csv").string(), all);
-    write_selection((local_dir / "selected.yaml").string(), all, cfg.local.tolerance,
+    write_selection((local_dir / "selected.yaml").string(), all, p.cfg.local.tolerance,
                     higher_is_better(data), metric_name(data));
     std::cout << "local stage: " << all.size() << " step(s) in "
               << (local_dir / "summary.csv").string() << "; selection in "
@@ -511,13 +750,190 @@ int run_local(const LocalRunOptions& o) {
         log::error("local stage: no step succeeded");
         return 1;
     }
+    std::set<std::string> with_steps;
+    for (const StepRecord& r : all) with_steps.insert(r.model);
+    const auto failed_models = static_cast<std::int64_t>(p.models.size() - with_steps.size());
     StageRecord rec;
     rec.stage = Stage::kLocal;
-    rec.counts = {{"models", static_cast<std::int64_t>(models.size())},
+    rec.counts = {{"models", static_cast<std::int64_t>(p.models.size())},
                   {"steps", static_cast<std::int64_t>(all.size())},
+                  {"tpe_trials", p.tpe_trials},
                   {"models_without_steps", failed_models}};
-    write_stage_done(run_dir, cfg, rec);
-    return failed_models == static_cast<int>(models.size()) ? 1 : 0;
+    write_stage_done(p.run_dir, p.cfg, rec);
+    return failed_models == static_cast<std::int64_t>(p.models.size()) ? 1 : 0;
+}
+
+/// One process runs everything (no launcher, or a world of one rank).
+int run_embedded(const LocalRunOptions& o) {
+    const RunConfig cfg = load_local_config(o);
+    const RunDirLock lock(fs::absolute(o.run_dir).lexically_normal().string());  // before any write
+    install_signal_handlers();
+    std::optional<Dataset> data;
+    const Dataset* d = nullptr;
+    DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
+    Prepared p = prepare(o, cfg, d, data, watchdog.stop_flag());
+    std::vector<StepRecord> all = p.all;
+    bool stopped = p.stopped;
+    if (!stopped) {
+        ChainRunner runner(p.cfg, *d, p.run_dir, watchdog.stop_flag());
+        StudyCache studies(p, *d);
+        for (const ChainTask& t : p.tasks) {
+            const Model& m = p.models[t.model];
+            io::StudyStore& study = studies.get(m.name);
+            if (!runner.run(m, p.cfg.local.precisions[t.precision], train_of(p.cfg, t.train),
+                            t.last, [&](const StepReport& r) { record_step(study, r, all); })) {
+                stopped = true;
+                break;
+            }
+        }
+    }
+    return finish(p, std::move(all), *d, stopped);
+}
+
+Message make_message(MessageKind kind, std::int64_t id, std::int32_t status, std::string payload) {
+    Message m;
+    m.header.kind = kind;
+    m.header.trial = id;
+    m.header.status = status;
+    m.header.payload_bytes = payload.size();
+    m.payload = std::move(payload);
+    return m;
+}
+
+/// A trainer rank: runs the chains rank 0 sends, reports each step, until the shutdown.
+void run_chain_worker(Transport& transport, const RunConfig& cfg, const Dataset& data,
+                      const std::string& run_dir, const std::atomic<bool>* stop) {
+    ChainRunner runner(cfg, data, run_dir, stop);
+    for (;;) {
+        auto env = transport.receive(std::chrono::milliseconds(500));
+        if (!env) continue;
+        if (env->message.header.kind == MessageKind::kShutdown) break;
+        if (env->message.header.kind != MessageKind::kLocalChainTask)
+            throw Error("local stage: unexpected message " +
+                        std::string(to_string(env->message.header.kind)) + " on a trainer rank");
+        const json j = json::parse(env->message.payload);
+        Model m;
+        m.name = j.at("name").get<std::string>();
+        m.architecture_yaml = j.at("architecture").get<std::string>();
+        m.float_path = j.at("float_path").get<std::string>();
+        m.float_weights = io::read_checkpoint(m.float_path);
+        const auto precision = j.at("precision").get<std::size_t>();
+        const auto genes = j.at("train").get<std::map<std::string, std::string>>();
+        const bool finished = runner.run(
+            m, cfg.local.precisions.at(precision), train_of(cfg, genes), j.at("last").get<int>(),
+            [&](const StepReport& r) {
+                transport.send(0, make_message(MessageKind::kLocalStep, env->message.header.trial,
+                                               0, to_json(r)));
+            });
+        transport.send(0, make_message(MessageKind::kLocalChainDone, env->message.header.trial,
+                                       finished ? 0 : 1, {}));
+    }
+    transport.flush();
+}
+
+/// Rank 0 under a launcher: prepares, hands each chain to the next idle trainer rank, writes every
+/// reported step into its model's study, then the summary. Ranks 1..N-1 run chains.
+int run_distributed(MpiSession& session, const LocalRunOptions& o) {
+    install_signal_handlers();
+    log::set_prefix("[rank " + std::to_string(session.rank()) + "] ");
+    int status = 0;
+    std::string text;
+    std::optional<Dataset> data;
+    const Dataset* d = nullptr;
+    Prepared p;
+    std::exception_ptr setup_error;
+    std::optional<DrainWatchdog> watchdog;
+    std::optional<RunDirLock> lock;  // rank 0 is the only writer
+    if (session.rank() == 0) {
+        try {
+            const RunConfig cfg = load_local_config(o);
+            lock.emplace(fs::absolute(o.run_dir).lexically_normal().string());
+            watchdog.emplace(cfg.runtime.drain_timeout_s);
+            p = prepare(o, cfg, d, data, watchdog->stop_flag());
+            text = p.run_dir + "\n" + p.dataset_path;
+        } catch (const Error& e) {
+            status = static_cast<int>(e.exit_code());
+            setup_error = std::current_exception();
+        } catch (const std::exception&) {
+            status = 1;
+            setup_error = std::current_exception();
+        }
+    }
+    session.broadcast(status, text);
+    if (status != 0) {
+        if (setup_error) std::rethrow_exception(setup_error);
+        return status;  // rank 0 reports the problem
+    }
+    auto transport = make_mpi_transport(session);
+    if (session.rank() != 0) {
+        try {
+            const std::string run_dir = text.substr(0, text.find('\n'));
+            const RunConfig cfg = load_config(config_path_of(o, run_dir));
+            watchdog.emplace(cfg.runtime.drain_timeout_s);
+            const Dataset own = io::load_dataset(text.substr(text.find('\n') + 1));
+            run_chain_worker(*transport, cfg, own, run_dir, watchdog->stop_flag());
+        } catch (const std::exception& e) {
+            std::cerr << "[rank " << session.rank() << "] error: " << e.what() << "\n";
+            session.abort(1);
+        }
+        return 0;
+    }
+    std::vector<StepRecord> all = p.all;
+    bool stopped = p.stopped;
+    try {
+        StudyCache studies(p, *d);
+        std::vector<int> idle;
+        for (int r = session.size() - 1; r >= 1; --r) idle.push_back(r);
+        std::size_t next = 0;
+        int running = 0;
+        while (!stopped || running > 0) {
+            if (drain_requested() || watchdog->stop_flag()->load()) stopped = true;
+            while (!stopped && !idle.empty() && next < p.tasks.size()) {
+                const ChainTask& t = p.tasks[next];
+                transport->send(idle.back(), make_message(MessageKind::kLocalChainTask,
+                                                          static_cast<std::int64_t>(next), 0,
+                                                          to_json(t, p.models[t.model])));
+                log::info("local: chain " + p.models[t.model].name + "/" +
+                          p.cfg.local.precisions[t.precision].label + " to rank " +
+                          std::to_string(idle.back()));
+                idle.pop_back();
+                ++next;
+                ++running;
+            }
+            if (running == 0 && next >= p.tasks.size()) break;
+            auto env = transport->receive(std::chrono::milliseconds(200));
+            if (!env) continue;
+            const MessageHeader& h = env->message.header;
+            if (h.kind == MessageKind::kLocalStep) {
+                const StepReport r = step_report_from_json(env->message.payload);
+                record_step(studies.get(r.model), r, all);
+            } else if (h.kind == MessageKind::kLocalChainDone) {
+                --running;
+                idle.push_back(env->source);
+                if (h.status != 0) stopped = true;
+            } else {
+                throw Error("local stage: unexpected message " + std::string(to_string(h.kind)) +
+                            " from rank " + std::to_string(env->source));
+            }
+        }
+        for (int r = 1; r < session.size(); ++r) transport->send(r, make_shutdown());
+        transport->flush();
+    } catch (const std::exception& e) {
+        std::cerr << "[rank 0] error: " << e.what() << "\n";
+        if (auto* se = dynamic_cast<const Error*>(&e); se && !se->hint().empty())
+            std::cerr << "  hint: " << se->hint() << "\n";
+        session.abort(1);
+    }
+    return finish(p, std::move(all), *d, stopped);
+}
+
+}  // namespace
+
+int run_local(const LocalRunOptions& o) {
+    if (o.run_dir.empty()) throw UsageError("snac local needs a run directory");
+    MpiSession session;
+    if (!session.active() || session.size() == 1) return run_embedded(o);
+    return run_distributed(session, o);
 }
 
 }  // namespace snac::runtime

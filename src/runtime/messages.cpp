@@ -225,6 +225,9 @@ std::string_view to_string(MessageKind kind) noexcept {
         case MessageKind::kTrainTask: return "TrainTask";
         case MessageKind::kTrainResult: return "TrainResult";
         case MessageKind::kShutdown: return "Shutdown";
+        case MessageKind::kLocalChainTask: return "LocalChainTask";
+        case MessageKind::kLocalStep: return "LocalStep";
+        case MessageKind::kLocalChainDone: return "LocalChainDone";
     }
     return "Unknown";
 }

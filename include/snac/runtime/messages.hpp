@@ -18,6 +18,9 @@ enum class MessageKind : std::uint32_t {
     kTrainTask = 4,       ///< coordinator -> trainer: train this candidate
     kTrainResult = 5,     ///< trainer -> coordinator: outcome, metrics, checkpoint path
     kShutdown = 6,        ///< coordinator -> worker: leave the loop
+    kLocalChainTask = 7,  ///< local stage, rank 0 -> trainer: run this chain (JSON payload)
+    kLocalStep = 8,       ///< trainer -> rank 0: a finished or failed step (JSON payload)
+    kLocalChainDone = 9,  ///< trainer -> rank 0: the chain ended (status 1: stopped by a signal)
 };
 
 inline constexpr std::uint32_t kMessageMagic = 0x534e4143;  ///< "SNAC"

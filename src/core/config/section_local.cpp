@@ -151,6 +151,18 @@ void parse_local(MapReader& in, LocalConfig& out) {
         in.error_at("pruning_steps", "local.pruning_steps must be at least 1",
                     "e.g. 20 steps of rate 0.2 reach 98.8 % sparsity");
     in.get("pruning_epochs", out.pruning_epochs, 1, 100000);
+    in.get_enum("sparsity_schedule", out.sparsity_schedule,
+                {{"geometric", SparsitySchedule::kGeometric},
+                 {"polynomial", SparsitySchedule::kPolynomial}});
+    if (in.get("final_sparsity", out.final_sparsity) &&
+        !(out.final_sparsity > 0.0 && out.final_sparsity < 1.0))
+        in.error_at(
+            "final_sparsity",
+            "local.final_sparsity " + std::to_string(out.final_sparsity) + " is outside (0, 1)",
+            "the sparsity of the last step of a polynomial schedule, e.g. 0.9");
+    if (in.has("final_sparsity") && out.sparsity_schedule != SparsitySchedule::kPolynomial)
+        in.error_at("final_sparsity", "local.final_sparsity acts only with a polynomial schedule",
+                    "add sparsity_schedule: polynomial, or remove final_sparsity");
     in.get_enum("scope", out.scope,
                 {{"global", PruningScope::kGlobal}, {"per_layer", PruningScope::kPerLayer}});
     in.get_enum("rewind", out.rewind,
@@ -159,25 +171,18 @@ void parse_local(MapReader& in, LocalConfig& out) {
                  {"init", PruningRewind::kInit}});
     in.get_enum("regime", out.regime,
                 {{"combined", LocalRegime::kCombined}, {"separated", LocalRegime::kSeparated}});
-    if (out.regime == LocalRegime::kSeparated)
-        in.error_at("regime", "local.regime: separated is not implemented yet",
-                    "use regime: combined (QAT and pruning in one loop)");
     if (in.get("tolerance", out.tolerance) && out.tolerance < 0.0)
         in.error_at("tolerance", "local.tolerance must not be negative",
                     "the allowed metric drop from the unpruned step, e.g. 0.01");
     in.get("learning_rate", out.learning_rate, 0.0, 10.0);
     in.get("tpe_trials", out.tpe_trials, 0, 100000);
-    if (out.tpe_trials > 0)
-        in.error_at("tpe_trials",
-                    "local.tpe_trials: the TPE search over training settings is "
-                    "not implemented yet",
-                    "set tpe_trials: 0 (the train: section's settings are used)");
 }
 
 void emit_local(YAML::Emitter& out, const LocalConfig& c) {
     static const char* kScope[] = {"global", "per_layer"};
     static const char* kRewind[] = {"none", "warmup", "init"};
     static const char* kRegime[] = {"combined", "separated"};
+    static const char* kSchedule[] = {"geometric", "polynomial"};
     out << YAML::BeginMap;
     out << YAML::Key << "enabled" << YAML::Value << c.enabled;
     out << YAML::Key << "precisions" << YAML::Value << YAML::BeginSeq;
@@ -200,6 +205,10 @@ void emit_local(YAML::Emitter& out, const LocalConfig& c) {
     out << YAML::Key << "pruning_rate" << YAML::Value << c.pruning_rate;
     out << YAML::Key << "pruning_steps" << YAML::Value << c.pruning_steps;
     out << YAML::Key << "pruning_epochs" << YAML::Value << c.pruning_epochs;
+    out << YAML::Key << "sparsity_schedule" << YAML::Value
+        << kSchedule[static_cast<int>(c.sparsity_schedule)];
+    if (c.sparsity_schedule == SparsitySchedule::kPolynomial && c.final_sparsity > 0.0)
+        out << YAML::Key << "final_sparsity" << YAML::Value << c.final_sparsity;
     out << YAML::Key << "scope" << YAML::Value << kScope[static_cast<int>(c.scope)];
     out << YAML::Key << "rewind" << YAML::Value << kRewind[static_cast<int>(c.rewind)];
     out << YAML::Key << "regime" << YAML::Value << kRegime[static_cast<int>(c.regime)];

@@ -12,14 +12,17 @@
 namespace snac {
 namespace {
 
-constexpr std::array<std::pair<OptimizerKind, std::string_view>, 2> kOptimizers{{
+constexpr std::array<std::pair<OptimizerKind, std::string_view>, 3> kOptimizers{{
     {OptimizerKind::kAdam, "adam"},
     {OptimizerKind::kSgd, "sgd"},
+    {OptimizerKind::kRmsprop, "rmsprop"},
 }};
-constexpr std::array<std::pair<LrSchedule, std::string_view>, 3> kSchedules{{
+constexpr std::array<std::pair<LrSchedule, std::string_view>, 5> kSchedules{{
     {LrSchedule::kConstant, "constant"},
     {LrSchedule::kStep, "step"},
     {LrSchedule::kCosine, "cosine"},
+    {LrSchedule::kExponential, "exponential"},
+    {LrSchedule::kPlateau, "reduce_on_plateau"},
 }};
 
 std::string number(std::string_view text, double& out) {
@@ -59,17 +62,22 @@ std::string word(TrainConfig& c, std::string_view text,
 }
 
 // clang-format off
-constexpr std::array<TrainGene, 13> kGenes{{
+constexpr std::array<TrainGene, 16> kGenes{{
     {"learning_rate", "initial learning rate", real<&TrainConfig::learning_rate>},
     {"lr", "alias of learning_rate", real<&TrainConfig::learning_rate>},
     {"l1", "L1 penalty on weights", real<&TrainConfig::l1>},
     {"l2", "L2 penalty on weights", real<&TrainConfig::l2>},
-    {"weight_decay", "alias of l2", real<&TrainConfig::l2>},
+    {"weight_decay", "decoupled weight decay of kernels (AdamW form)",
+     real<&TrainConfig::weight_decay>},
     {"momentum", "SGD momentum", real<&TrainConfig::momentum>},
+    {"rho", "RMSprop squared-gradient decay", real<&TrainConfig::rho>},
     {"batch_size", "samples per batch", whole<&TrainConfig::batch_size>},
     {"epochs", "passes over the training split", whole<&TrainConfig::epochs>},
     {"step_size", "epochs between decays (step schedule)", whole<&TrainConfig::step_size>},
-    {"gamma", "decay factor (step schedule)", real<&TrainConfig::gamma>},
+    {"gamma", "decay factor (step and reduce_on_plateau schedules)", real<&TrainConfig::gamma>},
+    {"decay_rate", "per-epoch factor (exponential schedule)", real<&TrainConfig::decay_rate>},
+    {"plateau_patience", "epochs without improvement before a decay (reduce_on_plateau)",
+     whole<&TrainConfig::plateau_patience>},
     {"early_stopping_patience", "epochs without improvement before stopping",
      [](TrainConfig& c, std::string_view t) {
          double v = 0.0;
@@ -77,13 +85,13 @@ constexpr std::array<TrainGene, 13> kGenes{{
          c.early_stopping_patience = static_cast<int>(std::lround(v));
          return std::string();
      }},
-    {"optimizer", "adam or sgd",
+    {"optimizer", "adam, sgd or rmsprop",
      [](TrainConfig& c, std::string_view t) {
-         return word<OptimizerKind, 2, &TrainConfig::optimizer>(c, t, kOptimizers);
+         return word<OptimizerKind, 3, &TrainConfig::optimizer>(c, t, kOptimizers);
      }},
-    {"schedule", "learning-rate schedule: constant, step or cosine",
+    {"schedule", "learning-rate schedule: constant, step, cosine, exponential or reduce_on_plateau",
      [](TrainConfig& c, std::string_view t) {
-         return word<LrSchedule, 3, &TrainConfig::schedule>(c, t, kSchedules);
+         return word<LrSchedule, 5, &TrainConfig::schedule>(c, t, kSchedules);
      }},
 }};
 // clang-format on

@@ -2,7 +2,7 @@
 # `snac local` end to end on MNIST 8x8: two precisions x (QAT step 0 + 3 pruning steps) from an
 # architecture trained in float first; every step's checkpoint, summary.csv, selected.yaml,
 # stages/local.done; bad input is exit 2 with nothing written; kill -9 mid-chain then --resume
-# gives every (precision, step) exactly once.
+# gives every (precision, step) exactly once; the TPE stage with a kill -9 mid-TPE.
 set -euo pipefail
 : "${SNAC_BIN:?SNAC_BIN must point at the snac binary}"
 : "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
@@ -16,7 +16,7 @@ expect_rc() {
     [ "$rc" -eq "$want" ] || { cat out.txt err.txt; fail "exit code $rc, expected $want: $*"; }
 }
 
-write_config() {  # $1: extra local: keys
+write_config() {  # $1: extra local: keys; $2: precisions; $3: pruning steps
     cat > config.yaml <<YAML
 data:
   name: mnist8x8_local
@@ -35,9 +35,9 @@ train:
   batch_size: 32
   threads: 1
 local:
-  precisions: [8, [6, 2]]
+  precisions: ${2:-[8, [6, 2]]}
   qat_epochs: 1
-  pruning_steps: 3
+  pruning_steps: ${3:-3}
   pruning_epochs: 1
 $1
 YAML
@@ -99,5 +99,58 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 keys = [(r["precision"], r["step"]) for r in rows]
 assert len(keys) == 8 and len(set(keys)) == 8, keys
+PY
+
+# The separated regime: float pruning steps kept, then QAT per step; same sparsities.
+write_config "  regime: separated
+  sparsity_schedule: polynomial
+  final_sparsity: 0.6" "[8]" 2
+expect_rc 0 "$SNAC_BIN" local run_sep --config config.yaml --arch mlp.yaml
+for s in 01 02; do [ -f "run_sep/local/mlp/w8/float_step$s.h5" ] || fail "no float step $s"; done
+python3 - run_sep/local/summary.csv <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 3, rows
+# Polynomial to 0.6 in 2 steps: s_1 = 0.6 * (1 - 0.5^3) = 0.525, s_2 = 0.6.
+for r, want in zip(rows, (0.0, 0.525, 0.6)):
+    assert abs(float(r["sparsity"]) - want) < 0.01, (r["step"], r["sparsity"])
+    assert float(r["metric"]) > 0.5, r
+PY
+
+# TPE over training settings before the chains: 4 trials (the baseline first), kill -9 mid-TPE,
+# --resume: 4 counted trials, one baseline, the chains train with the best trial's settings.
+write_config "  tpe_trials: 4" "[8]" 1
+SNAC_TEST_PAUSE_MS=400 "$SNAC_BIN" local run3 --config config.yaml --arch mlp.yaml \
+    >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+    [ -f run3/local/mlp/tpe/trial1.h5 ] && break
+    sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+[ -f run3/local/mlp/tpe/trial1.h5 ] || fail "no TPE trial checkpoint before the kill"
+[ ! -f run3/local/summary.csv ] || fail "the killed run reached the chains before the kill"
+expect_rc 0 "$SNAC_BIN" local run3 --config config.yaml --arch mlp.yaml --resume
+grep -q "TPE resumes after" err.txt || { cat err.txt; fail "the TPE stage did not resume"; }
+grep -q "TPE best is trial" err.txt || { cat err.txt; fail "no TPE best reported"; }
+python3 - run3 <<'PY'
+import csv, json, sqlite3, sys
+run = sys.argv[1]
+db = sqlite3.connect(run + "/study.db")
+sid = db.execute("select study_id from studies where study_name='local_tpe_mlp'").fetchone()[0]
+trials = db.execute("select trial_id, number, state from trials where study_id=?", (sid,)).fetchall()
+attrs = {}
+for tid, key, val in db.execute("select trial_id, key, value_json from trial_user_attributes"):
+    attrs.setdefault(tid, {})[key] = json.loads(val)
+counted = [t for t in trials if not attrs.get(t[0], {}).get("interrupted")]
+assert len(counted) == 4, trials
+assert sum(1 for t in counted if attrs[t[0]].get("baseline")) == 1, counted
+assert all(t[2] == "COMPLETE" for t in counted), counted
+params = db.execute("select count(*) from trial_params p join trials t using(trial_id) "
+                    "where t.study_id=? and p.param_name='learning_rate'", (sid,)).fetchone()[0]
+assert params == len(trials), params
+rows = list(csv.DictReader(open(run + "/local/summary.csv")))
+assert len(rows) == 2 and float(rows[0]["metric"]) > 0.5, rows
 PY
 echo "local chain: OK"

@@ -68,8 +68,24 @@ TEST(LocalConfig, BadSettingsAreErrorsWithHints) {
     expect_issue("  pruning_rate: 0\n", "outside (0, 1)");
     expect_issue("  pruning_steps: 0\n", "at least 1");
     expect_issue("  tolerance: -0.1\n", "must not be negative");
-    expect_issue("  regime: separated\n", "not implemented");
-    expect_issue("  tpe_trials: 5\n", "not implemented");
+    expect_issue("  regime: apart\n", "regime");
+    expect_issue("  tpe_trials: -1\n", "tpe_trials");
+    expect_issue("  sparsity_schedule: cubic\n", "sparsity_schedule");
+    expect_issue("  sparsity_schedule: polynomial\n  final_sparsity: 1.2\n", "outside (0, 1)");
+    expect_issue("  final_sparsity: 0.9\n", "only with a polynomial schedule");
+}
+
+TEST(LocalConfig, TpeAndPolynomialScheduleRoundTrip) {
+    const RunConfig c = parse_config(std::string(kData) +
+                                         "local:\n  tpe_trials: 12\n  sparsity_schedule: "
+                                         "polynomial\n  final_sparsity: 0.9\n",
+                                     "t.yaml");
+    EXPECT_EQ(c.local.tpe_trials, 12);
+    EXPECT_EQ(c.local.sparsity_schedule, SparsitySchedule::kPolynomial);
+    const RunConfig back = parse_config(to_yaml(c), "resolved.yaml");
+    EXPECT_EQ(back.local.tpe_trials, 12);
+    EXPECT_EQ(back.local.sparsity_schedule, SparsitySchedule::kPolynomial);
+    EXPECT_DOUBLE_EQ(back.local.final_sparsity, 0.9);
 }
 
 }  // namespace

@@ -16,11 +16,23 @@ TEST(TrainGenes, NumbersAndWordsSetTheirFields) {
     apply_train_gene(c, "optimizer", "sgd");
     apply_train_gene(c, "schedule", "cosine");
     apply_train_gene(c, "weight_decay", "1e-4");
+    apply_train_gene(c, "l2", "2e-4");
+    apply_train_gene(c, "plateau_patience", "4");
+    apply_train_gene(c, "decay_rate", "0.95");
     EXPECT_DOUBLE_EQ(c.learning_rate, 0.0035);
     EXPECT_EQ(c.batch_size, 128);
     EXPECT_EQ(c.optimizer, OptimizerKind::kSgd);
     EXPECT_EQ(c.schedule, LrSchedule::kCosine);
-    EXPECT_DOUBLE_EQ(c.l2, 1e-4);
+    EXPECT_DOUBLE_EQ(c.weight_decay, 1e-4);  // decoupled, not the L2 penalty
+    EXPECT_DOUBLE_EQ(c.l2, 2e-4);
+    EXPECT_EQ(c.plateau_patience, 4);
+    EXPECT_DOUBLE_EQ(c.decay_rate, 0.95);
+    apply_train_gene(c, "optimizer", "rmsprop");
+    apply_train_gene(c, "schedule", "reduce_on_plateau");
+    EXPECT_EQ(c.optimizer, OptimizerKind::kRmsprop);
+    EXPECT_EQ(c.schedule, LrSchedule::kPlateau);
+    apply_train_gene(c, "schedule", "exponential");
+    EXPECT_EQ(c.schedule, LrSchedule::kExponential);
 }
 
 TEST(TrainGenes, BadNamesAndValuesAreUsageErrors) {

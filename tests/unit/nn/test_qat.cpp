@@ -208,6 +208,14 @@ TEST(Qat, WeightGradientStopsBeyondTheWeightRange) {
     EXPECT_EQ(ps[0].value[0], 3.0f);  // the master keeps its float value
     EXPECT_EQ(ps[0].grad[0], 0.0f);   // saturated: no gradient
     EXPECT_EQ(ps[0].grad[1], 0.5f);   // w[0][1] = 0 is in range: x_0 · dy_1
+    // After an optimizer step the master is clamped to the range: on the boundary the gradient
+    // passes again, so momentum cannot leave it stuck beyond saturation.
+    hook.after_step();
+    EXPECT_EQ(ps[0].value[0], 1.984375f);
+    id.net.forward(hook.input(x, 1), 1, detail::Mode::kTrain);
+    id.net.backward(hook.input(x, 1), dy, 1, detail::Network::Head::kFull);
+    hook.before_step();
+    EXPECT_EQ(ps[0].grad[0], 0.5f);
 }
 
 TEST(Qat, PrunedWeightsStayZeroThroughAdamAndSgdMomentum) {

@@ -83,6 +83,55 @@ TEST(Trainer, StepScheduleDecays) {
     EXPECT_DOUBLE_EQ(lr[4], 2.5e-3);
 }
 
+TEST(Trainer, RmspropWithExponentialScheduleAndWeightDecayLearns) {
+    const Dataset d = testing::blobs(600, 6, 3);
+    TrainConfig c = quick(6);
+    c.optimizer = OptimizerKind::kRmsprop;
+    c.learning_rate = 1e-2;
+    c.schedule = LrSchedule::kExponential;
+    c.decay_rate = 0.5;
+    c.weight_decay = 0.05;
+    const auto r = train_network(NetworkSpec::from_yaml(kMlp), d, c, opts(5));
+    ASSERT_EQ(r.status, TrainStatus::kOk) << r.reason;
+    EXPECT_GT(r.metrics.at("test_accuracy"), 0.9);
+    const auto& lr = r.checkpoint.history.at("learning_rate");
+    ASSERT_EQ(lr.size(), 6u);
+    EXPECT_DOUBLE_EQ(lr[0], 1e-2);
+    EXPECT_DOUBLE_EQ(lr[3], 1.25e-3);
+    // Decoupled decay shrinks the kernels: the same run without it ends with larger weights.
+    c.weight_decay = 0.0;
+    const auto plain = train_network(NetworkSpec::from_yaml(kMlp), d, c, opts(5));
+    auto norm = [](const TrainResult& t) {
+        double s = 0.0;
+        for (float w : t.checkpoint.layers[0].tensors[0].values) s += double(w) * w;
+        return s;
+    };
+    EXPECT_LT(norm(r), norm(plain));
+}
+
+TEST(Trainer, ReduceOnPlateauLowersTheRateAfterPatienceEpochs) {
+    // An unlearnable task (labels independent of the inputs): the validation accuracy stalls.
+    Dataset d = testing::blobs(300, 6, 3);
+    for (std::size_t i = 0; i < d.labels.size(); ++i) d.labels[i] = static_cast<int>(i * 7 % 3);
+    TrainConfig c = quick(12);
+    c.schedule = LrSchedule::kPlateau;
+    c.plateau_patience = 2;
+    c.gamma = 0.5;
+    const auto r = train_network(NetworkSpec::from_yaml(kMlp), d, c, opts(2));
+    ASSERT_EQ(r.status, TrainStatus::kOk) << r.reason;
+    const auto& lr = r.checkpoint.history.at("learning_rate");
+    ASSERT_EQ(lr.size(), 12u);
+    EXPECT_DOUBLE_EQ(lr.front(), 1e-2);
+    EXPECT_LT(lr.back(), 1e-2);
+    // Each decay is one factor of gamma, never more than one per patience window.
+    for (std::size_t e = 1; e < lr.size(); ++e) {
+        EXPECT_TRUE(lr[e] == lr[e - 1] || lr[e] == 0.5 * lr[e - 1]) << "epoch " << e;
+        if (e >= 2 && lr[e] < lr[e - 1]) {
+            EXPECT_EQ(lr[e - 1], lr[e - 2]) << "epoch " << e;
+        }
+    }
+}
+
 TEST(Trainer, RegressionReportsMeanDistance) {
     const Dataset d = testing::regression(900);
     TrainConfig c = quick(30);

@@ -5,8 +5,8 @@
 
 namespace snac {
 
-enum class OptimizerKind { kAdam, kSgd };
-enum class LrSchedule { kConstant, kStep, kCosine };
+enum class OptimizerKind { kAdam, kSgd, kRmsprop };
+enum class LrSchedule { kConstant, kStep, kCosine, kExponential, kPlateau };
 enum class LossKind { kAuto, kCrossEntropy, kMse };
 
 struct TrainConfig {
@@ -15,11 +15,15 @@ struct TrainConfig {
     OptimizerKind optimizer = OptimizerKind::kAdam;
     double learning_rate = 1e-3;
     double momentum = 0.9;           ///< SGD
-    double l1 = 0.0;
-    double l2 = 0.0;
+    double rho = 0.9;                ///< RMSprop: decay of the squared-gradient average
+    double l1 = 0.0;                 ///< penalty on kernels, added to the gradient
+    double l2 = 0.0;                 ///< penalty on kernels, added to the gradient
+    double weight_decay = 0.0;       ///< decoupled decay of kernels (AdamW form): w -= lr*wd*w
     LrSchedule schedule = LrSchedule::kConstant;
     int step_size = 10;              ///< epochs between decays (step schedule)
-    double gamma = 0.1;              ///< decay factor (step schedule)
+    double gamma = 0.1;              ///< decay factor (step, reduce_on_plateau schedules)
+    double decay_rate = 0.9;         ///< exponential schedule: lr * decay_rate^epoch
+    int plateau_patience = 3;        ///< reduce_on_plateau: epochs without improvement
     int early_stopping_patience = 0; ///< epochs without improvement of the validation metric; 0 = off
     LossKind loss = LossKind::kAuto; ///< auto: cross-entropy for classification, MSE for regression
     int kfold = 1;                   ///< >1: k-fold cross-validation on the training split

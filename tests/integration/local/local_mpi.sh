@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# `snac local` under mpiexec -n 3 on MNIST 8x8: rank 0 hands the (model, precision) chains to the
+# two trainer ranks and writes the study; on an architecture (trained in float first) and on an
+# explicit checkpoint; the results equal those of one process on the same checkpoint, step for
+# step (nothing depends on which rank ran a chain).
+set -euo pipefail
+: "${SNAC_BIN:?SNAC_BIN must point at the snac binary}"
+: "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
+MPIEXEC="${MPIEXEC:-mpiexec}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/snac-local-mpi.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+run() {  # $1: expected exit code; the rest: the command
+    local want="$1"; shift
+    set +e; "$@" >out.txt 2>err.txt; local rc=$?; set -e
+    [ "$rc" -eq "$want" ] || { cat out.txt err.txt; fail "exit code $rc, expected $want: $*"; }
+}
+mpi() { "$MPIEXEC" -n 3 --oversubscribe --bind-to none "$@"; }
+
+cat > config.yaml <<YAML
+data:
+  name: mnist8x8_local_mpi
+  path: $work/mnist8x8_local_mpi.h5
+  source:
+    format: idx
+    images: mnist/t10k-images-idx3-ubyte.gz
+    labels: mnist/t10k-labels-idx1-ubyte.gz
+    resize: [8, 8]
+    subset: 1000
+  normalize: standardize
+  split: {train: 0.7, val: 0.1, test: 0.2, seed: 1}
+train:
+  epochs: 6
+  learning_rate: 0.005
+  batch_size: 32
+  threads: 1
+local:
+  precisions: [8, [6, 2], 4]
+  qat_epochs: 1
+  pruning_steps: 2
+  pruning_epochs: 1
+YAML
+cat > mlp.yaml <<'YAML'
+input_shape: [64]
+layers:
+  - {type: dense, units: 32}
+  - {type: relu}
+  - {type: dense, units: 10}
+YAML
+
+# Bad input under mpiexec: rank 0 reports it, exit 2, nothing written.
+run 2 mpi "$SNAC_BIN" local run_bad --config config.yaml --checkpoint missing.h5
+grep -q "missing.h5 does not exist" err.txt || { cat err.txt; fail "no message for the checkpoint"; }
+[ ! -e run_bad/local ] || fail "a bad input left files"
+
+# An architecture, trained in float by rank 0, then 3 chains over 2 trainer ranks.
+run 0 mpi "$SNAC_BIN" local run --config config.yaml --arch mlp.yaml
+grep -q "to rank 1" err.txt && grep -q "to rank 2" err.txt || { cat err.txt; fail "a trainer rank ran no chain"; }
+[ -f run/stages/local.done ] || fail "no stages/local.done"
+[ -f run/local/mlp/float.h5 ] || fail "the float weights were not kept"
+
+# An explicit checkpoint, under mpiexec and in one process.
+run 0 mpi "$SNAC_BIN" local run_ck --config config.yaml --checkpoint run/local/mlp/float.h5
+run 0 "$SNAC_BIN" local run_one --config config.yaml --checkpoint run/local/mlp/float.h5
+python3 - run run_ck run_one <<'PY'
+import csv, sqlite3, sys
+def rows(run):
+    return {(r["model"], r["precision"], r["step"]): r
+            for r in csv.DictReader(open(run + "/local/summary.csv"))}
+a, ck, one = (rows(r) for r in sys.argv[1:])
+assert len(a) == 9 and len(ck) == 9, (len(a), len(ck))
+for k, r in ck.items():
+    for col in ("sparsity", "metric", "test_metric", "bops"):
+        assert r[col] == one[k][col], (k, col, r[col], one[k][col])
+    assert float(r["metric"]) > 0.3, r
+for run in sys.argv[1:3]:
+    db = sqlite3.connect(run + "/study.db")
+    n = db.execute("select count(*) from trials t join studies s using(study_id) "
+                   "where s.study_name like 'local_%' and t.state='COMPLETE'").fetchone()[0]
+    assert n == 9, (run, n)
+PY
+echo "local under mpiexec: OK"
