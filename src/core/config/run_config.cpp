@@ -63,6 +63,11 @@ RunConfig load_config(const std::string& path) {
     text << in.rdbuf();
     RunConfig cfg = parse_config(text.str(), path);
     cfg.base_dir = std::filesystem::absolute(path).parent_path().string();
+    // Baselines are read by the global stage, which may load the run directory's copy of the
+    // config: resolved now, they mean the same file from either place.
+    for (auto& b : cfg.search.baselines)
+        if (std::filesystem::path(b).is_relative())
+            b = (std::filesystem::path(cfg.base_dir) / b).lexically_normal().string();
     return cfg;
 }
 
