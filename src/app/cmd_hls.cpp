@@ -10,8 +10,10 @@
 #include "command.hpp"
 #include "snac/core/config.hpp"
 #include "snac/core/error.hpp"
+#include "snac/core/hls_settings.hpp"
 #include "snac/core/log.hpp"
 #include "snac/runtime/hls_stage.hpp"
+#include "snac/runtime/model_file.hpp"
 
 namespace snac::app {
 namespace {
@@ -134,7 +136,10 @@ int run_checkpoint(const HlsArgs& a) {
     job.name = a.name;
     job.part = a.part.empty() ? cfg.part : a.part;
     HlsSettings& settings = job.settings;
-    settings = cfg.to_settings();
+    // A checkpoint's own per-layer precisions (the local stage's hls_settings attribute) replace
+    // the config's hls: section; flags still override, as in snac estimate.
+    settings = hls_settings_of(runtime::load_model(a.checkpoint).checkpoint, cfg.to_settings(),
+                               a.checkpoint);
     if (a.reuse_factor > 0) settings.reuse_factor = a.reuse_factor;
     if (!a.strategy.empty())
         settings.strategy = a.strategy == "resource" ? Strategy::kResource : Strategy::kLatency;

@@ -28,7 +28,7 @@ constexpr K kAttnAliases[] = {"convattn"};
 constexpr K kPoolKeys[] = {"size"};
 constexpr K kDeepSetsKeys[] = {"aggregate", "phi", "rho"};
 
-constexpr std::array<LayerTypeInfo, 15> kTable{{
+constexpr std::array<LayerTypeInfo, 16> kTable{{
     {LayerType::kDense, "dense", LayerRole::kWeighted, kDenseKeys, none(),
      "fully connected: y = x W + b"},
     {LayerType::kBatchNorm, "batchnorm", LayerRole::kNormalization, kBatchNormKeys,
@@ -54,6 +54,8 @@ constexpr std::array<LayerTypeInfo, 15> kTable{{
     {LayerType::kFlatten, "flatten", LayerRole::kShape, none(), none(), "[C, H, W] -> [C*H*W]"},
     {LayerType::kDeepSets, "deepsets", LayerRole::kContainer, kDeepSetsKeys, none(),
      "phi per set element, aggregate (mean/max/sum), rho"},
+    {LayerType::kGelu, "gelu", LayerRole::kActivation, none(), none(),
+     "x * Phi(x), the exact (erf) form"},
 }};
 
 constexpr bool table_in_enum_order() {

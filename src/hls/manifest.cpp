@@ -35,7 +35,8 @@ ordered_json layer_json(const nn::FixedLayer& l) {
     } else if (l.op == nn::FixedOp::kBatchNorm) {
         j["scale"] = l.weight.str();
         j["bias"] = l.bias.str();
-    } else if (l.op == nn::FixedOp::kSigmoid || l.op == nn::FixedOp::kTanh) {
+    } else if (l.op == nn::FixedOp::kSigmoid || l.op == nn::FixedOp::kTanh ||
+               l.op == nn::FixedOp::kGelu) {
         j["table"] = l.table_type.str();
         j["table_size"] = l.table.size();
     } else if (l.op == nn::FixedOp::kSoftmax) {
@@ -43,8 +44,15 @@ ordered_json layer_json(const nn::FixedLayer& l) {
         j["exp_table"] = l.table_type.str();
         j["inv_table"] = l.inv_table_type.str();
         j["table_size"] = l.table.size();
-    } else if (l.op == nn::FixedOp::kAvgPool2d || l.op == nn::FixedOp::kDeepSets) {
+    } else if (l.op == nn::FixedOp::kAvgPool2d || l.op == nn::FixedOp::kDeepSets ||
+               l.op == nn::FixedOp::kConvAttention) {
         j["accum"] = l.accum.str();
+    }
+    if (l.op == nn::FixedOp::kConvAttention) {
+        j["hidden"] = l.hidden;
+        ordered_json parts = ordered_json::array();
+        for (const auto& p : l.parts) parts.push_back(layer_json(p));
+        j["parts"] = parts;
     }
     if (l.op == nn::FixedOp::kDeepSets) {
         j["aggregate"] = std::string(nn::to_string(l.aggregate));

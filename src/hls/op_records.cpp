@@ -130,7 +130,7 @@ void activ_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
     p << "struct config" << n << " : nnet::activ_config {\n"
       << "    static const unsigned n_in = " << l.n_in << ";\n";
     if (l.op == FixedOp::kLeakyRelu) p << "    typedef param" << n << "_t param_t;\n";
-    if (l.op == FixedOp::kSigmoid || l.op == FixedOp::kTanh)
+    if (l.op == FixedOp::kSigmoid || l.op == FixedOp::kTanh || l.op == FixedOp::kGelu)
         p << "    typedef table" << n << "_t table_t;\n"
           << "    static const unsigned table_size = " << l.table.size() << ";\n";
     p << "};\n";
@@ -257,6 +257,32 @@ std::string aggregate_call(const FixedLayer&, const std::string&, const std::str
     return "nnet::aggregate" + tmpl + "(" + in + ", " + out + ");";
 }
 
+// ---- ConvAttn: its parts (query, key, value, softmax, proj) carry their own records ---------
+
+void attention_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    const auto part = [&](std::size_t i) { return num(l.parts.at(i).index); };
+    p << "struct config" << n << " : nnet::conv_attention_config {\n"
+      << "    typedef accum" << n << "_t accum_t;\n"
+      << "    typedef layer" << part(0) << "_t q_t;\n    typedef layer" << part(1) << "_t k_t;\n"
+      << "    typedef layer" << part(2) << "_t v_t;\n    typedef layer" << part(3) << "_t a_t;\n"
+      << "    typedef layer" << part(4) << "_t proj_t;\n"
+      << "    typedef config" << part(0) << " q_config;\n    typedef config" << part(1)
+      << " k_config;\n    typedef config" << part(2) << " v_config;\n    typedef config" << part(3)
+      << " softmax_config;\n    typedef config" << part(4) << " proj_config;\n"
+      << "    static const unsigned n_chan = " << l.channels << ";\n"
+      << "    static const unsigned n_hidden = " << l.hidden << ";\n"
+      << "    static const unsigned n_pos = " << static_cast<std::int64_t>(l.height) * l.width
+      << ";\n};\n";
+}
+
+std::string attention_call(const FixedLayer& l, const std::string&, const std::string& tmpl,
+                           const std::string& in, const std::string& out) {
+    const auto part = [&](std::size_t i) { return num(l.parts.at(i).index); };
+    return "nnet::conv_attention" + tmpl + "(" + in + ", " + out + ", w" + part(0) + ", b" +
+           part(0) + ", w" + part(1) + ", b" + part(1) + ", w" + part(2) + ", b" + part(2) + ", e" +
+           part(3) + ", i" + part(3) + ", w" + part(4) + ", b" + part(4) + ");";
+}
+
 std::vector<OpRecord> make_records() {
     std::vector<OpRecord> r = {
         {FixedOp::kDense, "nnet_dense.h", dense_types, matrix_weights, dense_config, dense_call},
@@ -275,6 +301,9 @@ std::vector<OpRecord> make_records() {
         {FixedOp::kFlatten, "nnet_common.h", no_types, no_weights, flatten_config, flatten_call},
         {FixedOp::kDeepSets, "nnet_deepsets.h", accum_types, no_weights, aggregate_config,
          aggregate_call},
+        {FixedOp::kConvAttention, "nnet_conv_attention.h", accum_types, no_weights,
+         attention_config, attention_call},
+        {FixedOp::kGelu, "nnet_activation.h", table_types, table_weights, activ_config, table_call},
     };
     for (std::size_t i = 0; i < r.size(); ++i)
         if (static_cast<std::size_t>(r[i].op) != i)

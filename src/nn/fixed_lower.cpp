@@ -185,6 +185,12 @@ private:
                                : tanh_table(settings_.table_size, fl.table_type);
                 break;
             }
+            case LayerType::kGelu:
+                fl.op = FixedOp::kGelu;
+                fl.table_type = settings_.table;
+                check_width(fl.table_type, "table", path);
+                fl.table = gelu_table(settings_.table_size, fl.table_type);
+                break;
             case LayerType::kSoftmax:
                 softmax(fl);
                 break;
@@ -205,8 +211,7 @@ private:
             case LayerType::kDeepSets:
                 return deepsets(l, fl, in, path, in_type);
             case LayerType::kConvAttention:
-                throw UsageError("layer '" + path + "': conv_attention has no HLS kernel in snac",
-                                 "choose an architecture without conv_attention for `snac hls`");
+                return conv_attention(l, fl);
             case LayerType::kDropout:
             case LayerType::kIdentity:
                 break;
@@ -249,6 +254,71 @@ private:
             fl.biases.assign(static_cast<std::size_t>(f), 0);
         fl.index = next_index_++;
         resolve_rf(fl, ls, rows, f);
+        return fl;
+    }
+
+    /// One 1x1 convolution of a ConvAttn block as a dense part over one position's channels.
+    FixedLayer pointwise(const std::string& block, const std::string& part, std::int64_t n_in,
+                         std::int64_t n_out, const FixedType& in_type) {
+        const std::string path = block + "/" + part;
+        const LayerHlsSettings ls = settings_.for_layer(path);
+        FixedLayer d;
+        d.op = FixedOp::kDense;
+        d.name = path;
+        d.in_shape = {n_in};
+        d.out_shape = {n_out};
+        d.n_in = n_in;
+        d.n_out = n_out;
+        d.in_type = in_type;
+        d.weight = ls.precision.weight;
+        d.bias = ls.precision.bias;
+        d.result = ls.precision.result;
+        d.accum = ls.precision.accum;
+        check_width(d.weight, "weight", path);
+        check_width(d.bias, "bias", path);
+        if (in_type.width + d.weight.width > 120 || d.accum.width > 64)
+            throw UsageError("layer '" + path + "': operand types too wide for exact emulation",
+                             "keep data + weight widths within 120 bits");
+        quantize_into(tensor(block, part + "_kernel", {n_in, n_out}).values, d.weight, d.weights,
+                      path);
+        quantize_into(tensor(block, part + "_bias", {n_out}).values, d.bias, d.biases, path);
+        d.index = next_index_++;
+        resolve_rf(d, ls, n_in, n_out);
+        return d;
+    }
+
+    /// NAC's ConvAttn block (layer_conv_attention.cpp): Q, K, V and the projection are dense
+    /// parts per position; S = QᵀK and O = V Aᵀ accumulate in this layer's accum type and are
+    /// cast to its result type; A = softmax(S) row by row with the softmax part's tables.
+    FixedLayer conv_attention(const LayerSpec& l, FixedLayer& fl) {
+        fl.op = FixedOp::kConvAttention;
+        const Shape& in = fl.in_shape;
+        fl.channels = static_cast<int>(in[0]);
+        fl.height = static_cast<int>(in[1]);
+        fl.width = static_cast<int>(in[2]);
+        fl.hidden = static_cast<int>(l.hidden);
+        fl.index = next_index_++;
+        const std::int64_t c = in[0], h = l.hidden, e = in[1] * in[2];
+        for (const char* part : {"query", "key", "value"})
+            fl.parts.push_back(pointwise(fl.name, part, c, h, fl.in_type));
+        if (2 * fl.result.width > 120)
+            throw UsageError("layer '" + fl.name + "': result type " + fl.result.str() +
+                                 " too wide for exact attention products",
+                             "use at most 60 bits");
+        const LayerHlsSettings ss = settings_.for_layer(fl.name + "/softmax");
+        FixedLayer sm;
+        sm.name = fl.name + "/softmax";
+        sm.in_shape = sm.out_shape = {e};
+        sm.n_in = sm.n_out = e;
+        sm.in_type = fl.result;
+        sm.weight = ss.precision.weight;
+        sm.bias = ss.precision.bias;
+        sm.result = ss.precision.result;
+        sm.accum = ss.precision.accum;
+        softmax(sm);
+        sm.index = next_index_++;
+        fl.parts.push_back(std::move(sm));
+        fl.parts.push_back(pointwise(fl.name, "proj", h, c, fl.result));
         return fl;
     }
 
@@ -300,6 +370,7 @@ private:
 
 void collect(const std::vector<FixedLayer>& layers, std::vector<const FixedLayer*>& out) {
     for (const FixedLayer& l : layers) {
+        collect(l.parts, out);  // a ConvAttn's parts: their configs precede the block's
         collect(l.phi, out);
         out.push_back(&l);
         collect(l.rho, out);
@@ -367,6 +438,10 @@ std::string_view to_string(FixedOp op) noexcept {
             return "flatten";
         case FixedOp::kDeepSets:
             return "deepsets";
+        case FixedOp::kConvAttention:
+            return "conv_attention";
+        case FixedOp::kGelu:
+            return "gelu";
     }
     return "?";
 }

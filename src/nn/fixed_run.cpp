@@ -173,6 +173,70 @@ Raw deepsets(const FixedLayer& l, const Raw& x, const FixedType& xt) {
     return apply_sequence(l.rho, agg, l.result);
 }
 
+/// NAC ConvAttn in the kernel's order (nnet_conv_attention.h): Q, K, V per position; for each
+/// query position i the scores S[i][j] = Σ_h Q[h][i]·K[h][j] (products cast to accum, summed
+/// in h order), softmax over j; O[h][i] = Σ_j V[h][j]·A[i][j]; y = result(x + proj(O)).
+Raw conv_attention(const FixedLayer& l, const Raw& x, const FixedType& xt) {
+    const FixedLayer &q = l.parts[0], &k = l.parts[1], &v = l.parts[2], &sm = l.parts[3],
+                     &pr = l.parts[4];
+    const std::int64_t c = l.channels, h = l.hidden,
+                       e = static_cast<std::int64_t>(l.height) * l.width;
+    auto at = [](Raw& r, std::int64_t i) -> std::int64_t& {
+        return r[static_cast<std::size_t>(i)];
+    };
+    Raw qv(static_cast<std::size_t>(h * e)), kv(qv.size()), vv(qv.size());
+    Raw xp(static_cast<std::size_t>(c)), tmp(static_cast<std::size_t>(h));
+    for (std::int64_t p = 0; p < e; ++p) {
+        for (std::int64_t ci = 0; ci < c; ++ci)
+            at(xp, ci) = x[static_cast<std::size_t>(ci * e + p)];
+        const std::pair<const FixedLayer*, Raw*> dst[] = {{&q, &qv}, {&k, &kv}, {&v, &vv}};
+        for (const auto& [part, out] : dst) {
+            dense(*part, xp.data(), xt, c, h, tmp.data());
+            for (std::int64_t j = 0; j < h; ++j) at(*out, j * e + p) = at(tmp, j);
+        }
+    }
+    const FixedType& acc_t = l.accum;
+    const int fa = acc_t.fractional();
+    Raw a(static_cast<std::size_t>(e * e)), s(static_cast<std::size_t>(e));
+    const int fqk = q.result.fractional() + k.result.fractional();
+    for (std::int64_t i = 0; i < e; ++i) {
+        for (std::int64_t j = 0; j < e; ++j) {
+            std::int64_t acc = 0;
+            for (std::int64_t hh = 0; hh < h; ++hh) {
+                const Wide prod = static_cast<Wide>(at(qv, hh * e + i)) * at(kv, hh * e + j);
+                acc = accumulate(acc, fx::cast(prod, fqk, acc_t), fa, acc_t);
+            }
+            at(s, j) = fx::cast(acc, fa, l.result);
+        }
+        const Raw row = softmax(sm, s, l.result);
+        std::copy(row.begin(), row.end(), a.begin() + static_cast<std::ptrdiff_t>(i * e));
+    }
+    Raw o(static_cast<std::size_t>(h * e));
+    const int fva = v.result.fractional() + sm.result.fractional();
+    for (std::int64_t hh = 0; hh < h; ++hh)
+        for (std::int64_t i = 0; i < e; ++i) {
+            std::int64_t acc = 0;
+            for (std::int64_t j = 0; j < e; ++j) {
+                const Wide prod = static_cast<Wide>(at(vv, hh * e + j)) * at(a, i * e + j);
+                acc = accumulate(acc, fx::cast(prod, fva, acc_t), fa, acc_t);
+            }
+            at(o, hh * e + i) = fx::cast(acc, fa, l.result);
+        }
+    Raw out(x.size()), op(static_cast<std::size_t>(h)), pp(static_cast<std::size_t>(c));
+    const int fx_in = xt.fractional(), fp = pr.result.fractional();
+    const int f = std::max(fx_in, fp);
+    for (std::int64_t p = 0; p < e; ++p) {
+        for (std::int64_t j = 0; j < h; ++j) at(op, j) = at(o, j * e + p);
+        dense(pr, op.data(), l.result, h, c, pp.data());
+        for (std::int64_t ci = 0; ci < c; ++ci) {
+            const auto idx = static_cast<std::size_t>(ci * e + p);
+            const Wide sum = fx::align(x[idx], f - fx_in) + fx::align(at(pp, ci), f - fp);
+            out[idx] = fx::cast(sum, f, l.result);
+        }
+    }
+    return out;
+}
+
 Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt) {
     const int fx_in = xt.fractional();
     Raw out(static_cast<std::size_t>(l.n_out));
@@ -216,6 +280,20 @@ Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt) {
             }
             return out;
         }
+        case FixedOp::kGelu: {
+            // Table over [-8, 8); above it GELU(x) = x (to double precision), below it table[0].
+            const int size = static_cast<int>(l.table.size());
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                const std::int64_t off = activation_table_offset(x[i], xt, size, 16);
+                out[i] =
+                    off >= size
+                        ? fx::cast(x[i], fx_in, l.result)
+                        : fx::cast(
+                              l.table[static_cast<std::size_t>(std::max<std::int64_t>(off, 0))],
+                              l.table_type.fractional(), l.result);
+            }
+            return out;
+        }
         case FixedOp::kSoftmax:
             return softmax(l, x, xt);
         case FixedOp::kMaxPool2d:
@@ -225,6 +303,8 @@ Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt) {
             return x;
         case FixedOp::kDeepSets:
             return deepsets(l, x, xt);
+        case FixedOp::kConvAttention:
+            return conv_attention(l, x, xt);
     }
     return out;
 }

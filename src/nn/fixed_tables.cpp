@@ -29,11 +29,25 @@ std::vector<std::int64_t> tanh_table(int size, const FixedType& t) {
     return table;
 }
 
-int activation_table_index(std::int64_t x, const FixedType& xt, int size, int range) {
+std::vector<std::int64_t> gelu_table(int size, const FixedType& t) {
+    std::vector<std::int64_t> table(static_cast<std::size_t>(size));
+    for (int i = 0; i < size; ++i) {
+        const double v = 16.0 * static_cast<double>(i - size / 2) / static_cast<double>(size);
+        const double g = 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0)));
+        table[static_cast<std::size_t>(i)] = fx::from_double(g, t);
+    }
+    return table;
+}
+
+std::int64_t activation_table_offset(std::int64_t x, const FixedType& xt, int size, int range) {
     // trunc0(x·size/range) on the exact value: the kernel's (x * size / range).to_int().
     const fx::Wide scaled = static_cast<fx::Wide>(x) * size;
     const fx::Wide q = scaled / range;  // C++ division truncates toward zero, as ap_fixed does
-    fx::Wide idx = fx::trunc_int(q, xt.fractional()) + size / 2;
+    return static_cast<std::int64_t>(fx::trunc_int(q, xt.fractional()) + size / 2);
+}
+
+int activation_table_index(std::int64_t x, const FixedType& xt, int size, int range) {
+    std::int64_t idx = activation_table_offset(x, xt, size, range);
     if (idx < 0) idx = 0;
     if (idx > size - 1) idx = size - 1;
     return static_cast<int>(idx);

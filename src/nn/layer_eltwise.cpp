@@ -1,5 +1,6 @@
-// Element-wise activations (relu, leaky_relu, tanh, sigmoid) on oneDNN eltwise primitives. The
-// *_use_dst_for_bwd algorithms let backward read the saved output instead of the input.
+// Element-wise activations (relu, leaky_relu, tanh, sigmoid, gelu) on oneDNN eltwise primitives.
+// The *_use_dst_for_bwd algorithms let backward read the saved output instead of the input; GELU
+// (exact erf form, Hendrycks & Gimpel 2016) has no such variant and reads the input.
 #include <map>
 
 #include "layer.hpp"
@@ -27,6 +28,10 @@ public:
             case LayerType::kTanh:
                 alg_ = algorithm::eltwise_tanh_use_dst_for_bwd;
                 break;
+            case LayerType::kGelu:
+                alg_ = algorithm::eltwise_gelu_erf;
+                reads_ = BackwardReads::kSrc;
+                break;
             default:
                 alg_ = algorithm::eltwise_logistic_use_dst_for_bwd;
                 break;
@@ -37,9 +42,9 @@ public:
         prims(n).forward(ctx_.stream, x, y);
     }
 
-    void backward(const float*, const float* y, const float* dy, float* dx,
+    void backward(const float* x, const float* y, const float* dy, float* dx,
                   std::int64_t n) override {
-        if (dx) prims(n).backward(ctx_.stream, y, dy, dx);
+        if (dx) prims(n).backward(ctx_.stream, reads_ == BackwardReads::kSrc ? x : y, dy, dx);
     }
 
 private:
@@ -55,13 +60,13 @@ private:
             eng);
         const dnnl::eltwise_backward::primitive_desc bwd_pd(
             dnnl::eltwise_backward::desc(alg_, md, md, alpha_, 0.0f), eng, fwd_pd);
-        return cache_.try_emplace(n, fwd_pd, bwd_pd, md, md, eng, BackwardReads::kDst)
-            .first->second;
+        return cache_.try_emplace(n, fwd_pd, bwd_pd, md, md, eng, reads_).first->second;
     }
 
     DnnlContext& ctx_;
     algorithm alg_ = algorithm::eltwise_relu_use_dst_for_bwd;
     float alpha_ = 0.0f;
+    BackwardReads reads_ = BackwardReads::kDst;
     std::map<std::int64_t, Prims> cache_;
 };
 

@@ -11,7 +11,8 @@ std::unique_ptr<Layer> make_layer(const LayerSpec& spec, const Shape& in, const 
         case LayerType::kRelu:
         case LayerType::kLeakyRelu:
         case LayerType::kTanh:
-        case LayerType::kSigmoid: return make_eltwise(spec, in, out, ctx, seed);
+        case LayerType::kSigmoid:
+        case LayerType::kGelu: return make_eltwise(spec, in, out, ctx, seed);
         case LayerType::kSoftmax: return make_softmax(spec, in, out, ctx, seed);
         case LayerType::kDropout: return make_dropout(spec, in, out, ctx, seed);
         case LayerType::kIdentity:

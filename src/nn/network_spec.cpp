@@ -252,6 +252,7 @@ Shape infer_layer(const LayerSpec& l, const Shape& in, const std::string& w) {
         case LayerType::kRelu:
         case LayerType::kTanh:
         case LayerType::kSigmoid:
+        case LayerType::kGelu:
         case LayerType::kIdentity:
             return in;
         case LayerType::kConv2d: {

@@ -9,7 +9,7 @@
 namespace snac::nn::detail {
 
 /// What a backward-data primitive reads besides dL/dy.
-enum class BackwardReads { kNothing, kDst };
+enum class BackwardReads { kNothing, kDst, kSrc };
 
 /// A parameterless forward/backward pair (eltwise, softmax, pooling): src -> dst and
 /// (ddst[, dst]) -> dsrc, sharing the forward workspace when the primitive has one.
@@ -18,12 +18,17 @@ struct PrimitivePair {
     PrimitivePair(const typename Fwd::primitive_desc& fwd_pd,
                   const typename Bwd::primitive_desc& bwd_pd, const dnnl::memory::desc& src_md,
                   const dnnl::memory::desc& dst_md, const dnnl::engine& eng, BackwardReads reads)
-        : fwd(fwd_pd), bwd(bwd_pd), src(src_md, eng, DNNL_MEMORY_NONE),
-          dst(dst_md, eng, DNNL_MEMORY_NONE), dsrc(src_md, eng, DNNL_MEMORY_NONE),
-          ddst(dst_md, eng, DNNL_MEMORY_NONE) {
+        : fwd(fwd_pd),
+          bwd(bwd_pd),
+          src(src_md, eng, DNNL_MEMORY_NONE),
+          dst(dst_md, eng, DNNL_MEMORY_NONE),
+          dsrc(src_md, eng, DNNL_MEMORY_NONE),
+          ddst(dst_md, eng, DNNL_MEMORY_NONE),
+          reads_(reads) {
         fwd_args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}};
         bwd_args = {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_SRC, dsrc}};
         if (reads == BackwardReads::kDst) bwd_args.emplace(DNNL_ARG_DST, dst);
+        if (reads == BackwardReads::kSrc) bwd_args.emplace(DNNL_ARG_SRC, src);
         if (fwd_pd.workspace_desc().get_size() > 0) {
             ws = dnnl::memory(fwd_pd.workspace_desc(), eng);
             fwd_args.emplace(DNNL_ARG_WORKSPACE, ws);
@@ -38,9 +43,9 @@ struct PrimitivePair {
         fwd.execute(stream, fwd_args);
         stream.wait();
     }
-    /// dx from dy (and y, the last forward's output, when the primitive reads it).
-    void backward(dnnl::stream& stream, const float* y, const float* dy, float* dx) {
-        dst.set_data_handle(const_cast<float*>(y));
+    /// dx from dy and `saved`: the last forward's output y (kDst) or input x (kSrc).
+    void backward(dnnl::stream& stream, const float* saved, const float* dy, float* dx) {
+        (reads_ == BackwardReads::kSrc ? src : dst).set_data_handle(const_cast<float*>(saved));
         ddst.set_data_handle(const_cast<float*>(dy));
         dsrc.set_data_handle(dx);
         bwd.execute(stream, bwd_args);
@@ -51,6 +56,7 @@ struct PrimitivePair {
     Bwd bwd;
     dnnl::memory src, dst, dsrc, ddst, ws;
     std::unordered_map<int, dnnl::memory> fwd_args, bwd_args;
+    BackwardReads reads_;
 };
 
 /// Weights, biases and their gradients of a layer with a kernel (dense, conv2d). The storage is

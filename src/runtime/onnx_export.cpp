@@ -301,6 +301,7 @@ private:
                 return;
             }
             case LayerType::kConvAttention:
+            case LayerType::kGelu:
                 break;
         }
         throw UsageError(

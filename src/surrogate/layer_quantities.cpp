@@ -92,6 +92,7 @@ void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shap
             break;
         case nn::LayerType::kSigmoid:
         case nn::LayerType::kTanh:
+        case nn::LayerType::kGelu:  // table over [-8, 8) plus a pass-through comparator
             q.kind = LayerKind::kTable;
             q.n_in = q.n_out = product(in) * positions;
             break;
@@ -115,12 +116,48 @@ void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shap
             q.n_in = q.n_out = product(in) * positions;
             q.result_bits = ctx.input_bits;  // wiring only: the type passes through
             break;
-        case nn::LayerType::kConvAttention:
-            throw UsageError(
-                "layer '" + name + "' (conv_attention) is not covered by the hardware surrogate",
-                "it would need attention kernels (Q/K/V matmuls over pixels and a softmax over "
-                "positions) that hls4ml-style io_parallel projects do not provide and no "
-                "synthesis data calibrate; remove it or estimate a network without it");
+        case nn::LayerType::kConvAttention: {
+            // The kernel's parts (nnet_conv_attention.h), each a hardware layer: Q, K, V and the
+            // projection as dense per position, the two attention products as dense layers
+            // whose "weights" are data (no pruning), a softmax per query position, the residual
+            // add as logic. Not calibrated: no synthesis record holds an attention block.
+            const std::int64_t ch = in[0], h = l.hidden, e = in[1] * in[2];
+            auto dense_part = [&](const std::string& part, std::int64_t n_in, std::int64_t n_out,
+                                  double part_sparsity) {
+                LayerQuantities d = base(l, name + "/" + part, ctx);
+                d.type = "conv_attention." + part;
+                d.n_in = n_in;
+                d.n_out = n_out;
+                d.positions = positions * e;
+                d.has_bias = part != "scores" && part != "attend";
+                finish_dense(d, part_sparsity, ctx);
+                d.stream_depth = d.positions;
+                d.stream_width = n_out;
+                ctx.out.layers.push_back(d);
+                ctx.input_bits = d.result_bits;
+            };
+            const int in_bits = ctx.input_bits;
+            for (const char* part : {"query", "key", "value"}) {
+                ctx.input_bits = in_bits;
+                dense_part(part, ch, h, sparsity);  // the block's zero fraction (all kernels)
+            }
+            dense_part("scores", h, e, 0.0);
+            LayerQuantities sm = base(l, name + "/softmax", ctx);
+            sm.type = "conv_attention.softmax";
+            sm.kind = LayerKind::kSoftmax;
+            sm.n_in = sm.n_out = e;
+            sm.positions = positions * e;
+            sm.stream_depth = sm.positions;
+            sm.stream_width = e;
+            ctx.out.layers.push_back(sm);
+            ctx.input_bits = sm.result_bits;
+            dense_part("attend", e, h, 0.0);
+            dense_part("proj", h, ch, sparsity);
+            q.kind = LayerKind::kLogic;  // the residual add
+            q.type = "conv_attention.residual";
+            q.n_in = q.n_out = product(in) * positions;
+            break;
+        }
         case nn::LayerType::kDeepSets: {
             const std::int64_t elements = in[0];
             nn::Shape elem = {in[1]};

@@ -24,7 +24,8 @@ enum class LayerType {
     kMaxPool2d,
     kAvgPool2d,
     kFlatten,
-    kDeepSets
+    kDeepSets,
+    kGelu
 };
 
 /// What a layer does, as the search families and the hardware mappings group them.

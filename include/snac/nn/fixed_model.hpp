@@ -27,7 +27,9 @@ enum class FixedOp {
     kMaxPool2d,
     kAvgPool2d,
     kFlatten,
-    kDeepSets
+    kDeepSets,
+    kConvAttention,
+    kGelu
 };
 
 /// One HLS layer. Data layout is the network's own: [F], channels-first [C, H, W] flattened
@@ -51,7 +53,7 @@ struct FixedLayer {
     int reuse_factor = 1;  ///< the value used (corrected if the request was invalid)
     Strategy strategy = Strategy::kLatency;
 
-    // Lookup tables (sigmoid/tanh: `table`; softmax: exp and inverse tables).
+    // Lookup tables (sigmoid/tanh/gelu: `table`; softmax: exp and inverse tables).
     FixedType table_type;             ///< sigmoid/tanh entries; softmax exp entries
     std::vector<std::int64_t> table;  ///< raw words of table_type
     FixedType inv_table_type, inv_input_type, norm_type;  ///< softmax only
@@ -71,6 +73,14 @@ struct FixedLayer {
     std::int64_t agg_size = 0;  ///< width of phi's output = the aggregation's output
     FixedType agg_in_type;      ///< phi's output type
     std::vector<FixedLayer> phi, rho;
+
+    // ConvAttn (NAC): `parts` = {query, key, value (dense C->hidden per position), softmax (over
+    // positions, one row per query position), proj (dense hidden->C per position)}, each with its
+    // own types and HLS layer number (paths "<name>/query", ...). This layer's `accum` sums the
+    // two attention products, its `result` types the scores S = QᵀK, the attended values
+    // O = V Aᵀ and the output y = result(x + proj(O)). Data [C, H, W], positions E = H·W.
+    std::vector<FixedLayer> parts;
+    int hidden = 0;
 
     /// The type the next layer receives (rho's output for Deep Sets, else `result`).
     const FixedType& output_type() const { return rho.empty() ? result : rho.back().output_type(); }
@@ -97,7 +107,7 @@ struct FixedModel {
 
 /// Lowers a trained network. Weights are looked up in `weights` by layer name (Deep Sets
 /// members as "<deepsets>/phi/<name>", "<deepsets>/rho/<name>"). Throws UsageError for missing
-/// or mis-shaped tensors, unsupported layers (conv_attention) and types the kernels cannot use.
+/// or mis-shaped tensors and types the kernels cannot use.
 FixedModel lower_network(const NetworkSpec& net, const CheckpointData& weights,
                          const HlsSettings& settings);
 

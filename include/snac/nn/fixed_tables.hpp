@@ -12,9 +12,13 @@ namespace snac::nn {
 std::vector<std::int64_t> sigmoid_table(int size, const FixedType& t);
 /// size entries over [-4, 4): entry i = t(tanh(v)), v = 8·(i - size/2)/size, in float.
 std::vector<std::int64_t> tanh_table(int size, const FixedType& t);
+/// size entries over [-8, 8): entry i = t(v·Φ(v)) (GELU, erf form in double), v as for sigmoid.
+std::vector<std::int64_t> gelu_table(int size, const FixedType& t);
 /// Table index of input raw word x (type xt): trunc0(x·size/range) + size/2, clamped; range is
-/// 16 for sigmoid and 8 for tanh.
+/// 16 for sigmoid and GELU, 8 for tanh.
 int activation_table_index(std::int64_t x, const FixedType& xt, int size, int range);
+/// The same index before clamping (GELU: >= size means x >= 8, the output is x itself).
+std::int64_t activation_table_offset(std::int64_t x, const FixedType& xt, int size, int range);
 
 /// 2^bits entries: entry j = t(exp(-v_j)), v_j the `norm` value whose top `bits` bits are j.
 std::vector<std::int64_t> softmax_exp_table(int bits, const FixedType& norm, const FixedType& t);

@@ -42,6 +42,18 @@ inline void add_layer_weights(const nn::LayerSpec& l, const nn::Shape& in, const
             lw.tensors.push_back(tensor("moving_mean", {in[0]}, -0.5, 0.5));
             lw.tensors.push_back(tensor("moving_variance", {in[0]}, 0.5, 2.0));
             break;
+        case nn::LayerType::kConvAttention: {
+            const double s = 1.0 / std::sqrt(static_cast<double>(in[0]));
+            for (const char* part : {"query", "key", "value"}) {
+                lw.tensors.push_back(
+                    tensor(std::string(part) + "_kernel", {in[0], l.hidden}, -1.5 * s, 1.5 * s));
+                lw.tensors.push_back(tensor(std::string(part) + "_bias", {l.hidden}, -0.2, 0.2));
+            }
+            const double sp = 1.0 / std::sqrt(static_cast<double>(l.hidden));
+            lw.tensors.push_back(tensor("proj_kernel", {l.hidden, in[0]}, -1.5 * sp, 1.5 * sp));
+            lw.tensors.push_back(tensor("proj_bias", {in[0]}, -0.2, 0.2));
+            break;
+        }
         case nn::LayerType::kDeepSets: {
             nn::Shape cur{in[1]};
             for (const auto& p : l.phi) {

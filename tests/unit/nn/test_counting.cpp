@@ -80,6 +80,25 @@ TEST(Counting, ConvAttentionParameters) {
     EXPECT_EQ(c.macs, 3 * 9 * 4 * 2 + 2 * 81 * 2 + 9 * 2 * 4);
 }
 
+// NAC appendix (bops-and-params.md §4.2), by hand for C = 4, h = 2, E = 3·3 = 9, b = 8, no
+// sparsity, batch factor 1: three 1x1 convs C->h and the projection h->C, each a dense map at
+// the block's input shape (36 elements in, 18 hidden); softmax E²·1.5·(b−1) + E·(E−1) + E²; two
+// matmuls with seq = C: seq²·E·b² + seq²·(E−1)·b each.
+TEST(Counting, ConvAttentionBopsByHand) {
+    const auto net = NetworkSpec::from_yaml(
+        "input_shape: [4, 3, 3]\nlayers: [{type: conv_attention, hidden: 2}]");
+    CountOptions o;
+    o.weight_bits = o.activation_bits = 8;
+    const auto c = count_network(net, o);
+    const double qkv = 3 * (18.0 * 36.0) * (64 + 16 + std::log2(36.0));
+    const double proj = 36.0 * 18.0 * (64 + 16 + std::log2(18.0));
+    const double softmax = 81 * 1.5 * 7 + 9 * 8 + 81;
+    const double matmuls = 2 * (16.0 * 9 * 64 + 16.0 * 8 * 8);
+    EXPECT_NEAR(c.layers[0].bops.at(BopsConvention::kNac), qkv + proj + softmax + matmuls, 1e-6);
+    // MACs: Q, K, V (9·4·2 each), projection (9·2·4), QᵀK and V·Aᵀ (9·9·2 each).
+    EXPECT_DOUBLE_EQ(c.layers[0].bops.at(BopsConvention::kMacs), 3 * 72.0 + 72.0 + 2 * 162.0);
+}
+
 TEST(Counting, DeepSetsPoolingTermsAndPhiMultiplicity) {
     auto yaml = std::string(kTinyDeepSets);
     CountOptions o;

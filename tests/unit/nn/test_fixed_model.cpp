@@ -9,6 +9,7 @@
 #include "snac/core/error.hpp"
 #include "snac/nn/fixed_model.hpp"
 #include "snac/nn/trainer.hpp"
+#include "unit/hls/fixtures.hpp"
 
 namespace snac::nn {
 namespace {
@@ -109,7 +110,7 @@ TEST(FixedModel, MlpAgreesWithFloatWithinThePrecisionBound) {
     }
 }
 
-TEST(FixedModel, RejectsMissingTensorsAndConvAttention) {
+TEST(FixedModel, RejectsMissingTensors) {
     const NetworkSpec net =
         NetworkSpec::from_yaml("input_shape: [4]\nlayers:\n  - {type: dense, units: 2}\n");
     EXPECT_THROW(lower_network(net, CheckpointData{}, HlsSettings{}), UsageError);
@@ -118,6 +119,64 @@ TEST(FixedModel, RejectsMissingTensorsAndConvAttention) {
         "flatten}\n"
         "  - {type: dense, units: 2}\n");
     EXPECT_THROW(lower_network(att, CheckpointData{}, HlsSettings{}), UsageError);
+}
+
+// ConvAttn in fixed point follows the float layer (layer_conv_attention.cpp): with wide types
+// and fine softmax tables the only differences left are the tables' steps, far below what a
+// transposed product or a missing residual would cause (O(1) on these outputs).
+TEST(FixedModel, ConvAttentionAgreesWithFloat) {
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [3, 3, 4]\nlayers:\n  - {type: conv_attention, hidden: 4, name: attn}\n"
+        "  - {type: flatten}\n  - {type: dense, units: 5}\n");
+    const CheckpointData ck = hls::testing::random_checkpoint(net, 3);
+    HlsSettings s;
+    s.default_precision = {T("ap_fixed<24,4>"), T("ap_fixed<24,4>"), T("ap_fixed<26,6>"),
+                           T("ap_fixed<40,10>")};
+    s.input = T("ap_fixed<24,4>");
+    s.table = T("ap_fixed<24,6>");
+    s.table_size = 1 << 16;
+    const FixedModel m = lower_network(net, ck, s);
+    ASSERT_EQ(m.layers[0].op, FixedOp::kConvAttention);
+    ASSERT_EQ(m.layers[0].parts.size(), 5u);
+    EXPECT_EQ(m.layers[0].parts[3].name, "attn/softmax");
+    const int n = 50;
+    const auto x = hls::testing::random_inputs(n, 36, 9, -1.5, 1.5);
+    const std::vector<float> ref = predict(ck, x.data(), n);
+    double worst = 0.0;
+    for (int i = 0; i < n; ++i) {
+        const std::vector<double> y = m.run(x.data() + i * 36);
+        for (int j = 0; j < 5; ++j)
+            worst = std::max(worst, std::abs(y[static_cast<std::size_t>(j)] -
+                                             ref[static_cast<std::size_t>(i * 5 + j)]));
+    }
+    EXPECT_LT(worst, 0.005);  // measured: 0.0002
+}
+
+// GELU: a table over [-8, 8) and the input itself above; wide types leave the table step
+// (16/4096 times the slope, at most ~1.13) as the only difference from the float layer.
+TEST(FixedModel, GeluAgreesWithFloatAndPassesLargeInputsThrough) {
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [6]\nlayers:\n  - {type: dense, units: 8}\n  - {type: gelu}\n");
+    const CheckpointData ck = hls::testing::random_checkpoint(net, 4);
+    HlsSettings s;
+    s.default_precision = {T("ap_fixed<24,6>"), T("ap_fixed<24,6>"), T("ap_fixed<24,8>"),
+                           T("ap_fixed<32,10>")};
+    s.input = T("ap_fixed<24,6>");
+    s.table = T("ap_fixed<24,8>");
+    s.table_size = 4096;
+    const FixedModel m = lower_network(net, ck, s);
+    ASSERT_EQ(m.layers[1].op, FixedOp::kGelu);
+    const int n = 200;
+    const auto x = hls::testing::random_inputs(n, 6, 2, -12.0, 12.0);  // beyond the table range
+    const std::vector<float> ref = predict(ck, x.data(), n);
+    double worst = 0.0;
+    for (int i = 0; i < n; ++i) {
+        const std::vector<double> y = m.run(x.data() + i * 6);
+        for (int j = 0; j < 8; ++j)
+            worst = std::max(worst, std::abs(y[static_cast<std::size_t>(j)] -
+                                             ref[static_cast<std::size_t>(i * 8 + j)]));
+    }
+    EXPECT_LT(worst, 16.0 / 4096 * 1.2);
 }
 
 TEST(FixedModel, WarnsAboutLargeLatencyLayersAndRejectsNonFiniteWeights) {

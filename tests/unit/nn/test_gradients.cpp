@@ -93,7 +93,7 @@ TEST(Gradients, BatchNormOverChannels) {
     check_gradients({"input_shape: [2, 3, 3]\nlayers: [{type: batchnorm}]", 2});
 }
 TEST(Gradients, Activations) {
-    for (const char* act : {"relu", "tanh", "sigmoid", "identity"})
+    for (const char* act : {"relu", "tanh", "sigmoid", "gelu", "identity"})
         check_gradients({std::string("input_shape: [4]\nlayers: [{type: dense, units: 6}, {type: ") +
                          act + "}]"});
     check_gradients({"input_shape: [4]\nlayers: [{type: dense, units: 6}, "

@@ -250,24 +250,38 @@ TEST(Lowering, Conv2dIsPerPixelDenseAndDeepSetsRunsPhiPerElement) {
     EXPECT_EQ(dl.layers[3].positions, 1);
 }
 
-TEST(BadInput, UncoveredLayersAndSettingsAreUsageErrors) {
-    nn::NetworkSpec att;
-    att.input_shape = {4, 6, 6};
-    nn::LayerSpec a = layer(nn::LayerType::kConvAttention);
-    a.hidden = 4;
-    att.layers = {a};
-    try {
-        model().estimate(att, settings(8, 1, Strategy::kLatency), u250());
-        FAIL();
-    } catch (const UsageError& e) {
-        EXPECT_NE(std::string(e.what()).find("conv_attention"), std::string::npos);
-        EXPECT_NE(e.hint().find("would need"), std::string::npos);
-    }
+TEST(BadInput, SettingsAreUsageErrors) {
     EXPECT_THROW(model().estimate(dense_net(8, 8), settings(8, 0, Strategy::kLatency), u250()),
                  UsageError);
     EXPECT_THROW(FixedType::parse("ap_fixed<65,6>"), UsageError);
     EXPECT_THROW(FixedType::parse("ap_fixed<16"), UsageError);
     EXPECT_THROW(metric(HardwareEstimate{}, "est_lut_percent"), UsageError);
+}
+
+// ConvAttn lowers to the parts of its kernel (nnet_conv_attention.h): Q, K, V, the two attention
+// products, the softmax per query position, the projection and the residual add.
+TEST(Lowering, ConvAttentionBecomesItsKernelParts) {
+    nn::NetworkSpec att;
+    att.input_shape = {4, 6, 6};
+    nn::LayerSpec a = layer(nn::LayerType::kConvAttention);
+    a.hidden = 4;
+    att.layers = {a};
+    const Lowered l = lower_network(att, settings(8, 1, Strategy::kLatency));
+    ASSERT_EQ(l.layers.size(), 8u);
+    const std::int64_t e = 36;
+    EXPECT_EQ(l.layers[0].type, "conv_attention.query");
+    EXPECT_EQ(l.layers[0].products(), 16);
+    EXPECT_EQ(l.layers[0].positions, e);
+    EXPECT_EQ(l.layers[3].type, "conv_attention.scores");
+    EXPECT_EQ(l.layers[3].products(), 4 * e);
+    EXPECT_EQ(l.layers[4].kind, LayerKind::kSoftmax);
+    EXPECT_EQ(l.layers[4].positions, e);
+    EXPECT_EQ(l.layers[5].products(), e * 4);
+    EXPECT_EQ(l.layers[6].type, "conv_attention.proj");
+    EXPECT_EQ(l.layers[7].kind, LayerKind::kLogic);
+    const HardwareEstimate est = model().estimate(att, settings(8, 1, Strategy::kLatency), u250());
+    EXPECT_GT(est.total.lut, 0);
+    EXPECT_GT(est.latency_cycles_max, 0);
 }
 
 TEST(IoStream, AddsFifosWithAWarning) {

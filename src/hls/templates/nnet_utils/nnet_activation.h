@@ -70,6 +70,22 @@ void tanh(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in],
     }
 }
 
+// GELU over [-8, 8) from a table (sigmoid's index rule); from 8 up GELU(x) = x to double
+// precision, so the input passes through; below -8 the first entry (GELU(-8) ~ 0) is used.
+template <class data_T, class res_T, typename CONFIG_T>
+void gelu(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in],
+          const typename CONFIG_T::table_t table[CONFIG_T::table_size]) {
+#pragma HLS PIPELINE
+    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
+        int idx = (data[i] * CONFIG_T::table_size / 16).to_int() + (int)(CONFIG_T::table_size / 2);
+        if (idx >= (int)CONFIG_T::table_size) {
+            res[i] = (res_T)data[i];
+        } else {
+            res[i] = (res_T)table[idx < 0 ? 0 : idx];
+        }
+    }
+}
+
 struct softmax_config {
     typedef ap_fixed<16, 6> accum_t;
     typedef ap_ufixed<15, 5> norm_t;
