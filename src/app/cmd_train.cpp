@@ -1,5 +1,6 @@
 // snac train CONFIG --arch ARCH.yaml --out DIR: trains one architecture on the config's dataset
 // with the config's training settings; writes DIR/checkpoint.h5 and DIR/metrics.json.
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/core/config.hpp"
 #include "snac/core/atomic_file.hpp"
@@ -17,6 +19,7 @@
 #include "snac/nn/counting.hpp"
 #include "snac/nn/trainer.hpp"
 #include "snac/runtime/model_file.hpp"
+#include "snac/runtime/signals.hpp"
 
 namespace snac::app {
 namespace {
@@ -62,7 +65,12 @@ int run_train(const TrainArgs& a) {
         throw UsageError("cannot create output directory '" + a.out + "': " + ec.message(),
                          "choose a writable --out directory");
 
+    // Ctrl-C / SIGTERM stop training between batches (a second Ctrl-C exits at once); the
+    // weights so far are written like a finished run's, with status "stopped".
+    runtime::install_signal_handlers();
+    const runtime::DrainWatchdog watchdog(0.0);
     nn::TrainOptions opt;
+    opt.stop = watchdog.stop_flag();
     opt.seed = a.seed           ? a.seed
                : cfg.train.seed ? cfg.train.seed
                                 : derive_seed(cfg.search.seed, 0, "train");
@@ -110,6 +118,11 @@ int run_train(const TrainArgs& a) {
         std::printf("\nwrote %s and %s\n", (dir / "checkpoint.h5").c_str(),
                     (dir / "metrics.json").c_str());
     }
+    if (result.status == nn::TrainStatus::kStopped) {
+        std::fprintf(stderr, "interrupted: %s; the files above hold the weights so far\n",
+                     result.reason.c_str());
+        return 128 + (runtime::drain_signal() ? runtime::drain_signal() : SIGINT);
+    }
     if (result.status == nn::TrainStatus::kDiverged) {
         std::fprintf(stderr, "error: training diverged: %s\n  hint: lower train.learning_rate\n",
                      result.reason.c_str());
@@ -128,10 +141,11 @@ std::function<int()> setup_train(CLI::App& sub) {
         ->required();
     sub.add_option("--out", args->out, "Output directory for checkpoint.h5 and metrics.json")
         ->required();
-    sub.add_option("--seed", args->seed, "Training seed (default: train.seed, else derived)");
+    sub.add_option("--seed", args->seed, "Training seed (default: train.seed, else derived)")
+        ->check(seed_range());
     sub.add_option("--threads", args->threads, "OpenMP threads (default: train.threads)")
-        ->check(CLI::Range(0, 4096));
-    sub.add_option("--epochs", args->epochs, "Override train.epochs")->check(CLI::Range(1, 100000));
+        ->check(in_range<long long>(0, 4096));
+    sub.add_option("--epochs", args->epochs, "Override train.epochs")->check(in_range<long long>(1, 100000));
     return [args]() { return run_train(*args); };
 }
 

@@ -3,6 +3,7 @@
 // the cores); the C simulations (a g++ compile and a testbench run each) run in a TBB arena.
 #include "snac/core/atomic_file.hpp"
 #include "snac/runtime/hls_stage.hpp"
+#include "snac/runtime/signals.hpp"
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -157,7 +158,14 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     }
 
     std::vector<std::optional<PreparedHlsProject>> prepared(jobs.size());
+    // Ctrl-C / SIGTERM: designs not started yet are skipped (the one compiling finishes), no
+    // hls.done is written, and `snac run --resume` builds the stage again.
+    const std::string skipped = "not built: stopped on request";
     for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (drain_requested()) {
+            out.designs[i].error = skipped;
+            continue;
+        }
         try {
             prepared[i] = prepare_hls_project(jobs[i]);
         } catch (const Error& e) {
@@ -171,6 +179,11 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
             if (!prepared[i]) return;
+            if (drain_requested()) {
+                out.designs[i].error = skipped;
+                prepared[i].reset();
+                return;
+            }
             try {
                 simulate_hls_project(*prepared[i], jobs[i]);
             } catch (const Error& e) {
@@ -186,6 +199,7 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     out.summary_csv = (fs::path(run_dir) / "hls" / "summary.csv").string();
     snac::write_file_atomic(out.summary_csv, summary_csv(run_dir, out.designs, settings));
     const auto n = static_cast<std::int64_t>(out.designs.size());
+    if (drain_requested()) return out;
     if (out.failed == n)
         throw Error("the HLS stage built no design successfully",
                     "see the errors in " + out.summary_csv);
