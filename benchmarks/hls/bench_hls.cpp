@@ -72,7 +72,9 @@ void BM_EmitAndCsim(benchmark::State& state) {
     std::filesystem::remove_all(out_dir(m.name).parent_path());
 }
 
-void BM_FixedInference(benchmark::State& state) {
+/// snac's fixed-point inference, one sample per call: run_raw (64-bit fast path where the widths
+/// allow) and run_raw_reference (the 128-bit path it replaces), side by side in one process.
+void fixed_inference(benchmark::State& state, bool reference) {
     const Model& m = kModels[state.range(0)];
     const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(m.yaml);
     const nn::FixedModel model =
@@ -80,15 +82,25 @@ void BM_FixedInference(benchmark::State& state) {
     const auto x = hls::testing::random_inputs(64, model.input_size(), 2);
     std::int64_t i = 0;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(model.run_raw(x.data() + (i % 64) * model.input_size()));
+        const float* xi = x.data() + (i % 64) * model.input_size();
+        benchmark::DoNotOptimize(reference ? model.run_raw_reference(xi) : model.run_raw(xi));
         ++i;
     }
     state.SetLabel(m.name);
     state.SetItemsProcessed(state.iterations());
 }
 
+void BM_FixedInference(benchmark::State& state) {
+    fixed_inference(state, false);
+}
+
+void BM_FixedInferenceReference128(benchmark::State& state) {
+    fixed_inference(state, true);
+}
+
 BENCHMARK(BM_EmitAndCsim)->DenseRange(0, 3)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_FixedInference)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FixedInferenceReference128)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -1,6 +1,7 @@
-// snac local RUN_DIR [--config FILE] [--trial N]... [--checkpoint FILE.h5]... [--arch FILE.yaml]...
-// [--resume]: quantization-aware training x iterative magnitude pruning for the selected models
-// (docs/local-search.md). Flags become options; the stage driver is runtime::run_local.
+// snac local RUN_DIR [--config FILE] [--trial N]... [--checkpoint FILE.h5/.onnx]...
+// [--arch FILE.yaml]... [--resume]: quantization-aware training x iterative magnitude pruning
+// for the selected models (docs/local-search.md). Flags become options; the stage driver is
+// runtime::run_local.
 #include <memory>
 
 #include "command.hpp"
@@ -15,7 +16,8 @@ std::function<int()> setup_local(CLI::App& sub) {
         ->required();
     sub.add_option("--config", o->config_path, "configuration file (default RUN_DIR/config.yaml)");
     sub.add_option("--trial", o->trials, "a global-study trial to compress (repeatable)");
-    sub.add_option("--checkpoint", o->checkpoints, "a trained checkpoint to compress (repeatable)");
+    sub.add_option("--checkpoint", o->checkpoints,
+                   "a trained checkpoint or ONNX model to compress (repeatable)");
     sub.add_option("--arch", o->architectures,
                    "an architecture file, trained in float first (repeatable)");
     sub.add_flag("--resume", o->resume, "continue each chain after its last finished step");

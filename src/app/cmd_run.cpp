@@ -11,6 +11,7 @@ struct RunArgs {
     GlobalCliOptions global;
     std::string from;
     std::string until;
+    bool synth = false;
 };
 
 std::function<int()> setup_run(CLI::App& sub) {
@@ -22,6 +23,9 @@ std::function<int()> setup_run(CLI::App& sub) {
                    "earlier stages are kept)")
         ->check(stages);
     sub.add_option("--until", a->until, "Stop after this stage")->check(stages);
+    sub.add_flag("--synth", a->synth,
+                 "HLS stage: also synthesize each project with vitis_hls/vivado_hls from PATH "
+                 "(refused at once when neither is there)");
     return [a] {
         const GlobalCliOptions& g = a->global;
         runtime::PipelineOptions o;
@@ -34,6 +38,7 @@ std::function<int()> setup_run(CLI::App& sub) {
         if (!g.time_limit.empty()) o.time_limit_s = runtime::parse_duration(g.time_limit);
         if (g.seed_set) o.seed = g.seed;
         o.progress = !g.no_progress && !global_options().quiet;
+        o.synth = a->synth;
         return runtime::run_pipeline(o);
     };
 }

@@ -59,7 +59,8 @@ std::function<int()> setup_select(CLI::App& sub) {
         ->check(CLI::IsMember({"knee", "bops_bins", "top", "list"}));
     sub.add_option("--count", a->count, "Models to take (knee, bops_bins, top)")
         ->check(in_range<long long>(1, 1000));
-    sub.add_option("--bins", a->bins, "BOPs bins (bops_bins)")->check(in_range<long long>(1, 1000));
+    sub.add_option("--bins", a->bins, "BOPs bins (bops_bins)")
+        ->check(in_range<long long>(1, 1000));
     sub.add_option("--metric", a->metric, "Ranking metric (bops_bins, top)");
     sub.add_option("--trials", a->trials, "Trial numbers (list)")->delimiter(',');
     return [a]() { return run_select_cmd(*a); };

@@ -78,6 +78,12 @@ std::map<std::string, double> parse_csynth_report(std::string_view xml) {
     return r;
 }
 
+std::string synthesis_tool() {
+    for (const char* tool : {"vitis_hls", "vivado_hls"})
+        if (detail::on_path(tool)) return tool;
+    return {};
+}
+
 SynthResult run_synthesis(const EmittedProject& project) {
     SynthResult result;
     std::vector<std::string> argv;

@@ -5,6 +5,9 @@
 
 #include <cmath>
 
+#include "fixed_cast64.hpp"
+#include "fixed_fast.hpp"
+
 namespace snac::nn::fx {
 namespace {
 
@@ -92,6 +95,14 @@ Wide fit(Wide q, UWide low, bool huge, bool neg, const FixedType& t) {
 
 std::int64_t cast(Wide raw, int src_frac, const FixedType& t) {
     const int d = src_frac - t.fractional();
+    // The same rules on int64 when the value, the shift and the type leave 62 bits of headroom
+    // (nearly every cast of hls4ml-sized types); tests compare both branches word for word.
+    constexpr Wide kLimit = static_cast<Wide>(1) << fx64::kMaxBits;
+    if (raw > -kLimit && raw < kLimit && d <= fx64::kMaxBits && fx64::castable(t) &&
+        fx64::enabled()) {
+        const auto r = static_cast<std::int64_t>(raw);
+        if (d >= 0 || (63 - __builtin_clrsbll(r)) - d <= fx64::kMaxBits) return fx64::Cast(d, t)(r);
+    }
     if (d > 0) {
         const Wide v = quantize(raw, d, t.quant);
         return static_cast<std::int64_t>(fit(v, static_cast<UWide>(v), false, v < 0, t));

@@ -3,6 +3,7 @@
 // to accum_t, bias first, one result cast; §4–§7 for the other layers).
 #include <algorithm>
 
+#include "fixed_fast.hpp"
 #include "snac/nn/fixed_arith.hpp"
 #include "snac/nn/fixed_model.hpp"
 #include "snac/nn/fixed_tables.hpp"
@@ -23,6 +24,7 @@ std::int64_t accumulate(std::int64_t acc, Wide v, int fv, const FixedType& at) {
 /// Dense arithmetic over one input vector x (type xt) into out (l.result).
 void dense(const FixedLayer& l, const std::int64_t* x, const FixedType& xt, std::int64_t n_in,
            std::int64_t n_out, std::int64_t* out) {
+    if (fx64::dense(l, x, xt, n_in, n_out, out)) return;  // every width fits in 64 bits
     const FixedType& at = l.accum;
     const int fp = xt.fractional() + l.weight.fractional();
     const int fa = at.fractional();
@@ -234,6 +236,16 @@ std::vector<std::int64_t> FixedModel::run_raw(const float* x) const {
     for (std::size_t i = 0; i < in.size(); ++i)
         in[i] = fx::from_double(static_cast<double>(x[i]), input_type);
     return apply_sequence(layers, in, input_type);
+}
+
+std::vector<std::int64_t> FixedModel::run_raw_reference(const float* x) const {
+    const bool was = fx64::enabled();
+    fx64::set_enabled(false);
+    struct Restore {
+        bool on;
+        ~Restore() { fx64::set_enabled(on); }
+    } restore{was};
+    return run_raw(x);
 }
 
 std::vector<double> FixedModel::run(const float* x) const {

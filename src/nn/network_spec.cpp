@@ -316,9 +316,10 @@ NetworkSpec NetworkSpec::from_yaml(const std::string& text, const std::string& s
         fail(source, "an architecture file is a mapping with input_shape and layers");
     for (const auto& kv : root) {
         const std::string key = kv.first.Scalar();
-        if (key != "input_shape" && key != "layers")
+        // `trial` (the global trial's seed and training genes) is read by snac train, not here.
+        if (key != "input_shape" && key != "layers" && key != "trial")
             fail(source, "unknown key '" + key + "'",
-                 "an architecture file has input_shape and layers");
+                 "an architecture file has input_shape and layers (and optionally trial)");
     }
     if (!root["input_shape"]) fail(source, "missing 'input_shape'", "e.g. input_shape: [16]");
     NetworkSpec net;

@@ -285,7 +285,7 @@ void Coordinator::finish(Flight flight, TrialEnd end, std::string reason, TrainR
     // A finished trial may lift a generational barrier only after sync(); a steady-state
     // sampler can propose again at once.
     if (!opt_.generational) sampler_waiting_ = false;
-    progress_.update(counts());
+    if (progress_.due()) progress_.update(counts());
 }
 
 void Coordinator::begin_drain() {

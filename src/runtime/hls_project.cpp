@@ -48,8 +48,13 @@ TestInputs dataset_inputs(const std::string& path, std::int64_t samples, std::in
     for (std::int64_t i = 0; i < in.n; ++i) {
         const auto s = idx[static_cast<std::size_t>(i)];
         in.x.insert(in.x.end(), d.x.begin() + s * size, d.x.begin() + (s + 1) * size);
-        if (d.task == TaskType::kClassification)
+        if (d.task == TaskType::kClassification) {
             in.labels.push_back(d.labels[static_cast<std::size_t>(s)]);
+        } else if (!d.targets.empty()) {
+            const auto outs = static_cast<std::int64_t>(d.targets.size()) / d.n_samples;
+            in.targets.insert(in.targets.end(), d.targets.begin() + s * outs,
+                              d.targets.begin() + (s + 1) * outs);
+        }
     }
     in.source = path + (d.test_idx.empty() ? " (validation split)" : " (test split)");
     return in;
@@ -80,9 +85,33 @@ TestInputs test_inputs(const HlsProjectJob& job, std::int64_t size, const Checkp
     return in;
 }
 
+/// The task metric of `out` (n x outs) on the inputs' labels or targets, computed as
+/// nn::evaluate_fixed computes the local stage's: accuracy with the first maximum winning, or the
+/// mean Euclidean distance. Nothing when the inputs carry neither (random inputs).
 template <class T>
-std::int64_t argmax(const T* v, std::int64_t n) {
-    return std::max_element(v, v + n) - v;
+std::optional<double> task_metric(const T* out, std::int64_t n, std::int64_t outs,
+                                  const TestInputs& in) {
+    if (n == 0) return std::nullopt;
+    if (!in.labels.empty()) {
+        std::int64_t right = 0;
+        for (std::int64_t s = 0; s < n; ++s) {
+            const T* v = out + s * outs;
+            right += std::max_element(v, v + outs) - v == in.labels[static_cast<std::size_t>(s)];
+        }
+        return static_cast<double>(right) / static_cast<double>(n);
+    }
+    if (in.targets.size() != static_cast<std::size_t>(n * outs)) return std::nullopt;
+    double distance = 0.0;
+    for (std::int64_t s = 0; s < n; ++s) {
+        double d2 = 0.0;
+        for (std::int64_t j = 0; j < outs; ++j) {
+            const double d = static_cast<double>(out[s * outs + j]) -
+                             in.targets[static_cast<std::size_t>(s * outs + j)];
+            d2 += d * d;
+        }
+        distance += std::sqrt(d2);
+    }
+    return distance / static_cast<double>(n);
 }
 
 std::map<std::string, double> estimate_map(const surrogate::HardwareEstimate& e) {
@@ -170,6 +199,14 @@ PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
 
     p.inputs = test_inputs(job, p.model.input_size(), ck);
     r.test_inputs = p.inputs.source;
+    if (!p.inputs.labels.empty() || !p.inputs.targets.empty()) {
+        r.metric = p.inputs.labels.empty() ? "mean_distance" : "accuracy";
+        // What the local stage measured for this checkpoint with FixedModel on the test split
+        // (local_stage.cpp): the HLS stage must reproduce it sample for sample.
+        if (const auto it = ck.final_metrics.find("fixed_test_" + r.metric);
+            it != ck.final_metrics.end())
+            r.metric_local = it->second;
+    }
     p.bench = hls::make_testbench(p.model, p.inputs.x.data(), p.inputs.n);
     p.project = hls::emit_project(p.model, p.options, p.bench, job.out_dir);
     r.project_dir = p.project.dir;
@@ -223,27 +260,31 @@ void simulate_hls_project(PreparedHlsProject& p, const HlsProjectJob& job) {
         if (csim.samples != n) r.csim_mismatches = std::max<std::int64_t>(1, csim.mismatches);
         const std::int64_t n_out = p.model.output_size();
         double max_diff = 0.0;
-        std::int64_t right_float = 0, right_fixed = 0;
-        for (std::int64_t s = 0; s < n; ++s) {
-            const double* fixed = p.bench.expected.data() + s * n_out;
-            const float* flt = p.reference.data() + s * n_out;
-            for (std::int64_t j = 0; j < n_out; ++j)
-                max_diff = std::max(max_diff, std::abs(fixed[j] - static_cast<double>(flt[j])));
-            if (!p.inputs.labels.empty()) {
-                const auto label = p.inputs.labels[static_cast<std::size_t>(s)];
-                right_float += argmax(flt, n_out) == label ? 1 : 0;
-                right_fixed += argmax(fixed, n_out) == label ? 1 : 0;
-            }
-        }
+        for (std::int64_t s = 0; s < n * n_out; ++s)
+            max_diff = std::max(max_diff, std::abs(p.bench.expected[static_cast<std::size_t>(s)] -
+                                                   static_cast<double>(p.reference[static_cast<std::size_t>(s)])));
         r.max_abs_diff_vs_float = max_diff;
         p.extras.max_abs_diff_vs_float = max_diff;
-        if (!p.inputs.labels.empty() && n > 0) {
-            r.accuracy_float = static_cast<double>(right_float) / static_cast<double>(n);
-            r.accuracy_fixed = static_cast<double>(right_fixed) / static_cast<double>(n);
+        // The firmware metric is the compiled design's own outputs scored against the test
+        // split; with 0 mismatches it equals snac's fixed-point inference's.
+        if (csim.samples == n && csim.outputs.size() == static_cast<std::size_t>(n * n_out))
+            r.metric_fixed = task_metric(csim.outputs.data(), n, n_out, p.inputs);
+        r.metric_float = task_metric(p.reference.data(), n, n_out, p.inputs);
+        if (!p.inputs.labels.empty()) {
+            r.accuracy_float = r.metric_float;
+            r.accuracy_fixed = r.metric_fixed;
             p.extras.accuracy_float = r.accuracy_float;
             p.extras.accuracy_fixed = r.accuracy_fixed;
             if (auto w = accuracy_collapse_warning(*r.accuracy_float, *r.accuracy_fixed))
                 r.warnings.push_back(*w);
+        }
+        if (r.metric_fixed && r.metric_local && *r.metric_fixed != *r.metric_local) {
+            std::ostringstream w;
+            w.precision(10);
+            w << "the firmware's test " << r.metric << " " << *r.metric_fixed
+              << " differs from the local stage's " << *r.metric_local
+              << " for the same checkpoint";
+            r.warnings.push_back(w.str());
         }
     }
     p.extras.warnings = r.warnings;

@@ -11,7 +11,8 @@ namespace snac::runtime {
 
 struct TestInputs {
     std::vector<float> x;
-    std::vector<std::int32_t> labels;  ///< empty unless a classification dataset was used
+    std::vector<std::int32_t> labels;  ///< classification datasets: class per sample
+    std::vector<float> targets;        ///< regression datasets: n x outputs
     std::int64_t n = 0;
     std::string source;
 };

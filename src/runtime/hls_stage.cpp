@@ -1,7 +1,6 @@
 // `snac hls RUN_DIR`: one project per design the earlier stages chose. Reading checkpoints,
 // lowering, emitting and the float reference run on this thread (HDF5 is serial, oneDNN owns
 // the cores); the C simulations (a g++ compile and a testbench run each) run in a TBB arena.
-#include "snac/core/atomic_file.hpp"
 #include "snac/runtime/hls_stage.hpp"
 #include "snac/runtime/signals.hpp"
 
@@ -19,6 +18,8 @@
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
 #include "snac/hls/project.hpp"
+#include "snac/hls/synth.hpp"
+#include "snac/io/dataset_store.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/select.hpp"
 #include "study_driver.hpp"
@@ -77,6 +78,23 @@ std::vector<HlsDesignResult> designs_of(const std::string& run_dir, const RunCon
     return out;
 }
 
+bool metric_differs(const HlsProjectResult& r) {
+    return r.metric_fixed && r.metric_local && *r.metric_fixed != *r.metric_local;
+}
+
+}  // namespace
+
+std::string design_status(const HlsDesignResult& d) {
+    const HlsProjectResult& r = d.result;
+    return !d.error.empty()         ? "error"
+           : !r.csim_ran            ? "not simulated"
+           : r.csim_mismatches != 0 ? "mismatch"
+           : metric_differs(r)      ? "metric differs"
+                                    : "ok";
+}
+
+namespace {
+
 std::string num(std::optional<double> v) {
     if (!v) return "";
     std::ostringstream o;
@@ -101,25 +119,33 @@ std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignR
                                  "ii_cycles"};
     std::ostringstream csv;
     csv << "design,model,trial,precision,sparsity,checkpoint,project,status,csim_samples,"
-           "csim_mismatches,accuracy_float,accuracy_fixed,max_abs_diff_vs_float";
+           "csim_mismatches,metric,metric_float,metric_fixed,metric_fixed_local,"
+           "max_abs_diff_vs_float";
     for (const char* k : kEst) csv << ",est_" << k;
+    // csynth's figures beside the estimates (--synth; empty when it did not run).
+    static const char* kSynth[] = {"lut",      "ff",       "dsp",      "bram_18k",
+                                   "lut_pct",  "ff_pct",   "dsp_pct",  "bram_pct",
+                                   "latency_cycles_max",   "ii_cycles", "clock_ns"};
+    for (const char* k : kSynth) csv << ",synth_" << k;
     csv << ",clock_period_ns,fits_part,estimate_source,warnings\n";
     for (const auto& d : designs) {
         const HlsProjectResult& r = d.result;
-        const std::string status = !d.error.empty()         ? "error"
-                                   : !r.csim_ran            ? "not simulated"
-                                   : r.csim_mismatches == 0 ? "ok"
-                                                            : "mismatch";
+        const std::string status = design_status(d);
         std::string project;
         if (!r.project_dir.empty()) project = fs::relative(r.project_dir, run_dir).string();
         csv << csv_field(d.design) << "," << csv_field(d.model) << "," << d.trial << ","
             << csv_field(d.precision) << "," << d.sparsity << "," << csv_field(d.checkpoint) << ","
             << csv_field(project) << "," << status << "," << r.csim_samples << ","
-            << r.csim_mismatches << "," << num(r.accuracy_float) << "," << num(r.accuracy_fixed)
-            << "," << num(r.max_abs_diff_vs_float);
+            << r.csim_mismatches << "," << r.metric << "," << num(r.metric_float) << ","
+            << num(r.metric_fixed) << "," << num(r.metric_local) << ","
+            << num(r.max_abs_diff_vs_float);
         for (const char* k : kEst) {
             auto it = r.estimate.find(k);
             csv << "," << (it == r.estimate.end() ? "" : num(it->second));
+        }
+        for (const char* k : kSynth) {
+            auto it = r.synth.find(k);
+            csv << "," << (it == r.synth.end() ? "" : num(it->second));
         }
         std::string warnings = d.error;
         for (const auto& w : r.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
@@ -131,14 +157,27 @@ std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignR
 
 }  // namespace
 
+void require_synthesis_tool() {
+    if (hls::synthesis_tool().empty())
+        throw UsageError(
+            "--synth: Vitis HLS was not found (neither vitis_hls nor vivado_hls is on PATH), so "
+            "nothing can be synthesized",
+            "source the Vitis settings script (settings64.sh) first, or run without --synth: "
+            "the C simulation and the surrogate's estimates do not need it");
+}
+
 HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     const std::string run_dir = fs::absolute(o.run_dir).lexically_normal().string();
+    if (o.synth) require_synthesis_tool();
     const RunConfig cfg = load_run_config(run_dir);
     HlsStageResult out;
     out.designs = designs_of(run_dir, cfg, out.source);
     clear_stage_done(run_dir, Stage::kHls);
 
     const HlsSettings settings = cfg.hls.to_settings();
+    // The run's dataset, as the global and local stages load it: the testbench holds its test
+    // split, so the firmware metric is measured on the samples the local stage measured.
+    const std::string dataset = io::resolve_dataset(cfg.data, cfg.base_dir);
     std::vector<HlsProjectJob> jobs;
     for (const auto& d : out.designs) {
         HlsProjectJob j;
@@ -150,6 +189,7 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
         j.part = cfg.hls.part;
         j.settings = settings;
         j.settings_from_checkpoint = d.from_local;
+        j.data = dataset;
         j.samples = 0;  // the whole test split: the firmware's metric on the same samples
         j.synth = o.synth;
         j.surrogate = cfg.surrogate;
@@ -194,7 +234,10 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         auto& d = out.designs[i];
         if (prepared[i]) d.result = std::move(prepared[i]->result);
-        if (!d.error.empty() || d.result.csim_mismatches != 0) ++out.failed;
+        if (design_status(d) != "ok") ++out.failed;
+        if (!d.result.fits)
+            log::warn("hls: " + d.design + " does not fit " + cfg.hls.part +
+                      " by the estimate (see hls/summary.csv and the report)");
     }
     out.summary_csv = (fs::path(run_dir) / "hls" / "summary.csv").string();
     snac::write_file_atomic(out.summary_csv, summary_csv(run_dir, out.designs, settings));

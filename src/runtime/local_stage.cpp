@@ -5,6 +5,7 @@
 #include "snac/core/trial_state.hpp"
 #include "snac/core/atomic_file.hpp"
 #include "snac/runtime/local_stage.hpp"
+#include "snac/runtime/model_file.hpp"
 #include "snac/runtime/pipeline.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -78,9 +79,14 @@ std::vector<Model> read_models(const LocalRunOptions& o, const RunConfig& cfg, c
         if (!fs::exists(path))
             throw UsageError("checkpoint " + path + " does not exist",
                              "pass a checkpoint written by snac train or the global stage");
+        // A snac checkpoint or an ONNX model (weights kept: PyTorch/Keras baselines start here).
+        ModelFile file = load_model(path);
+        if (!file.has_weights())
+            throw UsageError(path + " is an architecture file, not trained weights",
+                             "pass it with --arch (trained in float first)");
         Model m;
         m.name = name;
-        m.float_weights = io::read_checkpoint(path);
+        m.float_weights = std::move(file.checkpoint);
         m.architecture_yaml = m.float_weights.architecture_yaml;
         out.push_back(std::move(m));
     };

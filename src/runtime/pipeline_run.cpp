@@ -149,8 +149,12 @@ void print_summary(const std::string& run_dir, const RunConfig& cfg,
             if (auto it = metrics.find(name); it != metrics.end())
                 for (const auto& [k, v] : it->second)
                     if (k.find("pct") == std::string::npos) std::cout << " " << k << " " << v;
-            if (!col(row, "accuracy_fixed").empty())
-                std::cout << ", fixed-point accuracy " << col(row, "accuracy_fixed");
+            if (!col(row, "metric_fixed").empty()) {
+                std::cout << ", test " << col(row, "metric") << ": C-sim "
+                          << col(row, "metric_fixed");
+                if (!col(row, "metric_fixed_local").empty())
+                    std::cout << " (local stage " << col(row, "metric_fixed_local") << ")";
+            }
             std::cout << ", est. LUT " << pct(col(row, "est_lut_pct")) << " % FF "
                       << pct(col(row, "est_ff_pct")) << " % DSP " << pct(col(row, "est_dsp_pct"))
                       << " % BRAM " << pct(col(row, "est_bram_pct")) << " %"
@@ -206,6 +210,8 @@ int run_pipeline(const PipelineOptions& o) {
                              std::string(to_string(*o.until)),
                          "the stages run in the order global, select, local, hls, report");
     const int rank = launcher_rank();
+    // Refused before the global stage, not hours later in the HLS stage.
+    if (o.synth) require_synthesis_tool();
 
     // Checks, on every rank alike (they read the same files), before anything is written.
     std::error_code ec;
@@ -304,7 +310,7 @@ int run_pipeline(const PipelineOptions& o) {
                     break;
                 }
                 case Stage::kHls:
-                    (void)run_hls_stage({run_dir, false, 0});
+                    (void)run_hls_stage({run_dir, o.synth, 0});
                     break;
                 case Stage::kReport:
                     (void)run_report({run_dir});

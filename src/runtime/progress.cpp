@@ -38,11 +38,17 @@ ProgressLine::ProgressLine(bool enabled)
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
+bool ProgressLine::due() const {
+    if (!enabled_) return false;
+    const double since =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count();
+    return since >= (tty_ ? 0.5 : 10.0);
+}
+
 void ProgressLine::update(const ProgressCounts& counts, bool force) {
     if (!enabled_) return;
+    if (!force && !due()) return;
     const auto now = std::chrono::steady_clock::now();
-    const double since = std::chrono::duration<double>(now - last_).count();
-    if (!force && since < (tty_ ? 0.5 : 10.0)) return;
     last_ = now;
     const std::string line =
         format_progress(counts, std::chrono::duration<double>(now - start_).count());

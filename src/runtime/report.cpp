@@ -110,6 +110,7 @@ struct Trial {
     std::map<std::string, double> metrics;
     std::string reason;
     std::string checkpoint;
+    std::string baseline;  // search.baselines file of a baseline trial
     bool front = false;
 };
 
@@ -143,16 +144,19 @@ std::vector<Trial> load_trials(const std::string& run_dir, const RunConfig& cfg)
             else if (a.key == "constraints" && j.is_array())
                 for (const auto& c : j)
                     t.constraints.push_back(c.is_number() ? c.get<double>() : 0.0);
+            else if (a.key == "snac:baseline" && j.is_string())
+                t.baseline = j.get<std::string>();
         }
         out.push_back(std::move(t));
     }
-    // The feasible front of the COMPLETE trials, by the config's objectives.
+    // The feasible front of the COMPLETE searched trials, by the config's objectives (baselines
+    // are drawn beside it, as pareto_global.csv leaves them out).
     std::vector<Direction> dirs;
     for (const auto& o : cfg.search.objectives) dirs.push_back(o.direction);
     std::vector<search::Point> pts;
     std::vector<std::size_t> which;
     for (std::size_t i = 0; i < out.size(); ++i)
-        if (out[i].state == TrialState::kComplete &&
+        if (out[i].state == TrialState::kComplete && out[i].baseline.empty() &&
             out[i].values.size() == dirs.size()) {
             pts.push_back({search::to_minimization(out[i].values, dirs), out[i].constraints});
             which.push_back(i);
@@ -174,8 +178,8 @@ std::pair<std::vector<double>, std::vector<double>> hypervolume_curve(
     std::vector<std::vector<double>> pts;
     std::vector<std::int64_t> numbers;
     for (const auto& t : trials)
-        if (t.state == TrialState::kComplete && t.values.size() == dirs.size() &&
-            search::violation(t.constraints) <= 0) {
+        if (t.state == TrialState::kComplete && t.baseline.empty() &&
+            t.values.size() == dirs.size() && search::violation(t.constraints) <= 0) {
             pts.push_back(search::to_minimization(t.values, dirs));
             numbers.push_back(t.number);
         }
@@ -359,7 +363,8 @@ ReportResult run_report(const ReportOptions& options) {
         p.log_x = logx;
         svg::Series all{"all trials", svg::Style::kFaded, "#999", {}, {}, {}},
             front{"Pareto front", svg::Style::kFront, "#1f5fbf", {}, {}, {}},
-            sel{"selected", svg::Style::kSelected, "#d62728", {}, {}, {}};
+            sel{"selected", svg::Style::kSelected, "#d62728", {}, {}, {}},
+            base{"baseline", svg::Style::kSelected, "#2ca02c", {}, {}, {}};
         for (const auto& t : trials) {
             if (t.state != TrialState::kComplete) continue;
             const auto x = metric_of(t, xm), y = metric_of(t, ym);
@@ -370,11 +375,16 @@ ReportResult run_report(const ReportOptions& options) {
             if (t.front) front.x.push_back(*x), front.y.push_back(*y), front.labels.push_back(tip);
             if (selected.count(t.number))
                 sel.x.push_back(*x), sel.y.push_back(*y), sel.labels.push_back(tip);
+            if (!t.baseline.empty())
+                base.x.push_back(*x), base.y.push_back(*y),
+                    base.labels.push_back(fs::path(t.baseline).stem().string() + " (" + tip +
+                                          ", baseline " + t.baseline + ")");
         }
         if (all.x.empty()) return;
         // The staircase is the front's attainment line only when both axes are objectives.
         if (!is_objective(xm) || !is_objective(ym)) front.style = svg::Style::kPoints;
         p.series = {all, front, sel};
+        if (!base.x.empty()) p.series.push_back(base);
         pg.raw("<div class=\"panel\">" + svg::render(p) + "</div>\n");
         ++result.panels;
     };
@@ -475,6 +485,10 @@ ReportResult run_report(const ReportOptions& options) {
     } else {
         std::vector<std::vector<std::string>> rows;
         const double clk = cfg.hls.clock_period_ns;
+        bool synthesized = false;  // snac hls --synth ran Vitis HLS: its figures join the table
+        for (const auto& d : designs)
+            synthesized |= d.count("synth_lut") && !d.at("synth_lut").empty();
+        const std::string pct_head = synthesized ? " % (est. / csynth)" : " %";
         for (const auto& d : designs) {
             auto g = [&](const char* k) { return d.count(k) ? d.at(k) : std::string(); };
             auto n = [&](const char* k, int digits = 4) { return fmt(to_num(g(k)), digits); };
@@ -488,23 +502,40 @@ ReportResult run_report(const ReportOptions& options) {
             const double lat = to_num(g("est_latency_cycles_max"));
             const double ii = to_num(g("est_ii_cycles"));
             rows.push_back(
-                {g("design"), fmt(fl), n("accuracy_float"), n("accuracy_fixed"),
+                {g("design"), fmt(fl), n("metric_float"), n("metric_fixed"), n("metric_fixed_local"),
                  g("csim_samples") + " / " + g("csim_mismatches"), fmt(bops), fmt(params),
                  g("sparsity"), g("precision").empty() ? cfg.hls.precision.str() : g("precision"),
                  n("est_lut_pct", 3), n("est_ff_pct", 3), n("est_dsp_pct", 3), n("est_bram_pct", 3),
                  fmt(lat) + " / " + fmt(lat * clk, 3), fmt(ii) + " / " + fmt(ii * clk, 3),
                  g("status"), g("fits_part"), g("project")});
+            if (synthesized) {
+                // csynth's figures beside the estimate of the same quantity.
+                auto both = [&](const char* est, const char* syn, int digits) {
+                    return n(est, digits) + " / " + n(syn, digits);
+                };
+                std::vector<std::string>& row = rows.back();
+                row[10] = both("est_lut_pct", "synth_lut_pct", 3);
+                row[11] = both("est_ff_pct", "synth_ff_pct", 3);
+                row[12] = both("est_dsp_pct", "synth_dsp_pct", 3);
+                row[13] = both("est_bram_pct", "synth_bram_pct", 3);
+                row[14] += " | csynth " + n("synth_latency_cycles_max", 6);
+                row[15] += " | csynth " + n("synth_ii_cycles", 6);
+            }
             if (g("fits_part") == "no")
                 pg.raw("<div class=\"warn\">" + svg::escape(g("design")) + " does not fit " +
                        svg::escape(cfg.hls.part) + ": " + svg::escape(g("warnings")) + "</div>");
         }
-        pg.table({"design", metric + " (search, val)", "float (test)", "fixed (test)",
-                  "C-sim samples / mismatches", "BOPs", "params", "sparsity", "precision", "LUT %",
-                  "FF %", "DSP %", "BRAM %", "latency cycles / ns", "II cycles / ns", "C-sim",
-                  "fits part", "project"},
+        pg.table({"design", metric + " (search, val)", "float (test)", "C-sim fixed (test)",
+                  "local stage fixed (test)",
+                  "C-sim samples / mismatches", "BOPs", "params", "sparsity", "precision",
+                  "LUT" + pct_head, "FF" + pct_head, "DSP" + pct_head, "BRAM" + pct_head,
+                  "latency cycles / ns", "II cycles / ns", "C-sim", "fits part", "project"},
                  rows, 1);
         pg.p("Percentages are of " + cfg.hls.part + " (surrogate estimate, " +
                  (designs[0].count("estimate_source") ? designs[0].at("estimate_source") : "") +
+                 (synthesized ? "; beside it Vitis HLS csynth's figures, where it ran"
+                              : "; no synthesis figures: snac hls --synth runs Vitis HLS where "
+                                "it is installed") +
                  "); ns at the " + fmt(clk) +
                  " ns clock. Projects are relative to the run "
                  "directory; each holds snac_hls.json and tb_data/csim_results.log.",
@@ -569,7 +600,8 @@ ReportResult run_report(const ReportOptions& options) {
     std::ostringstream tcsv;
     tcsv << "trial,state";
     for (const auto& o : obj) tcsv << "," << o.metric;
-    tcsv << ",params,bops,est_avg_resource_pct,est_latency_cycles,pareto,selected,reason\n";
+    tcsv
+        << ",params,bops,est_avg_resource_pct,est_latency_cycles,pareto,selected,reason,baseline\n";
     for (const auto& t : trials) {
         tcsv << t.number << "," << snac::to_string(t.state);
         for (const auto& o : obj) {
@@ -581,7 +613,7 @@ ReportResult run_report(const ReportOptions& options) {
             tcsv << "," << (v ? fmt(*v, 10) : "");
         }
         tcsv << "," << (t.front ? 1 : 0) << "," << (selected.count(t.number) ? 1 : 0) << ","
-             << csv_field(t.reason) << "\n";
+             << csv_field(t.reason) << "," << csv_field(t.baseline) << "\n";
     }
     result.html = (out_dir / "index.html").string();
     snac::write_file_atomic((out_dir / "trials.csv").string(), tcsv.str());

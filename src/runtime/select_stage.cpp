@@ -13,6 +13,7 @@
 #include "snac/io/study_store.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/select.hpp"
+#include "snac/runtime/trial_replay.hpp"
 #include "study_driver.hpp"
 
 namespace snac::runtime {
@@ -70,9 +71,11 @@ void complete_files(const std::string& run_dir, SelectedModel& m) {
                          "false; re-run it with keep_checkpoints: true");
     if (!m.architecture.empty() && fs::is_regular_file(fs::path(run_dir) / m.architecture, ec))
         return;
-    const CheckpointData ck = io::read_checkpoint((fs::path(run_dir) / m.checkpoint).string());
+    // The study's record of the trial adds its seed and training genes (the file's trial block).
+    const TrialReplay replay = load_trial_replay(run_dir, m.trial);
     m.architecture = "architectures/global/" + std::to_string(m.trial) + ".yaml";
-    snac::write_file_atomic((fs::path(run_dir) / m.architecture).string(), ck.architecture_yaml);
+    snac::write_file_atomic((fs::path(run_dir) / m.architecture).string(),
+                            architecture_with_origin(replay.architecture_yaml, replay.origin));
 }
 
 }  // namespace

@@ -13,8 +13,11 @@
 #include "snac/core/log.hpp"
 #include "snac/core/metrics.hpp"
 #include "snac/core/seed.hpp"
+#include "snac/nn/network_spec.hpp"
+#include "snac/runtime/model_file.hpp"
 #include "snac/search/encoding.hpp"
 #include "snac/search/pareto.hpp"
+#include "snac/runtime/trial_replay.hpp"
 #include "work.hpp"
 
 namespace snac::runtime::detail {
@@ -22,6 +25,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kInterruptedAttr = "snac:interrupted";
+// System attribute of a baseline trial: the model file its architecture came from.
+constexpr const char* kBaselineAttr = "snac:baseline";
 
 std::string json_number(double v) {
     if (std::isnan(v)) return "null";
@@ -35,6 +40,12 @@ std::vector<io::StoredParam> stored_params(const search::SearchSpace& space,
     for (const auto& p : search::encode_genome(space, g))
         out.push_back({p.name, p.internal_value, p.distribution_json});
     return out;
+}
+
+std::string shape_text(const nn::Shape& s) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + "]";
 }
 
 std::string num_text(double v) {
@@ -52,10 +63,44 @@ StudyDriver::StudyDriver(const RunConfig& config, std::string run_dir,
       run_dir_(std::move(run_dir)),
       context_(std::move(context)),
       space_(config.search_space),
+      baselines_(load_baselines(config, context_)),
       sampler_(search::make_sampler(space_, search::sampler_options(config.search))),
       store_(io::StudyStore::open((fs::path(run_dir_) / "study.db").string(),
                                   io::study_definition(config.search))) {
     load_existing();
+}
+
+std::vector<StudyDriver::Baseline> StudyDriver::load_baselines(
+    const RunConfig& config, const search::ArchitectureContext& context) {
+    std::vector<Baseline> out;
+    for (const std::string& path : config.search.baselines) {
+        const ModelFile m = load_model(path);
+        // Only the architecture is taken: the baseline is trained like every other trial, so its
+        // point is comparable with the searched ones.
+        if (m.spec.input_shape != context.input_shape)
+            throw UsageError(
+                "baseline '" + path + "' takes input " + shape_text(m.spec.input_shape) +
+                    " but the dataset's samples are " + shape_text(context.input_shape),
+                "search.baselines must fit the config's dataset");
+        const nn::Shape outputs = nn::output_shape(m.spec);
+        if (outputs != nn::Shape{context.outputs})
+            throw UsageError("baseline '" + path + "' gives output " + shape_text(outputs) +
+                                 " but the dataset needs [" + std::to_string(context.outputs) + "]",
+                             "search.baselines must fit the config's dataset");
+        out.push_back({path, m.checkpoint.architecture_yaml});
+    }
+    return out;
+}
+
+std::vector<search::TrialRecord> StudyDriver::sampler_records() const {
+    std::vector<search::TrialRecord> out = records_;
+    for (const auto& [n, b] : baseline_of_) {
+        auto& r = out.at(static_cast<std::size_t>(n));
+        r.state = TrialState::kFail;
+        r.values.clear();
+        r.constraints.clear();
+    }
+    return out;
 }
 
 void StudyDriver::load_existing() {
@@ -70,6 +115,7 @@ void StudyDriver::load_existing() {
                   " trial(s) were RUNNING when the previous run stopped: marked FAIL, re-queued");
 
     std::set<std::int64_t> interrupted, retried;
+    std::map<std::int64_t, std::string> baseline_paths;  // trial -> baseline file
     for (const io::StoredTrial& st : store_.trials()) {
         search::TrialRecord r;
         r.number = st.number;
@@ -90,6 +136,8 @@ void StudyDriver::load_existing() {
                 was_interrupted = true;
             else if (a.key == "failed_trial" && j.is_number_integer())
                 retried.insert(j.get<std::int64_t>());
+            else if (a.key == kBaselineAttr && j.is_string())
+                baseline_paths[st.number] = j.get<std::string>();
         }
         auto& m = metrics_[st.number];
         for (const auto& a : st.user_attrs) {
@@ -103,20 +151,39 @@ void StudyDriver::load_existing() {
             ++counted_;
         records_.push_back(std::move(r));
     }
+    // Baselines: a stored baseline trial keeps its index (by file); an interrupted one runs
+    // again through the baseline queue; the others have not started yet.
+    std::set<std::size_t> baselines_done;
+    for (const auto& [n, path] : baseline_paths) {
+        std::size_t i = 0;
+        while (i < baselines_.size() && baselines_[i].path != path) ++i;
+        if (i == baselines_.size())
+            throw UsageError("trial " + std::to_string(n) + " of the study ran baseline '" + path +
+                                 "', which search.baselines no longer lists",
+                             "keep the study's baselines in the config, or start a new --out");
+        baseline_of_[n] = i;
+        if (!interrupted.count(n)) baselines_done.insert(i);
+    }
+    for (std::size_t i = 0; i < baselines_.size(); ++i)
+        if (!baselines_done.count(i)) baseline_queue_.push_back(i);
     for (std::int64_t n : interrupted)
-        if (!retried.count(n)) {
+        if (!retried.count(n) && !baseline_of_.count(n)) {
             const auto& r = records_[static_cast<std::size_t>(n)];
             requeue_.push_back({n, r.genome, r.generation});
         }
-    if (!records_.empty()) sampler_->restore(records_);
+    if (!records_.empty()) sampler_->restore(sampler_records());
+}
+
+std::uint64_t StudyDriver::trial_seed(std::int64_t number) const {
+    return config_.train.seed != 0
+               ? config_.train.seed
+               : derive_seed(config_.search.seed, static_cast<std::uint64_t>(number), "train");
 }
 
 Candidate StudyDriver::make_candidate(std::int64_t number, const search::Genome& genome) const {
     Candidate c;
     c.trial = number;
-    c.seed = config_.train.seed != 0
-                 ? config_.train.seed
-                 : derive_seed(config_.search.seed, static_cast<std::uint64_t>(number), "train");
+    c.seed = trial_seed(number);
     c.architecture_yaml = search::build_architecture(space_, genome, context_);
     for (const auto& [name, gene] : genome) c.params[name] = search::gene_text(gene);
     c.training = search::training_genes(space_, genome);
@@ -125,9 +192,9 @@ Candidate StudyDriver::make_candidate(std::int64_t number, const search::Genome&
 
 void StudyDriver::restore_sampler_if_needed() {
     if (!restore_needed_ || !retries_running_.empty()) return;
-    // Retried genomes were not proposed by the sampler; with nothing else running it is rebuilt
-    // from the study, which now holds their results.
-    sampler_->restore(records_);
+    // Retried genomes and baselines were not proposed by the sampler; with nothing else running
+    // it is rebuilt from the study, which now holds their results.
+    sampler_->restore(sampler_records());
     restore_needed_ = false;
 }
 
@@ -157,6 +224,36 @@ std::optional<Candidate> StudyDriver::next() {
     }
     if (!retries_running_.empty()) return std::nullopt;  // rebuild the sampler after them
     restore_sampler_if_needed();
+    if (!baseline_queue_.empty()) {
+        // A baseline trial: no params (its architecture is no point of the space), the file in
+        // a system attribute; Optuna reads it as a trial with empty params.
+        const std::size_t i = baseline_queue_.front();
+        baseline_queue_.pop_front();
+        const Baseline& b = baselines_[i];
+        const std::int64_t n =
+            store_.create_trial({}, {{"baseline", nlohmann::json(b.path).dump()}},
+                                {{kBaselineAttr, nlohmann::json(b.path).dump()},
+                                 {"NSGAIISampler:generation", "0"},
+                                 {"nsga2:generation", "0"}});
+        if (n != static_cast<std::int64_t>(records_.size()))
+            throw_runtime("study trial numbers out of step (" + std::to_string(n) + " vs " +
+                          std::to_string(records_.size()) + ")");
+        search::TrialRecord r;
+        r.number = n;
+        records_.push_back(r);
+        baseline_of_[n] = i;
+        // The sampler sees the trial as FAIL from the start (nothing of the sampler's runs
+        // now), so it numbers on and proposes the next trials while the baseline trains.
+        sampler_->restore(sampler_records());
+        log::info("trial " + std::to_string(n) + " evaluates baseline " + b.path);
+        Candidate c;
+        c.trial = n;
+        c.seed = config_.train.seed != 0
+                     ? config_.train.seed
+                     : derive_seed(config_.search.seed, static_cast<std::uint64_t>(n), "train");
+        c.architecture_yaml = b.architecture_yaml;
+        return c;
+    }
     std::optional<search::Suggestion> s = sampler_->ask();
     if (!s) return std::nullopt;
     const std::string gen = std::to_string(s->generation);
@@ -258,6 +355,7 @@ void StudyDriver::finish(const FinishedTrial& t) {
     if (t.end != TrialEnd::kInterrupted) ++counted_;
 
     if (retries_running_.erase(n)) return;  // the sampler learns about it at its rebuild
+    if (baseline_of_.count(n)) return;      // never the sampler's: FAIL in its view
     if (config_.search.mode == SearchMode::kGenerational) {
         pending_.push_back({n, {values, constraints}});
         pending_state_[n] = state;
@@ -320,9 +418,12 @@ std::pair<std::string, std::size_t> StudyDriver::write_pareto_csv() {
     for (std::int64_t n : front) {
         if (architectures_.count(n)) continue;
         const std::string rel = "architectures/global/" + std::to_string(n) + ".yaml";
+        const search::Genome& genome = records_.at(static_cast<std::size_t>(n)).genome;
+        // With the trial's seed and training genes, the file alone retrains it (snac train).
         write_file_atomic((fs::path(run_dir_) / rel).string(),
-                          search::build_architecture(space_, records_.at(static_cast<std::size_t>(n)).genome,
-                                                     context_));
+                          architecture_with_origin(
+                              search::build_architecture(space_, genome, context_),
+                              {n, trial_seed(n), search::training_genes(space_, genome)}));
         store_.set_trial_attrs(n, {{"architecture", nlohmann::json(rel).dump()}}, {});
         architectures_[n] = rel;
     }

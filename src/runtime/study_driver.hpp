@@ -43,9 +43,21 @@ private:
         search::Genome genome;
         int generation = 0;
     };
+    /// A baseline of `search.baselines`: a trial whose architecture comes from a file.
+    struct Baseline {
+        std::string path;
+        std::string architecture_yaml;
+    };
+    static std::vector<Baseline> load_baselines(const RunConfig& config,
+                                                const search::ArchitectureContext& context);
+    /// records_ as the sampler sees them: baseline trials (no genome) as FAIL, so they neither
+    /// breed nor fill a generation.
+    std::vector<search::TrialRecord> sampler_records() const;
     void load_existing();
     void restore_sampler_if_needed();
     Candidate make_candidate(std::int64_t number, const search::Genome& genome) const;
+    /// The training seed of trial `number` (train.seed, else derived from search.seed).
+    std::uint64_t trial_seed(std::int64_t number) const;
     void tell(const FinishedTrial& t, TrialState state, const std::vector<double>& values,
               const std::vector<double>& constraints);
 
@@ -53,6 +65,9 @@ private:
     std::string run_dir_;
     search::ArchitectureContext context_;
     search::SearchSpace space_;
+    std::vector<Baseline> baselines_;                  // loaded before the study file is opened
+    std::deque<std::size_t> baseline_queue_;           // indices into baselines_ still to run
+    std::map<std::int64_t, std::size_t> baseline_of_;  // trial -> index into baselines_
     std::unique_ptr<search::Sampler> sampler_;
     io::StudyStore store_;
     std::vector<search::TrialRecord> records_;  // mirror of the study, by number

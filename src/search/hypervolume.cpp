@@ -64,20 +64,24 @@ double hypervolume(std::span<const std::vector<double>> points, std::span<const 
         for (std::size_t k = 0; k < d; ++k) ok = ok && std::isfinite(p[k]) && p[k] < reference[k];
         if (ok) inside.push_back(p);
     }
-    // Drop dominated points first: they add nothing and slow the recursion.
+    // Drop dominated points first: they add nothing and slow the recursion. Each point is
+    // compared with the front kept so far (O(n·front)); an equal point keeps the first.
+    auto weakly_better = [d](const std::vector<double>& a, const std::vector<double>& b) {
+        for (std::size_t k = 0; k < d; ++k)
+            if (a[k] > b[k]) return false;
+        return true;  // a <= b everywhere: b adds nothing (equal, or dominated)
+    };
     Pts front;
-    for (std::size_t i = 0; i < inside.size(); ++i) {
+    for (auto& p : inside) {
         bool dominated = false;
-        for (std::size_t j = 0; j < inside.size() && !dominated; ++j) {
-            if (i == j) continue;
-            bool all_le = true, some_lt = false;
-            for (std::size_t k = 0; k < d; ++k) {
-                all_le = all_le && inside[j][k] <= inside[i][k];
-                some_lt = some_lt || inside[j][k] < inside[i][k];
+        for (const auto& f : front)
+            if (weakly_better(f, p)) {
+                dominated = true;
+                break;
             }
-            dominated = all_le && (some_lt || j < i);  // equal points: keep the first
-        }
-        if (!dominated) front.push_back(inside[i]);
+        if (dominated) continue;
+        std::erase_if(front, [&](const std::vector<double>& f) { return weakly_better(p, f); });
+        front.push_back(std::move(p));
     }
     return hso(std::move(front), reference.data(), d);
 }

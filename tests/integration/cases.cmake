@@ -12,3 +12,6 @@ endforeach()
 # The jet configs without their data: they check, and the error names the fetch command.
 snac_add_integration_test(NAME case_jets_missing_data
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cases/jets_missing_data.sh TIMEOUT 120)
+# search.baselines: ONNX and architecture files as the study's first trials, marked in the report.
+snac_add_integration_test(NAME case_baselines
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cases/baselines.sh TIMEOUT 180)

@@ -9,3 +9,11 @@ set_tests_properties(integration_pipeline_report PROPERTIES LABELS "integration;
 snac_add_integration_test(NAME pipeline_run
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pipeline/run_pipeline.sh
     TIMEOUT 600)
+# Reproducing a trial: snac train --from-trial and the trial block of architecture files.
+snac_add_integration_test(NAME pipeline_retrain
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pipeline/retrain_trial.sh
+    TIMEOUT 300)
+# --synth: refused at once without Vitis HLS; a stand-in tool's figures reach summary and report.
+snac_add_integration_test(NAME pipeline_synth
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pipeline/synth.sh
+    TIMEOUT 300)

@@ -54,8 +54,9 @@ struct CsimResult {
     double run_seconds = 0.0;
 };
 
-/// Compiles the project with `compiler` (-std=c++17 -O1 -Wall -Wextra -Werror) against the
-/// emulation header and runs its testbench. Throws Error with the compiler's own message on
+/// Compiles the project with `compiler` (-std=c++17 -Wall -Wextra -Werror; -O0 for testbenches up
+/// to 4,000 samples, else -O1; one translation unit; the shared headers precompiled once and
+/// cached) against the emulation header and runs its testbench. Throws Error with the compiler's own message on
 /// failure.
 CsimResult run_csim(const EmittedProject& project, const std::string& compiler = "g++");
 

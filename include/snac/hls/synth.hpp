@@ -19,6 +19,10 @@ struct SynthResult {
 /// the text holds no resource estimates (a failed or interrupted synthesis).
 std::map<std::string, double> parse_csynth_report(std::string_view xml);
 
+/// The synthesis tool run_synthesis would use: "vitis_hls", else "vivado_hls" when on PATH, else
+/// "" (so a stage can refuse --synth before it builds anything).
+std::string synthesis_tool();
+
 /// Runs `build_prj.tcl` with csim=0 synth=1 and parses the report. Throws UsageError when neither
 /// tool is on PATH, Error with the tool's output when synthesis fails.
 SynthResult run_synthesis(const EmittedProject& project);

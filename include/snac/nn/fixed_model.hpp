@@ -88,6 +88,9 @@ struct FixedModel {
 
     /// Raw output words (of output_type) for one sample of input_size() floats.
     std::vector<std::int64_t> run_raw(const float* x) const;
+    /// The same on 128-bit words only, without the 64-bit fast path that run_raw takes when the
+    /// widths allow it (tests and benchmarks compare the two).
+    std::vector<std::int64_t> run_raw_reference(const float* x) const;
     /// Output values for one sample (exact: every result_t value is a double).
     std::vector<double> run(const float* x) const;
 };

@@ -45,7 +45,14 @@ struct HlsProjectResult {
     bool csim_ran = false;
     double max_abs_diff_vs_float = 0.0;
     std::optional<double> accuracy_float;    ///< classification datasets only
-    std::optional<double> accuracy_fixed;    ///< the fixed-point (firmware) test metric
+    std::optional<double> accuracy_fixed;    ///< the fixed-point (firmware) test accuracy
+    /// The task metric on the test inputs ("accuracy" | "mean_distance"; "" = random inputs):
+    /// of the float network, of the C simulation's outputs (the firmware), and as the local
+    /// stage recorded it for the checkpoint (attribute final_metrics fixed_test_<metric>).
+    std::string metric;
+    std::optional<double> metric_float;
+    std::optional<double> metric_fixed;
+    std::optional<double> metric_local;
     std::map<std::string, double> estimate;  ///< lut, ff, dsp, bram_18k, *_pct, latency, ii
     std::string estimate_source;
     std::map<std::string, double> synth;  ///< csynth report when --synth ran
@@ -84,6 +91,14 @@ struct HlsStageResult {
     std::vector<HlsDesignResult> designs;
     std::int64_t failed = 0;  ///< designs that did not build or whose C simulation mismatched
 };
+
+/// Throws UsageError naming the problem when --synth was asked for and neither vitis_hls nor
+/// vivado_hls is on PATH.
+void require_synthesis_tool();
+
+/// "ok" | "error" | "not simulated" | "mismatch" (C simulation differs from snac's fixed-point
+/// inference) | "metric differs" (the firmware's test metric is not the local stage's).
+std::string design_status(const HlsDesignResult& design);
 
 /// Runs the stage on RUN_DIR. Writes hls/<design>/, hls/summary.csv and stages/hls.done (only
 /// when every design built and matched). Throws Error when no design succeeded.

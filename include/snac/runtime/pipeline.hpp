@@ -60,6 +60,8 @@ struct PipelineOptions {
     std::optional<double> time_limit_s;  ///< global: overrides search.time_limit
     std::optional<std::uint64_t> seed;   ///< global: overrides search.seed
     bool progress = true;                ///< global: live progress line on stderr
+    bool synth = false;                  ///< hls: also run Vitis HLS csynth (refused up front
+                                         ///< when the tool is not on PATH)
 };
 
 /// The config keys (dotted paths, e.g. "local.pruning_steps") of `stage`'s sections whose values

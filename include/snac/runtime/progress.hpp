@@ -22,6 +22,9 @@ public:
     explicit ProgressLine(bool enabled);
     /// Prints when due (or `force`).
     void update(const ProgressCounts& counts, bool force = false);
+    /// Whether update() would print now: callers skip building the counts (the study status
+    /// costs O(trials)) when it would not.
+    bool due() const;
     /// Ends an in-place line with a newline.
     void finish(const ProgressCounts& counts);
 

@@ -68,6 +68,11 @@ RunConfig load_config(const std::string& path) {
     if (std::filesystem::path(cfg.output.dir).is_relative())
         cfg.output.dir =
             (std::filesystem::path(cfg.base_dir) / cfg.output.dir).lexically_normal().string();
+    // Baselines are read by the global stage, which may load the run directory's copy of the
+    // config: resolved now, they mean the same file from either place.
+    for (auto& b : cfg.search.baselines)
+        if (std::filesystem::path(b).is_relative())
+            b = (std::filesystem::path(cfg.base_dir) / b).lexically_normal().string();
     return cfg;
 }
 

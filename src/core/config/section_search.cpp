@@ -107,6 +107,13 @@ void parse_search(MapReader& in, SearchConfig& out) {
                     "give " + std::to_string(out.objectives.size()) + " values or leave it out");
     in.get("seed", out.seed);
     in.get("study_name", out.study_name);
+    in.get("baselines", out.baselines);
+    if (static_cast<std::int64_t>(out.baselines.size()) > out.trials)
+        in.error_at("baselines",
+                    std::to_string(out.baselines.size()) + " baselines do not fit in " +
+                        std::to_string(out.trials) + " trials",
+                    "baselines are the study's first trials and count towards 'trials': raise "
+                    "'trials' or list fewer baselines");
 }
 
 void emit_search(YAML::Emitter& out, const SearchConfig& c) {
@@ -149,6 +156,11 @@ void emit_search(YAML::Emitter& out, const SearchConfig& c) {
     out << YAML::Key << "reference_point" << YAML::Value << YAML::Flow << c.reference_point;
     out << YAML::Key << "seed" << YAML::Value << c.seed;
     out << YAML::Key << "study_name" << YAML::Value << c.study_name;
+    if (!c.baselines.empty()) {  // absent when empty: configs without baselines hash as before
+        out << YAML::Key << "baselines" << YAML::Value << YAML::BeginSeq;
+        for (const auto& b : c.baselines) out << b;
+        out << YAML::EndSeq;
+    }
     out << YAML::EndMap;
 }
 

@@ -114,4 +114,14 @@ a, b = np.load("tuned.npy"), np.load("from_onnx.npy")
 print("max |tuned - onnx| =", float(np.abs(a - b).max()))
 assert np.abs(a - b).max() < 1e-5
 PYEOF
+# 7. snac local --checkpoint MODEL.onnx: the ONNX model's weights are the float start of the chain.
+cp "$SNAC_SOURCE_DIR/tests/integration/nn/htru2.yaml" local.yaml
+cat >> local.yaml <<'YAML'
+search_space: {family: mlp, params: {units_0: [8]}}
+local: {enabled: true, precisions: [8], qat_epochs: 1, pruning_steps: 1, pruning_epochs: 1}
+YAML
+"$SNAC_BIN" local run_local --config local.yaml --checkpoint trained.onnx > local.log 2>&1 ||
+    { cat local.log; fail "snac local on an ONNX model"; }
+[ "$(tail -n +2 run_local/local/summary.csv | wc -l)" -eq 2 ] || fail "local: $(cat run_local/local/summary.csv)"
+[ -f run_local/local/trained/w8/step01.h5 ] || fail "local: no step 1 checkpoint of the ONNX model"
 echo "onnx cli: ok"

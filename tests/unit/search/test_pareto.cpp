@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "snac/search/pareto.hpp"
 
@@ -70,4 +71,21 @@ TEST(Pareto, ConstrainedDomination) {
 TEST(Pareto, MaximisedObjectivesAreNegated) {
     const std::vector<Direction> dirs = {Direction::kMaximize, Direction::kMinimize};
     EXPECT_EQ(to_minimization(std::vector<double>{0.9, 100}, dirs), (std::vector<double>{-0.9, 100}));
+}
+
+TEST(Pareto, FrontFilterMatchesTheFirstFrontOfTheSort) {
+    // pareto_front filters against the current front only; it must give exactly the first front
+    // of the full sort, in index order, with ties (coarse grid), constraints and infeasible points.
+    std::mt19937_64 rng(3);
+    std::uniform_int_distribution<int> grid(0, 12), coin(0, 3);
+    for (std::size_t objectives : {2u, 3u}) {
+        std::vector<Point> p;
+        for (int i = 0; i < 600; ++i) {
+            Point q;
+            for (std::size_t k = 0; k < objectives; ++k) q.objectives.push_back(grid(rng));
+            q.constraints = {coin(rng) == 0 ? 0.5 * grid(rng) : -1.0};
+            p.push_back(q);
+        }
+        EXPECT_EQ(pareto_front(p), nondominated_sort(p).front()) << objectives << " objectives";
+    }
 }

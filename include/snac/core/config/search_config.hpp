@@ -56,6 +56,10 @@ struct SearchConfig {
     /// 3.0/3.1 (Debian), v3.2.0.a in Optuna >= 3.2.
     std::string optuna_schema = "v3.0.0.d";
     StudyJournal study_journal = StudyJournal::kAuto;
+    /// Baseline models (architecture file, checkpoint or ONNX) evaluated as the study's first
+    /// trials, like Optuna's enqueue_trial; part of the `trials` budget. Relative paths resolve
+    /// against the config file's directory (load_config makes them absolute).
+    std::vector<std::string> baselines;
 };
 
 }  // namespace snac

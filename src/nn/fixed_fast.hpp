@@ -1,0 +1,22 @@
+#pragma once
+// The 64-bit fast path of the fixed-point dense arithmetic (issue 15): when every width of a layer
+// leaves headroom in a 64-bit word, the products, their cast to accum_t and the accumulation are
+// evaluated on int64 with the same quantization and overflow rules as fx::cast on 128-bit words.
+// Bit-exactness against the 128-bit path is a test (test_fixed_model.cpp, FixedFastPath).
+#include <cstdint>
+
+#include "snac/nn/fixed_model.hpp"
+
+namespace snac::nn::fx64 {
+
+/// Dense arithmetic of `l` over x (type xt) into out (l.result), in the kernel's cast order and
+/// loop order. Returns false, touching nothing, when a width, shift or mode needs the 128-bit path.
+bool dense(const FixedLayer& l, const std::int64_t* x, const FixedType& xt, std::int64_t n_in,
+           std::int64_t n_out, std::int64_t* out);
+
+/// Whether fixed-point runs in this thread may use the fast path (on by default). The 128-bit
+/// reference evaluation (FixedModel::run_raw_reference) turns it off for its own call.
+bool enabled();
+void set_enabled(bool on);
+
+}  // namespace snac::nn::fx64
