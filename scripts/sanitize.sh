@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Sanitizer builds (docs/reliability.md#sanitizers), with Debian's clang, -O1:
+# Sanitizer builds (docs/reliability.md#sanitizers), with Debian's clang, -O1 -gline-tables-only:
 #   asan        build-asan: ASan+UBSan on every target plus the libFuzzer harnesses
-#               (-fsanitize=fuzzer-no-link), then the unit and integration tests and a short
-#               run of every fuzzer (label fuzz, $SNAC_FUZZ_SECONDS each)
+#               (-fsanitize=fuzzer-no-link), then the unit and integration tests ($SNAC_ASAN_TESTS
+#               picks them, default: all but the browser label) and a short run of every fuzzer
+#               (label fuzz, $SNAC_FUZZ_SECONDS each)
 #   tsan        build-tsan: TSan on the runtime library and its unit tests (in-process
 #               transport, coordinator/worker threads), then those tests
 #   build-asan  only configure and build build-asan (scripts/fuzz.sh uses it)
+#   fuzz        build-asan's libraries and harnesses only (no tests), then every fuzzer: its
+#               regression inputs and $SNAC_FUZZ_SECONDS (default 15) from its seeds. This is
+#               what scripts/test.sh runs in CI (docs/reliability.md: CI budget)
 # Any sanitizer report fails the test that produced it. Prints the time of each step.
-# Usage: scripts/sanitize.sh [asan|tsan|build-asan]...   (default: asan tsan)
+# Usage: scripts/sanitize.sh [asan|tsan|build-asan|fuzz]...   (default: asan tsan)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 supp="$root/tests/sanitizers"
@@ -19,7 +23,9 @@ export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$supp/lsan.supp:print_suppress
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp}"
 jobs="${SNAC_JOBS:-$(nproc)}"
+# Debug (assertions on) without Debug's -g: SnacSanitizers.cmake adds -O1 -gline-tables-only.
 clang=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug
+       -DCMAKE_C_FLAGS_DEBUG= -DCMAKE_CXX_FLAGS_DEBUG=
        -DSNAC_BUILD_BENCHMARKS=OFF -DSNAC_SHARED_DATA_DIR="$SNAC_DATA_DIR")
 
 step() {  # name, command...
@@ -38,10 +44,29 @@ run_asan() {
     build_asan
     local b="${SNAC_ASAN_BUILD_DIR:-$root/build-asan}"
     # The ranks of an mpi test would each need Open MPI's leaks suppressed; the embedded and
-    # thread paths they share with the unit/integration tests are covered here.
+    # thread paths they share with the unit/integration tests are covered here. The browser
+    # test needs Chromium, the fault and slurm labels are run by the main build.
+    # shellcheck disable=SC2086
     (cd "$b" && step "ASan+UBSan unit+integration tests" \
-        ctest -L 'unit|integration' -j "${SNAC_TEST_JOBS:-2}" --output-on-failure)
+        ctest -L 'unit|integration' -LE 'browser|fault|slurm' ${SNAC_ASAN_TESTS:-} \
+              -j "${SNAC_TEST_JOBS:-2}" --output-on-failure)
     (cd "$b" && step "fuzzers (${SNAC_FUZZ_SECONDS:-20} s each)" \
+        ctest -L fuzz -j "${SNAC_TEST_JOBS:-2}" --output-on-failure)
+}
+
+# The harnesses, built with ASan+UBSan over only the libraries they read with (core, nn, io), and
+# run for a short budget each. scripts/test.sh runs this in CI.
+fuzzers=(config architecture precision import_csv import_idx import_npy dataset_h5 checkpoint_h5
+         study)
+run_fuzz() {
+    local b="${SNAC_ASAN_BUILD_DIR:-$root/build-asan}" targets=()
+    for f in "${fuzzers[@]}"; do targets+=("fuzz_$f"); done
+    step "configure+build ASan+UBSan fuzz harnesses" bash -c "cmake -S '$root' -B '$b' \
+        ${clang[*]} -DSNAC_SANITIZE=address,undefined -DSNAC_FUZZ=ON >/dev/null && \
+        cmake --build '$b' -j $jobs --target ${targets[*]}"
+    # run_fuzzer.sh's own ASAN_OPTIONS: leaks of the third-party readers' statics are not snac's.
+    (cd "$b" && unset ASAN_OPTIONS && export SNAC_FUZZ_SECONDS="${SNAC_FUZZ_SECONDS:-15}" &&
+        step "fuzzers ($SNAC_FUZZ_SECONDS s each)" \
         ctest -L fuzz -j "${SNAC_TEST_JOBS:-2}" --output-on-failure)
 }
 
@@ -58,6 +83,7 @@ for what in "$@"; do
         asan) run_asan ;;
         tsan) run_tsan ;;
         build-asan) build_asan ;;
-        *) echo "sanitize.sh: unknown step '$what' (asan, tsan, build-asan)" >&2; exit 2 ;;
+        fuzz) run_fuzz ;;
+        *) echo "sanitize.sh: unknown step '$what' (asan, tsan, build-asan, fuzz)" >&2; exit 2 ;;
     esac
 done

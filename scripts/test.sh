@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds snac and runs every test (labels unit, mpi, integration,
-# fault, slurm); with SNAC_SANITIZERS=1 also the sanitizer builds: ASan+UBSan (unit,
-# integration, a short run of every fuzzer) and TSan (runtime tests); see docs/reliability.md.
+# fault, slurm), then every libFuzzer harness under ASan+UBSan (scripts/sanitize.sh fuzz: its
+# regression inputs, then 15 s from its seeds). SNAC_SANITIZERS=0 skips the fuzzers (they are
+# skipped too when ctest args are given); SNAC_SANITIZERS=full runs the whole sanitizer suite
+# instead: ASan+UBSan unit and integration tests plus the fuzzers, and TSan on the runtime tests
+# (over the 40-minute CI budget; docs/reliability.md#ci-budget).
 # Usage: scripts/test.sh [ctest args for the main build, e.g. -L unit]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,6 +21,7 @@ else
     # The one-node Slurm tests run alone (they start their own cluster).
     ctest --output-on-failure -L slurm
 fi
-if [ "${SNAC_SANITIZERS:-0}" = 1 ]; then
-    "$root/scripts/sanitize.sh" asan tsan
-fi
+case "${SNAC_SANITIZERS:-$([ $# -eq 0 ] && echo 1 || echo 0)}" in
+    1) "$root/scripts/sanitize.sh" fuzz ;;
+    full) "$root/scripts/sanitize.sh" asan tsan ;;
+esac

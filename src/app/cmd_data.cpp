@@ -6,6 +6,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/core/config.hpp"
 #include "snac/core/error.hpp"
@@ -180,7 +181,7 @@ std::function<int()> setup_data(CLI::App& sub) {
         "plain HDF5 arrays) into a snac HDF5 dataset: split (stratified for classification), "
         "normalised on the training split, with provenance. Either from a run config's data "
         "section (--config) or from flags. Source paths are looked up in $SNAC_DATA_DIR "
-        "(default ../shared/data), then ./data. See docs/data-format.md.");
+        "(default: the shared data beside the installation), then ./data. See docs/data-format.md.");
     imp->add_option("-c,--config", flags->config, "Run configuration whose data section to import")
         ->check(CLI::ExistingFile);
     imp->add_option("-o,--out", flags->out, "Output dataset file (.h5); default data/NAME.h5");
@@ -212,6 +213,7 @@ std::function<int()> setup_data(CLI::App& sub) {
                     "standardize (default), minmax, robust or none; fitted on the training split");
     imp->add_option("--split", flags->split, "Fractions train,val,test (default 0.7,0.1,0.2)");
     imp->add_option("--seed", flags->seed, "Split seed (default 1)")
+        ->check(seed_range())
         ->each([flags](const std::string&) { flags->seed_set = true; });
     imp->add_flag("--no-stratify", flags->no_stratify, "Do not stratify the split by class");
     imp->add_flag("-f,--force", flags->force, "Re-import even when an up-to-date dataset exists");
@@ -236,10 +238,10 @@ std::function<int()> setup_data(CLI::App& sub) {
         "training frames are not distributed; check models on braggnn_golden_patches.csv.");
     bragg->add_option("-o,--out", sflags->out, "Output dataset file (.h5)")->required();
     bragg->add_option("--samples", sflags->bragg.samples, "Number of patches (default 20000)")
-        ->check(CLI::Range(std::int64_t{10}, std::int64_t{100000000}));
+        ->check(in_range<long long>(10, 100000000));
     bragg->add_option("--patch", sflags->bragg.patch, "Patch size in pixels (default 11)")
-        ->check(CLI::Range(3, 64));
-    bragg->add_option("--seed", sflags->bragg.seed, "Seed (default 1)");
+        ->check(in_range<long long>(3, 64));
+    bragg->add_option("--seed", sflags->bragg.seed, "Seed (default 1)")->check(seed_range());
     bragg->add_option("--sigma-min", sflags->bragg.sigma_min, "Smallest Gaussian width, pixels");
     bragg->add_option("--sigma-max", sflags->bragg.sigma_max, "Largest Gaussian width, pixels");
     bragg->add_option("--eta-max", sflags->bragg.eta_max, "Largest Lorentzian fraction (0..1)");

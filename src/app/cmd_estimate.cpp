@@ -14,6 +14,8 @@
 #include "snac/core/fpga_part.hpp"
 #include "snac/io/checkpoint_io.hpp"
 #include "snac/runtime/model_file.hpp"
+#include "snac/core/log.hpp"
+#include "snac/runtime/precision_checks.hpp"
 #include "snac/surrogate/cost_model.hpp"
 
 namespace snac::app {
@@ -192,6 +194,7 @@ int run_estimate(const EstimateFlags& f) {
             sc.file.clear();  // the config's file belongs to the other model
         }
     }
+    for (const auto& w : runtime::precision_warnings(hls)) log::warn(w);
     const auto model = surrogate::make_cost_model(sc, base_dir, io::read_checkpoint);
     const surrogate::HardwareEstimate e = model->estimate(net, hls, part);
     if (f.json)

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/core/config.hpp"
 #include "snac/core/error.hpp"
@@ -237,20 +238,21 @@ std::function<int()> setup_hls(CLI::App& sub) {
                    "table=TYPE (repeatable)")
         ->allow_extra_args(false);
     sub.add_option("--reuse-factor", a->reuse_factor, "Reuse factor of every layer")
-        ->check(CLI::Range(1, 1 << 20));
+        ->check(in_range<long long>(1, 1 << 20));
     sub.add_option("--strategy", a->strategy, "latency | resource")
         ->check(CLI::IsMember({"latency", "resource"}));
     sub.add_option("--clock-period", a->clock_period, "Target clock period in ns")
-        ->check(CLI::Range(0.1, 1000.0));
+        ->check(in_range<double>(0.1, 1000.0));
     sub.add_option("--table-size", a->table_size, "Entries of each activation lookup table")
-        ->check(CLI::Range(2, 65536));
+        ->check(in_range<long long>(2, 65536));
     sub.add_option("--data", a->data,
                    "Dataset (.h5) whose test split feeds the testbench (default: the training "
                    "dataset when found, else random inputs)");
     sub.add_option("--samples", a->samples, "Testbench samples")
-        ->check(CLI::Range(1, 1000000))
+        ->check(in_range<long long>(1, 1000000))
         ->capture_default_str();
     sub.add_option("--seed", a->seed, "Seed of random test inputs (without --data)")
+        ->check(seed_range())
         ->capture_default_str();
     sub.add_flag("--no-csim", a->no_csim, "Write the project but skip the C simulation");
     sub.add_flag("--synth", a->synth, "Run csynth with vitis_hls/vivado_hls from PATH");
@@ -258,7 +260,7 @@ std::function<int()> setup_hls(CLI::App& sub) {
                  "RUN_DIR: keep the designs an interrupted run of the stage finished (recorded "
                  "in the study 'hls'); default: rebuild every design");
     sub.add_option("--threads", a->threads, "Parallel C simulations (RUN_DIR; default: cores)")
-        ->check(CLI::Range(1, 1024));
+        ->check(in_range<long long>(1, 1024));
     sub.add_flag("--force", a->force,
                  "Write into an existing directory that is not a snac project");
     return [a, &sub]() { return run_hls(*a, sub); };

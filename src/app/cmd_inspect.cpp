@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/nn/counting.hpp"
 #include "snac/runtime/model_file.hpp"
@@ -67,7 +68,7 @@ std::function<int()> setup_inspect(CLI::App& sub) {
     sub.add_option("PATH", args->path, "Architecture file (YAML), checkpoint (.h5) or ONNX model (.onnx)")
         ->required();
     sub.add_option("--bits", args->bits, "Weight and activation bit width for BOPs")
-        ->check(CLI::Range(1, 64))
+        ->check(in_range<long long>(1, 64))
         ->capture_default_str();
     sub.add_flag("--json", args->json,
                  "Print {\"params\", \"bops\": {macs, nac, snac, paper}, \"layers\"} as JSON");

@@ -2,6 +2,7 @@
 // stage (docs/pipeline.md#select). Flags replace the run's select: section.
 #include <iostream>
 
+#include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/core/error.hpp"
 #include "snac/runtime/pipeline.hpp"
@@ -57,8 +58,9 @@ std::function<int()> setup_select(CLI::App& sub) {
     sub.add_option("--rule", a->rule, "knee | bops_bins | top | list (default: select.rule)")
         ->check(CLI::IsMember({"knee", "bops_bins", "top", "list"}));
     sub.add_option("--count", a->count, "Models to take (knee, bops_bins, top)")
-        ->check(CLI::Range(1, 1000));
-    sub.add_option("--bins", a->bins, "BOPs bins (bops_bins)")->check(CLI::Range(1, 1000));
+        ->check(in_range<long long>(1, 1000));
+    sub.add_option("--bins", a->bins, "BOPs bins (bops_bins)")
+        ->check(in_range<long long>(1, 1000));
     sub.add_option("--metric", a->metric, "Ranking metric (bops_bins, top)");
     sub.add_option("--trials", a->trials, "Trial numbers (list)")->delimiter(',');
     return [a]() { return run_select_cmd(*a); };

@@ -1,14 +1,17 @@
 // snac surrogate fit | eval: fit the hardware surrogate on synthesis records and measure it on
 // a split grouped by architecture (docs/surrogate.md).
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/core/error.hpp"
 #include "snac/io/checkpoint_io.hpp"
+#include "snac/runtime/signals.hpp"
 #include "snac/surrogate/evaluation.hpp"
 #include "snac/surrogate/fit.hpp"
 #include "snac/surrogate/learned_model.hpp"
@@ -75,8 +78,21 @@ std::vector<std::size_t> all_indices(const surrogate::RecordSet& s) {
 
 int run_fit(const SurrogateFlags& f) {
     const std::string kind = model_kind(f);
+    // Ctrl-C / SIGTERM stop the learned model's training between batches (a second Ctrl-C exits
+    // at once); an interrupted fit writes nothing, so --out keeps what it held before.
+    runtime::install_signal_handlers();
+    const runtime::DrainWatchdog watchdog(0.0);
+    const auto interrupted = [] {
+        std::fprintf(stderr, "interrupted: the fit stopped; nothing was written\n");
+        const int sig = runtime::drain_signal();
+        return 128 + (sig ? sig : SIGINT);
+    };
     const surrogate::RecordSet set = load_all(f);
     std::vector<std::string> log;
+    std::fprintf(stderr, "fitting the %s model on %zu records\n", kind.c_str(),
+                 set.records.size());
+    runtime::test_hook_pause();  // interruption tests: SNAC_TEST_PAUSE_MS holds here
+    if (runtime::drain_requested()) return interrupted();
     if (kind == "analytical") {
         surrogate::AnalyticalCoefficients start;  // from scratch: nothing inherited
         surrogate::AnalyticalCoefficients c =
@@ -85,13 +101,22 @@ int run_fit(const SurrogateFlags& f) {
         for (const auto& r : f.records)
             sources += (sources.empty() ? "" : ", ") + fs::path(r).filename().string();
         c.provenance += " (" + sources + ")";
+        if (runtime::drain_requested()) return interrupted();
         surrogate::save_coefficients(f.out, c);
     } else {
         surrogate::LearnedFitOptions o;
         o.epochs = f.epochs;
         o.seed = f.seed;
-        const CheckpointData ck =
-            surrogate::fit_learned(set.records, all_indices(set), base_coefficients(f), o, &log);
+        o.stop = watchdog.stop_flag();
+        CheckpointData ck;
+        try {
+            ck = surrogate::fit_learned(set.records, all_indices(set), base_coefficients(f), o,
+                                        &log);
+        } catch (const Error&) {
+            if (runtime::drain_requested()) return interrupted();
+            throw;
+        }
+        if (runtime::drain_requested()) return interrupted();
         io::write_checkpoint(f.out, ck);
     }
     for (const auto& l : log) std::fprintf(stderr, "  %s\n", l.c_str());
@@ -186,8 +211,10 @@ void add_common(CLI::App* c, SurrogateFlags& f) {
                   "JSON records: vivado (resource_report, default) or hls (hls_resource_report)");
     c->add_option("--coefficients", f.coefficients,
                   "Analytical coefficients the learned model builds on (default: shipped file)");
-    c->add_option("--epochs", f.epochs, "Learned model: maximum training epochs (default 300)");
-    c->add_option("--seed", f.seed, "Seed of the split and of training (default 1)");
+    c->add_option("--epochs", f.epochs, "Learned model: maximum training epochs (default 300)")
+        ->check(in_range<long long>(1, 100000));
+    c->add_option("--seed", f.seed, "Seed of the split and of training (default 1)")
+        ->check(seed_range());
 }
 
 std::function<int()> setup_surrogate(CLI::App& sub) {
@@ -205,7 +232,8 @@ std::function<int()> setup_surrogate(CLI::App& sub) {
     ev->add_option("--model-file", f->model_file,
                    "Score this model file as is instead of refitting on the training split");
     ev->add_option("--test-fraction", f->test_fraction,
-                   "Share of architectures held out for testing (default 0.25)");
+                   "Share of architectures held out for testing (default 0.25)")
+        ->check(in_range<double>(0.01, 0.99));
     ev->add_flag("--json", f->json, "Print the metrics as JSON");
     ev->callback([f, action] { *action = [f] { return run_eval(*f); }; });
     return [action] { return (*action)(); };

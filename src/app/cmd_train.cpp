@@ -4,6 +4,7 @@
 // snac train --from-trial RUN_DIR N retrains global trial N and compares with the study.
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/core/config.hpp"
 #include "snac/core/atomic_file.hpp"
@@ -22,6 +24,7 @@
 #include "snac/nn/counting.hpp"
 #include "snac/nn/trainer.hpp"
 #include "snac/runtime/model_file.hpp"
+#include "snac/runtime/signals.hpp"
 #include "snac/runtime/trial_replay.hpp"
 #include "snac/search/architecture.hpp"
 
@@ -139,7 +142,12 @@ int run_train(const TrainArgs& a_in) {
         throw UsageError("cannot create output directory '" + a.out + "': " + ec.message(),
                          "choose a writable --out directory");
 
+    // Ctrl-C / SIGTERM stop training between batches (a second Ctrl-C exits at once); the
+    // weights so far are written like a finished run's, with status "stopped".
+    runtime::install_signal_handlers();
+    const runtime::DrainWatchdog watchdog(0.0);
     nn::TrainOptions opt;
+    opt.stop = watchdog.stop_flag();
     opt.seed = a.seed           ? a.seed
                : origin         ? origin->seed
                : cfg.train.seed ? cfg.train.seed
@@ -203,6 +211,11 @@ int run_train(const TrainArgs& a_in) {
         std::printf("\nwrote %s and %s\n", (dir / "checkpoint.h5").c_str(),
                     (dir / "metrics.json").c_str());
     }
+    if (result.status == nn::TrainStatus::kStopped) {
+        std::fprintf(stderr, "interrupted: %s; the files above hold the weights so far\n",
+                     result.reason.c_str());
+        return 128 + (runtime::drain_signal() ? runtime::drain_signal() : SIGINT);
+    }
     if (cmp) {
         for (const auto& [k, row] : cmp->rows.items())
             std::printf("  %-22s recorded %.9g  retrained %.9g\n", k.c_str(),
@@ -242,10 +255,12 @@ std::function<int()> setup_train(CLI::App& sub) {
                    "Output directory for checkpoint.h5 and metrics.json (default with "
                    "--from-trial: RUN_DIR/retrain/N)");
     sub.add_option("--seed", args->seed,
-                   "Training seed (default: the trial's, else train.seed, else derived)");
+                   "Training seed (default: the trial's, else train.seed, else derived)")
+        ->check(seed_range());
     sub.add_option("--threads", args->threads, "OpenMP threads (default: train.threads)")
-        ->check(CLI::Range(0, 4096));
-    sub.add_option("--epochs", args->epochs, "Override train.epochs")->check(CLI::Range(1, 100000));
+        ->check(in_range<long long>(0, 4096));
+    sub.add_option("--epochs", args->epochs, "Override train.epochs")
+        ->check(in_range<long long>(1, 100000));
     return [args]() { return run_train(*args); };
 }
 

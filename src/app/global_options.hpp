@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/runtime/global_search.hpp"
 
@@ -28,11 +29,12 @@ inline void add_global_search_options(CLI::App& sub, GlobalCliOptions& o) {
                  "Continue the study in the run directory (RUNNING trials of a crash are marked "
                  "FAIL and re-run); starts a new study when there is none");
     sub.add_option("--trials", o.trials, "Trial budget (overrides search.trials)")
-        ->check(CLI::PositiveNumber);
+        ->check(in_range<std::int64_t>(1));
     sub.add_option("--time-limit", o.time_limit,
                    "Stop handing out trials after this wall time, e.g. 90s, 30m, 2h "
                    "(overrides search.time_limit)");
     sub.add_option("--seed", o.seed, "Run seed (overrides search.seed)")
+        ->check(seed_range())
         ->each([&o](const std::string&) { o.seed_set = true; });
     sub.add_flag("--no-progress", o.no_progress, "No live progress line on stderr");
 }

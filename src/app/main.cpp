@@ -1,5 +1,7 @@
 // The snac command line (docs/cli.md). Exit codes: 0 ok, 1 runtime failure, 2 usage/config error.
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,6 +23,28 @@ GlobalOptions& global_options() {
     static GlobalOptions options;
     return options;
 }
+
+namespace {
+
+std::string filesystem_hint(const std::error_code& ec) {
+    if (ec == std::errc::not_a_directory)
+        return "a parent of that path is a regular file, not a directory; choose another "
+               "output path (--out) or move the file away";
+    if (ec == std::errc::read_only_file_system)
+        return "that file system is mounted read-only; choose an output path (--out) on a "
+               "writable one";
+    if (ec == std::errc::permission_denied || ec == std::errc::operation_not_permitted)
+        return "you may not write there; choose an output path (--out) you own, or fix the "
+               "directory's permissions";
+    if (ec == std::errc::no_space_on_device)
+        return "the disk is full; free space (or move the run directory), then continue with "
+               "--resume";
+    if (ec == std::errc::file_exists)
+        return "something already exists at that path; remove it or choose another --out";
+    return "check that the path exists and is a writable directory";
+}
+
+}  // namespace
 
 }  // namespace snac::app
 
@@ -87,6 +111,13 @@ int main(int argc, char** argv) {
         std::cerr << "error: " << e.what() << "\n";
         if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
         return static_cast<int>(e.exit_code());
+    } catch (const std::filesystem::filesystem_error& e) {
+        // A directory or file snac could not create or read (--out below a regular file, a
+        // read-only place, a full disk): the system's words plus what to do about them.
+        std::cerr << "error: " << e.what() << "\n  hint: " << app::filesystem_hint(e.code())
+                  << "\n";
+        return static_cast<int>(e.code() == std::errc::no_space_on_device ? ExitCode::kRuntime
+                                                                           : ExitCode::kUsage);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
         return static_cast<int>(ExitCode::kRuntime);

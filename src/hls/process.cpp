@@ -1,9 +1,11 @@
 #include "process.hpp"
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -15,6 +17,7 @@ namespace snac::hls::detail {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd) {
     int fds[2];
     if (::pipe(fds) != 0) throw Error(std::string("pipe() failed: ") + std::strerror(errno));
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(fds[0]);
@@ -22,6 +25,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
         throw Error(std::string("fork() failed: ") + std::strerror(errno));
     }
     if (pid == 0) {
+        // The compiler or simulator dies with snac (Ctrl-C, SIGTERM, a crash) instead of running
+        // on as an orphan that keeps writing into the project; re-check the parent for the race
+        // where it died before prctl.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != parent) ::_exit(128 + SIGTERM);
         ::dup2(fds[1], STDOUT_FILENO);
         ::dup2(fds[1], STDERR_FILENO);
         ::close(fds[0]);

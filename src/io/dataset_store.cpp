@@ -33,8 +33,11 @@ std::string import_into(const DataConfig& config, const std::string& base_dir,
 }  // namespace
 
 std::vector<std::string> data_search_dirs() {
+    // The default is the shared data directory the build was configured with (an absolute path
+    // beside the installation), so a run finds it from any working directory.
     const char* env = std::getenv("SNAC_DATA_DIR");
-    std::vector<std::string> dirs{env && *env ? std::string(env) : std::string("../shared/data")};
+    std::vector<std::string> dirs{env && *env ? std::string(env)
+                                              : std::string(SNAC_DEFAULT_DATA_DIR)};
     dirs.emplace_back("data");
     return dirs;
 }

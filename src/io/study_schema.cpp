@@ -149,6 +149,9 @@ bool check(const Db& db, const std::string& path) {
         Stmt s(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
         while (s.step()) tables.insert(s.text(0));
     } catch (const Error& e) {
+        // A damaged page (SQLITE_CORRUPT) or a busy writer: keep the specific fix sql::fail gave.
+        if (!e.hint().empty())
+            throw UsageError("'" + path + "' cannot be read (" + e.what() + ")", e.hint());
         throw UsageError("'" + path + "' is not a readable SQLite database (" + e.what() + ")",
                          "give the study.db of a snac run or an Optuna SQLite storage");
     }

@@ -2,6 +2,7 @@
 // split, emit, C-simulate with g++, estimate with the surrogate, write the manifest. Moved here
 // from the command line (issue 10) so that the HLS stage runs the same code for every design.
 #include "hls_project.hpp"
+#include "snac/runtime/precision_checks.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -75,6 +76,12 @@ TestInputs test_inputs(const HlsProjectJob& job, std::int64_t size, const Checkp
     in.x.resize(static_cast<std::size_t>(in.n * size));
     for (auto& v : in.x) v = static_cast<float>(u(rng));
     in.source = "uniform random in [-2, 2), seed " + std::to_string(job.seed);
+    // Said on the terminal: random inputs check the C simulation bit for bit but measure no
+    // accuracy, which a user comparing against float would otherwise assume was done.
+    log::warn("testbench inputs: no dataset (no --data, and the checkpoint's training dataset was "
+              "not found), so " + std::to_string(in.n) + " " + in.source +
+              " inputs are used; no accuracy is measured. Pass --data DATASET.h5 for real "
+              "samples");
     return in;
 }
 
@@ -177,6 +184,7 @@ PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
             "io_stream is not implemented by snac's emitter; the project uses "
             "io_parallel");
     check_layer_names(net, settings);
+    for (auto& w : precision_warnings(settings)) r.warnings.push_back(std::move(w));
 
     p.model = nn::lower_network(net, ck, settings);
     for (const auto& w : p.model.warnings) r.warnings.push_back(w);
@@ -267,6 +275,8 @@ void simulate_hls_project(PreparedHlsProject& p, const HlsProjectJob& job) {
             r.accuracy_fixed = r.metric_fixed;
             p.extras.accuracy_float = r.accuracy_float;
             p.extras.accuracy_fixed = r.accuracy_fixed;
+            if (auto w = accuracy_collapse_warning(*r.accuracy_float, *r.accuracy_fixed))
+                r.warnings.push_back(*w);
         }
         if (r.metric_fixed && r.metric_local && *r.metric_fixed != *r.metric_local) {
             std::ostringstream w;

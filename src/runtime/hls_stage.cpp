@@ -2,6 +2,7 @@
 // lowering, emitting and the float reference run on this thread (HDF5 is serial, oneDNN owns
 // the cores); the C simulations (a g++ compile and a testbench run each) run in a TBB arena.
 #include "snac/runtime/hls_stage.hpp"
+#include "snac/runtime/signals.hpp"
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -368,6 +369,9 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     std::mutex study_mutex;
 
     std::vector<std::optional<PreparedHlsProject>> prepared(jobs.size());
+    // Ctrl-C / SIGTERM: designs not started yet are skipped (the one compiling finishes), no
+    // hls.done is written, and `snac run --resume` builds the stage again.
+    const std::string skipped = "not built: stopped on request";
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         if (const auto it = finished.find(keys[i]); it != finished.end()) {
             out.designs[i].result = result_of(it->second, run_dir);
@@ -375,6 +379,10 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
             ++out.reused;
             log::info("hls: " + out.designs[i].design +
                       " finished earlier (study 'hls'); not rebuilt");
+            continue;
+        }
+        if (drain_requested()) {
+            out.designs[i].error = skipped;
             continue;
         }
         try {
@@ -389,9 +397,14 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     tbb::task_arena arena(threads);
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
-            if (out.designs[i].reused) return;
             auto& d = out.designs[i];
+            if (d.reused || d.error == skipped) return;
             if (prepared[i]) {
+                if (drain_requested()) {
+                    d.error = skipped;
+                    prepared[i].reset();
+                    return;
+                }
                 try {
                     simulate_hls_project(*prepared[i], jobs[i]);
                 } catch (const Error& e) {
@@ -416,6 +429,7 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
     out.summary_csv = (fs::path(run_dir) / "hls" / "summary.csv").string();
     snac::write_file_atomic(out.summary_csv, summary_csv(run_dir, out.designs, settings));
     const auto n = static_cast<std::int64_t>(out.designs.size());
+    if (drain_requested()) return out;
     if (out.failed == n)
         throw Error("the HLS stage built no design successfully",
                     "see the errors in " + out.summary_csv);

@@ -292,6 +292,7 @@ CheckpointData fit_learned(const std::vector<SynthesisRecord>& records,
     tc.seed = o.seed;
     nn::TrainOptions to;
     to.seed = o.seed;
+    to.stop = o.stop;
     const nn::TrainResult res = nn::train_network(net, d, tc, to);
     if (res.status != nn::TrainStatus::kOk)
         throw Error("training the learned surrogate failed: " + res.reason);

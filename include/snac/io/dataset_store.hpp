@@ -9,8 +9,8 @@
 
 namespace snac::io {
 
-/// Directories searched for raw data and datasets, in order: $SNAC_DATA_DIR (default
-/// ../shared/data relative to the working directory), then ./data.
+/// Directories searched for raw data and datasets, in order: $SNAC_DATA_DIR (default: the shared
+/// data directory beside the installation, CMake's SNAC_SHARED_DATA_DIR), then ./data.
 std::vector<std::string> data_search_dirs();
 
 /// Whether resolve_dataset may reuse a dataset whose provenance matches the config.

@@ -3,6 +3,7 @@
 /// records, predicting log1p-scaled LUT, FF, DSP, BRAM, cycles and II from structural features
 /// plus the analytical model's quantities. Stored as an nn checkpoint (HDF5 through io) whose
 /// attributes carry the feature list, the scalers and the analytical coefficients it was built on.
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct LearnedFitOptions {
     double val_fraction = 0.15;  ///< of the training architectures, for early stopping
     int patience = 40;           ///< epochs without validation improvement
     std::uint64_t seed = 1;
+    const std::atomic<bool>* stop = nullptr;  ///< set (Ctrl-C) to stop between batches
 };
 
 /// Trains the MLP on records[idx] (validation split grouped by architecture). Records the

@@ -63,6 +63,11 @@ RunConfig load_config(const std::string& path) {
     text << in.rdbuf();
     RunConfig cfg = parse_config(text.str(), path);
     cfg.base_dir = std::filesystem::absolute(path).parent_path().string();
+    // Like every relative path in the file, output.dir is relative to the file's directory, not
+    // to wherever snac was started (`--out` on the command line stays relative to the latter).
+    if (std::filesystem::path(cfg.output.dir).is_relative())
+        cfg.output.dir =
+            (std::filesystem::path(cfg.base_dir) / cfg.output.dir).lexically_normal().string();
     // Baselines are read by the global stage, which may load the run directory's copy of the
     // config: resolved now, they mean the same file from either place.
     for (auto& b : cfg.search.baselines)

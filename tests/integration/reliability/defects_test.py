@@ -67,10 +67,125 @@ def scenario_all_fail():
     g.check(all(t["state"] == "FAIL" for t in g.trials("f")), "study states")
 
 
+def scenario_paths():
+    """Defect 7: the data directory defaults to the shared data beside the installation (not the
+    working directory), and output.dir resolves against the config file's directory."""
+    os.makedirs("sub")
+    g.write_config(os.path.join("sub", "c.yaml"), trials=2)
+    env = {k: v for k, v in os.environ.items() if k != "SNAC_DATA_DIR"}
+    # The raw MNIST files are found without SNAC_DATA_DIR, from a directory with no ../shared.
+    snac(["global", os.path.join("sub", "c.yaml"), "--no-progress"], expect=0, env=env)
+    g.check(os.path.exists(os.path.join("sub", "runs", "tiny", "study.db")),
+            "output.dir 'runs/tiny' did not resolve against the config's directory")
+    g.check(not os.path.exists("runs"), "output.dir resolved against the working directory")
+    # --out stays relative to the working directory.
+    snac(["global", os.path.join("sub", "c.yaml"), "--out", "here", "--no-progress"], expect=0,
+         env=env)
+    g.check(os.path.exists(os.path.join("here", "study.db")), "--out not relative to the cwd")
+
+
+def no_long_number(text):
+    import re
+    return re.search(r"[0-9]{25,}", text) is None
+
+
+def scenario_messages():
+    """Defect 6: flag ranges in words, --seed -1 refused, a non-architecture HDF5 file named as
+    such, a damaged study page names the file and a fix, filesystem errors get a hint, a
+    precision with more integer than total bits warns."""
+    g.write_config("c.yaml", trials=2)
+    # Numeric flags out of range: the range in words, not CLI11's DBL_MAX.
+    for flag, value, words in (("--trials", "0", "whole number of at least 1"),
+                               ("--trials", "-5", "whole number of at least 1"),
+                               ("--seed", "-1", "whole number of at least 0")):
+        p = snac(["global", "c.yaml", "--out", "x", flag, value], expect=2)
+        g.check(words in p.stderr and flag in p.stderr and no_long_number(p.stderr),
+                "%s %s: %s" % (flag, value, p.stderr))
+    p = snac(["train", "c.yaml", "--arch", "a.yaml", "--out", "t", "--epochs", "0"], expect=2)
+    g.check("from 1 to 100000" in p.stderr, "--epochs 0: " + p.stderr)
+    g.check(not os.path.exists("x"), "a refused command created its run directory")
+
+    # A snac dataset (HDF5, not a model) given to inspect / estimate.
+    snac(["data", "import", "--format", "idx",
+          "--images", os.path.join(DATA, "mnist/t10k-images-idx3-ubyte.gz"),
+          "--labels", os.path.join(DATA, "mnist/t10k-labels-idx1-ubyte.gz"),
+          "--resize", "8,8", "--subset", "300", "-o", "ds.h5"], expect=0)
+    for cmd in (["inspect", "ds.h5"], ["estimate", "ds.h5", "--part", "zcu102"]):
+        p = snac(cmd, expect=2)
+        g.check("is a snac dataset, not a model" in p.stderr and "escape" not in p.stderr
+                and "control" not in p.stderr, "%s: %s" % (cmd[0], p.stderr))
+
+    # Precision with more integer bits than total bits: a warning that says so.
+    open("a.yaml", "w").write("input_shape: [1, 8, 8]\nlayers:\n  - {type: flatten}\n"
+                              "  - {type: dense, units: 10}\n  - {type: softmax}\n")
+    p = snac(["estimate", "a.yaml", "--part", "zcu102", "--precision", "ap_fixed<8,12>"],
+             expect=0)
+    g.check("more integer bits (12) than total bits (8)" in p.stderr, "I > W: " + p.stderr)
+
+    # A design that needs more DSP/LUT than the part has.
+    open("big.yaml", "w").write("input_shape: [1, 8, 8]\nlayers:\n  - {type: flatten}\n"
+                                "  - {type: dense, units: 512}\n  - {type: relu}\n"
+                                "  - {type: dense, units: 10}\n")
+    p = snac(["estimate", "big.yaml", "--part", "pynq-z2"], expect=0)
+    g.check("does NOT fit" in p.stdout and "DSP" in p.stdout, "over the part: " + p.stdout)
+
+    # Filesystem errors get a hint: --out below a regular file.
+    open("afile", "w").write("x")
+    p = snac(["global", "c.yaml", "--out", "afile/run", "--no-progress"], expect=2)
+    g.check("afile" in p.stderr and "hint" in p.stderr.lower(), "--out under a file: " + p.stderr)
+
+    # A damaged page of the study file: named, with the fix.
+    snac(["global", "c.yaml", "--out", "r", "--no-progress"], expect=0)
+    db = os.path.join("r", "study.db")
+    size = os.path.getsize(db)
+    g.check(size >= 3 * 4096, "study file too small to damage a page: %d" % size)
+    with open(db, "r+b") as f:  # page 1 (the header) intact; the schema/trial pages garbage
+        f.seek(4096)
+        f.write(b"\xa5" * (size - 4096))
+    p = snac(["study", "show", db], expect=2)
+    g.check("study.db" in p.stderr and ".recover" in p.stderr, "damaged study: " + p.stderr)
+
+
+def scenario_messages_hls():
+    """Defect 6, HLS half: a design over the part flagged by snac hls, a collapsed fixed-point
+    accuracy warned about, the fallback to random testbench inputs said on the terminal."""
+    g.write_config("c.yaml", trials=2)
+    open("a.yaml", "w").write("input_shape: [1, 8, 8]\nlayers:\n  - {type: flatten}\n"
+                              "  - {type: dense, units: 16}\n  - {type: relu}\n"
+                              "  - {type: dense, units: 10}\n  - {type: softmax}\n")
+    snac(["train", "c.yaml", "--arch", "a.yaml", "--out", "t", "--epochs", "3"], expect=0)
+    ds = [line.split(" on ")[1].split(" (")[0] for line in
+          snac(["train", "c.yaml", "--arch", "a.yaml", "--out", "t2", "--epochs", "1"],
+               expect=0).stdout.splitlines() if line.startswith("training ")][0]
+    # Collapse: 4-bit types with 1 integer bit against float on the real test split.
+    p = snac(["hls", "t/checkpoint.h5", "--out", "h1", "--part", "xcvu13p-flga2577-2-e",
+              "--data", ds, "--samples", "200", "--precision", "ap_fixed<4,1>"], expect=0)
+    g.check("collapses against float accuracy" in p.stderr, "no collapse warning: " + p.stderr)
+    # Over the part: a 512-unit layer on the smallest board, flagged on the terminal.
+    open("big.yaml", "w").write("input_shape: [1, 8, 8]\nlayers:\n  - {type: flatten}\n"
+                                "  - {type: dense, units: 512}\n  - {type: relu}\n"
+                                "  - {type: dense, units: 10}\n  - {type: softmax}\n")
+    snac(["train", "c.yaml", "--arch", "big.yaml", "--out", "tb", "--epochs", "1"], expect=0)
+    p = snac(["hls", "tb/checkpoint.h5", "--out", "h2", "--part", "pynq-z2", "--no-csim",
+              "--data", ds], expect=0)
+    g.check("does not fit xc7z020" in p.stderr and "DSP" in p.stderr,
+            "over the part not flagged by snac hls:\n" + p.stdout + p.stderr)
+    # Random testbench inputs: the training dataset moved away, no --data.
+    os.rename(ds, ds + ".moved")
+    try:
+        p = snac(["hls", "t/checkpoint.h5", "--out", "h3", "--part", "xcvu13p-flga2577-2-e",
+                  "--no-csim"], expect=0)
+    finally:
+        os.rename(ds + ".moved", ds)
+    g.check("uniform random" in p.stderr and "no accuracy is measured" in p.stderr,
+            "random testbench fallback not said: " + p.stderr)
+
+
 def main():
     scenario = sys.argv[1]
     os.chdir(tempfile.mkdtemp(prefix="defects_" + scenario + "_"))
-    {"all_fail": scenario_all_fail}[scenario]()
+    {"all_fail": scenario_all_fail, "paths": scenario_paths, "messages": scenario_messages,
+     "messages_hls": scenario_messages_hls}[scenario]()
     print("PASS defects " + scenario)
 
 
