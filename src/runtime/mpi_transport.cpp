@@ -21,7 +21,8 @@ void check(int rc, const char* call) {
     char text[MPI_MAX_ERROR_STRING];
     int len = 0;
     MPI_Error_string(rc, text, &len);
-    throw_runtime(std::string(call) + " failed: " + std::string(text, static_cast<std::size_t>(len)));
+    throw_runtime(std::string(call) +
+                  " failed: " + std::string(text, static_cast<std::size_t>(len)));
 }
 
 class MpiTransport final : public Transport {
@@ -116,6 +117,10 @@ MpiSession::MpiSession() {
                              "SNAC_SRUN_MPI for the scripts in scripts/slurm");
         return;
     }
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (finalized)
+        return;  // MPI ended earlier in this process (a later stage of snac run): one process
     int provided = 0;
     check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
     active_ = true;
@@ -148,7 +153,8 @@ void MpiSession::abort(int code) const {
 }
 
 std::unique_ptr<Transport> make_mpi_transport(const MpiSession& session) {
-    if (!session.active()) throw_runtime("the MPI transport needs a process started by mpirun/srun");
+    if (!session.active())
+        throw_runtime("the MPI transport needs a process started by mpirun/srun");
     return std::make_unique<MpiTransport>(session.rank(), session.size());
 }
 

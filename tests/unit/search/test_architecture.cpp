@@ -99,7 +99,7 @@ TEST(Architecture, TrainingGenesOverrideTheTrainSection) {
 TEST(Architecture, UnknownVocabularyIsAUsageError) {
     SearchSpaceConfig c;
     c.family = "mlp";
-    c.params = {cat("units_0", {"8"}), cat("activation", {"gelu"})};
+    c.params = {cat("units_0", {"8"}), cat("activation", {"swish"})};
     SearchSpace space(c);
     Rng rng(1);
     EXPECT_THROW(build_architecture(space, space.sample(rng), {{4}, 2, TaskKind::kClassification}), UsageError);
