@@ -82,8 +82,9 @@ PY
 # Existing results need --resume.
 expect_rc 2 "$SNAC_BIN" local run --config config.yaml --arch mlp.yaml
 
-# kill -9 mid-chain, then --resume: each (precision, step) exactly once.
-"$SNAC_BIN" local run2 --config config.yaml --arch mlp.yaml >/dev/null 2>&1 &
+# kill -9 mid-chain, then --resume: each (precision, step) exactly once. SNAC_TEST_PAUSE_MS holds
+# each finished step, so the kill lands mid-chain on a fast machine.
+SNAC_TEST_PAUSE_MS=400 "$SNAC_BIN" local run2 --config config.yaml --arch mlp.yaml >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
     [ -f run2/local/mlp/w8/step01.h5 ] && break
