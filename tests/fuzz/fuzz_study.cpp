@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& s : snac::io::StudyStore::list_studies(path)) {
             auto store = snac::io::StudyStore::open_read_only(path, s.name);
             (void)store.summary();
-            for (const auto& t : store.trials()) (void)snac::io::to_string(t.state);
+            for (const auto& t : store.trials()) (void)snac::to_string(t.state);
         }
     });
     return 0;

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     namespace fs = std::filesystem;
-    using snac::io::StoredTrialState;
+    using snac::TrialState;
     fs::create_directories(argv[1]);
     for (auto journal : {snac::io::StudyJournal::kWal, snac::io::StudyJournal::kDelete}) {
         const bool wal = journal == snac::io::StudyJournal::kWal;
@@ -29,11 +29,11 @@ int main(int argc, char** argv) {
             {"act", 1.0,
              R"({"name": "CategoricalDistribution", "attributes": {"choices": ["relu", "tanh"]}})"}};
         const auto a = store.create_trial(params, {{"bops", "1024.0"}});
-        store.finish_trial(a, StoredTrialState::kComplete, {0.9, 1024.0}, {{"params", "33"}});
+        store.finish_trial(a, TrialState::kComplete, {0.9, 1024.0}, {{"params", "33"}});
         const auto b = store.create_trial(params);
-        store.finish_trial(b, StoredTrialState::kFail, {}, {}, {{"fail_reason", "\"diverged\""}});
+        store.finish_trial(b, TrialState::kFail, {}, {}, {{"fail_reason", "\"diverged\""}});
         const auto c = store.create_trial(params);
-        store.finish_trial(c, StoredTrialState::kPruned, {});
+        store.finish_trial(c, TrialState::kPruned, {});
         (void)store.create_trial(params);  // left RUNNING, as after a kill
         store.set_study_attrs({{"note", "\"seed\""}}, {});
     }
