@@ -13,6 +13,7 @@
 #include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/runtime/global_search.hpp"
 #include "snac/runtime/hls_stage.hpp"
 #include "snac/runtime/local_stage.hpp"
@@ -156,9 +157,9 @@ void print_summary(const std::string& run_dir, const RunConfig& cfg,
                 if (!col(row, "metric_fixed_local").empty())
                     std::cout << " (local stage " << col(row, "metric_fixed_local") << ")";
             }
-            std::cout << ", est. LUT " << pct(col(row, "est_lut_pct")) << " % FF "
-                      << pct(col(row, "est_ff_pct")) << " % DSP " << pct(col(row, "est_dsp_pct"))
-                      << " % BRAM " << pct(col(row, "est_bram_pct")) << " %"
+            std::cout << ", est. LUT " << pct(col(row, std::string(metric::kEstLutPct))) << " % FF "
+                      << pct(col(row, std::string(metric::kEstFfPct))) << " % DSP " << pct(col(row, std::string(metric::kEstDspPct)))
+                      << " % BRAM " << pct(col(row, std::string(metric::kEstBramPct))) << " %"
                       << ", C-sim " << col(row, "status") << " (" << col(row, "csim_mismatches")
                       << " mismatches of " << col(row, "csim_samples") << ")";
             if (col(row, "fits_part") == "no") std::cout << ", DOES NOT FIT " << cfg.hls.part;

@@ -491,8 +491,11 @@ ReportResult run_report(const ReportOptions& options) {
             synthesized |= d.count("synth_lut") && !d.at("synth_lut").empty();
         const std::string pct_head = synthesized ? " % (est. / csynth)" : " %";
         for (const auto& d : designs) {
-            auto g = [&](const char* k) { return d.count(k) ? d.at(k) : std::string(); };
-            auto n = [&](const char* k, int digits = 4) { return fmt(to_num(g(k)), digits); };
+            auto g = [&](std::string_view k) {
+                const auto it = d.find(std::string(k));
+                return it != d.end() ? it->second : std::string();
+            };
+            auto n = [&](std::string_view k, int digits = 4) { return fmt(to_num(g(k)), digits); };
             double bops = NAN, params = NAN, fl = NAN;
             for (const auto& m : selection.models)
                 if (m.name == g("model")) {
@@ -501,24 +504,24 @@ ReportResult run_report(const ReportOptions& options) {
                     if (m.metrics.count(metric)) fl = m.metrics.at(metric);
                 }
             const double lat = to_num(g("est_latency_cycles_max"));
-            const double ii = to_num(g("est_ii_cycles"));
+            const double ii = to_num(g(metric::kEstIiCycles));
             rows.push_back(
                 {g("design"), fmt(fl), n("metric_float"), n("metric_fixed"), n("metric_fixed_local"),
                  g("csim_samples") + " / " + g("csim_mismatches"), fmt(bops), fmt(params),
                  g("sparsity"), g("precision").empty() ? cfg.hls.precision.str() : g("precision"),
-                 n("est_lut_pct", 3), n("est_ff_pct", 3), n("est_dsp_pct", 3), n("est_bram_pct", 3),
+                 n(metric::kEstLutPct, 3), n(metric::kEstFfPct, 3), n(metric::kEstDspPct, 3), n(metric::kEstBramPct, 3),
                  fmt(lat) + " / " + fmt(lat * clk, 3), fmt(ii) + " / " + fmt(ii * clk, 3),
                  g("status"), g("fits_part"), g("project")});
             if (synthesized) {
                 // csynth's figures beside the estimate of the same quantity.
-                auto both = [&](const char* est, const char* syn, int digits) {
+                auto both = [&](std::string_view est, const char* syn, int digits) {
                     return n(est, digits) + " / " + n(syn, digits);
                 };
                 std::vector<std::string>& row = rows.back();
-                row[10] = both("est_lut_pct", "synth_lut_pct", 3);
-                row[11] = both("est_ff_pct", "synth_ff_pct", 3);
-                row[12] = both("est_dsp_pct", "synth_dsp_pct", 3);
-                row[13] = both("est_bram_pct", "synth_bram_pct", 3);
+                row[10] = both(metric::kEstLutPct, "synth_lut_pct", 3);
+                row[11] = both(metric::kEstFfPct, "synth_ff_pct", 3);
+                row[12] = both(metric::kEstDspPct, "synth_dsp_pct", 3);
+                row[13] = both(metric::kEstBramPct, "synth_bram_pct", 3);
                 row[14] += " | csynth " + n("synth_latency_cycles_max", 6);
                 row[15] += " | csynth " + n("synth_ii_cycles", 6);
             }

@@ -49,22 +49,22 @@ namespace {
 using Getter = std::function<double(const HardwareEstimate&)>;
 const std::map<std::string, Getter>& getters() {
     static const std::map<std::string, Getter> m = {
-        {"est_lut", [](const HardwareEstimate& e) { return double(e.total.lut); }},
-        {"est_ff", [](const HardwareEstimate& e) { return double(e.total.ff); }},
-        {"est_dsp", [](const HardwareEstimate& e) { return double(e.total.dsp); }},
-        {"est_bram", [](const HardwareEstimate& e) { return double(e.total.bram_18k); }},
-        {"est_uram", [](const HardwareEstimate& e) { return double(e.total.uram); }},
-        {"est_lut_pct", [](const HardwareEstimate& e) { return e.lut_pct; }},
-        {"est_ff_pct", [](const HardwareEstimate& e) { return e.ff_pct; }},
-        {"est_dsp_pct", [](const HardwareEstimate& e) { return e.dsp_pct; }},
-        {"est_bram_pct", [](const HardwareEstimate& e) { return e.bram_pct; }},
-        {"est_uram_pct", [](const HardwareEstimate& e) { return e.uram_pct; }},
-        {"est_avg_resource_pct", [](const HardwareEstimate& e) { return e.avg_resource_pct; }},
-        {"est_latency_cycles",
+        {std::string(metric::kEstLut), [](const HardwareEstimate& e) { return double(e.total.lut); }},
+        {std::string(metric::kEstFf), [](const HardwareEstimate& e) { return double(e.total.ff); }},
+        {std::string(metric::kEstDsp), [](const HardwareEstimate& e) { return double(e.total.dsp); }},
+        {std::string(metric::kEstBram), [](const HardwareEstimate& e) { return double(e.total.bram_18k); }},
+        {std::string(metric::kEstUram), [](const HardwareEstimate& e) { return double(e.total.uram); }},
+        {std::string(metric::kEstLutPct), [](const HardwareEstimate& e) { return e.lut_pct; }},
+        {std::string(metric::kEstFfPct), [](const HardwareEstimate& e) { return e.ff_pct; }},
+        {std::string(metric::kEstDspPct), [](const HardwareEstimate& e) { return e.dsp_pct; }},
+        {std::string(metric::kEstBramPct), [](const HardwareEstimate& e) { return e.bram_pct; }},
+        {std::string(metric::kEstUramPct), [](const HardwareEstimate& e) { return e.uram_pct; }},
+        {std::string(metric::kEstAvgResourcePct), [](const HardwareEstimate& e) { return e.avg_resource_pct; }},
+        {std::string(metric::kEstLatencyCycles),
          [](const HardwareEstimate& e) { return double(e.latency_cycles_max); }},
-        {"est_latency_cycles_min",
+        {std::string(metric::kEstLatencyCyclesMin),
          [](const HardwareEstimate& e) { return double(e.latency_cycles_min); }},
-        {"est_ii_cycles", [](const HardwareEstimate& e) { return double(e.ii_cycles); }},
+        {std::string(metric::kEstIiCycles), [](const HardwareEstimate& e) { return double(e.ii_cycles); }},
     };
     return m;
 }
