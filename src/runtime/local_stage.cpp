@@ -931,8 +931,7 @@ int run_distributed(MpiSession& session, const LocalRunOptions& o) {
 
 int run_local(const LocalRunOptions& o) {
     if (o.run_dir.empty()) throw UsageError("snac local needs a run directory");
-    if (o.in_process) return run_embedded(o);
-    MpiSession session;
+    MpiSession session;  // inactive under snac run: the global stage has ended MPI
     if (!session.active() || session.size() == 1) return run_embedded(o);
     return run_distributed(session, o);
 }

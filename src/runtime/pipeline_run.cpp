@@ -334,7 +334,6 @@ int run_pipeline(const PipelineOptions& o) {
                     LocalRunOptions l;
                     l.run_dir = run_dir;
                     l.resume = fs::exists(fs::path(run_dir) / "local" / "summary.csv", ec);
-                    l.in_process = true;
                     code = run_local(l);
                     break;
                 }

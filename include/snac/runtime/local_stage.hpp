@@ -17,9 +17,6 @@ struct LocalRunOptions {
     std::vector<std::string> checkpoints;    ///< trained checkpoints (.h5)
     std::vector<std::string> architectures;  ///< architecture files, trained in float first
     bool resume = false;                     ///< continue each chain after its last finished step
-    /// Run in this process even under an MPI launcher (`snac run`: the later stages run on rank 0
-    /// after the global stage has ended MPI).
-    bool in_process = false;
 };
 
 /// Runs the stage in this process; returns the exit code (0 when every chain finished or was
