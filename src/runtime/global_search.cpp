@@ -298,24 +298,11 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
     std::string text;
     Setup setup;
     std::optional<Dataset> data;
-    std::exception_ptr setup_error;
-    if (session.rank() == 0) {
-        try {
-            setup = prepare_run_dir(cfg, o, &data);  // every rank exits with its code
-            text = setup.run_dir + "\n" + setup.dataset_path;
-        } catch (const Error& e) {
-            status = static_cast<int>(e.exit_code());
-            setup_error = std::current_exception();
-        } catch (const std::exception&) {
-            status = 1;
-            setup_error = std::current_exception();
-        }
-    }
-    session.broadcast(status, text);
-    if (status != 0) {
-        if (setup_error) std::rethrow_exception(setup_error);
-        return status;  // rank 0 reports the problem
-    }
+    std::tie(status, text) = session.setup_on_rank0([&] {
+        setup = prepare_run_dir(cfg, o, &data);  // every rank exits with its code
+        return setup.run_dir + "\n" + setup.dataset_path;
+    });
+    if (status != 0) return status;  // rank 0 reported the problem
     if (session.rank() == 0) {
         (void)default_threads(cfg, 1, true);  // what the trainers of this node choose, said once
         auto transport = make_mpi_transport(session);

@@ -836,34 +836,19 @@ void run_chain_worker(Transport& transport, const RunConfig& cfg, const Dataset&
 int run_distributed(MpiSession& session, const LocalRunOptions& o) {
     install_signal_handlers();
     log::set_prefix("[rank " + std::to_string(session.rank()) + "] ");
-    int status = 0;
-    std::string text;
     std::optional<Dataset> data;
     const Dataset* d = nullptr;
     Prepared p;
-    std::exception_ptr setup_error;
     std::optional<DrainWatchdog> watchdog;
     std::optional<RunDirLock> lock;  // rank 0 is the only writer
-    if (session.rank() == 0) {
-        try {
-            const RunConfig cfg = load_local_config(o);
-            lock.emplace(fs::absolute(o.run_dir).lexically_normal().string());
-            watchdog.emplace(cfg.runtime.drain_timeout_s);
-            p = prepare(o, cfg, d, data, watchdog->stop_flag());
-            text = p.run_dir + "\n" + p.dataset_path;
-        } catch (const Error& e) {
-            status = static_cast<int>(e.exit_code());
-            setup_error = std::current_exception();
-        } catch (const std::exception&) {
-            status = 1;
-            setup_error = std::current_exception();
-        }
-    }
-    session.broadcast(status, text);
-    if (status != 0) {
-        if (setup_error) std::rethrow_exception(setup_error);
-        return status;  // rank 0 reports the problem
-    }
+    auto [status, text] = session.setup_on_rank0([&] {
+        const RunConfig cfg = load_local_config(o);
+        lock.emplace(fs::absolute(o.run_dir).lexically_normal().string());
+        watchdog.emplace(cfg.runtime.drain_timeout_s);
+        p = prepare(o, cfg, d, data, watchdog->stop_flag());
+        return p.run_dir + "\n" + p.dataset_path;
+    });
+    if (status != 0) return status;  // rank 0 reported the problem
     auto transport = make_mpi_transport(session);
     if (session.rank() != 0) {
         try {

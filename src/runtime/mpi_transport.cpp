@@ -147,6 +147,27 @@ void MpiSession::broadcast(int& status, std::string& text) const {
               "MPI_Bcast");
 }
 
+std::pair<int, std::string> MpiSession::setup_on_rank0(
+    const std::function<std::string()>& setup) const {
+    int status = 0;
+    std::string text;
+    std::exception_ptr error;
+    if (rank_ == 0) {
+        try {
+            text = setup();
+        } catch (const Error& e) {
+            status = static_cast<int>(e.exit_code());
+            error = std::current_exception();
+        } catch (const std::exception&) {
+            status = 1;
+            error = std::current_exception();
+        }
+    }
+    broadcast(status, text);
+    if (error) std::rethrow_exception(error);
+    return {status, status == 0 ? text : std::string()};
+}
+
 std::vector<int> MpiSession::gather(int value) const {
     if (!active_) return {value};
     std::vector<int> all(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);

@@ -1,8 +1,10 @@
 #pragma once
 /// MPI lifetime and the MPI transport. Only src/runtime includes <mpi.h>; this header exposes our
 /// own types only.
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "snac/runtime/transport.hpp"
@@ -25,6 +27,10 @@ public:
     int size() const noexcept { return size_; }
     /// Rank 0's `status` and `text` reach every rank (once, at start-up; never per trial).
     void broadcast(int& status, std::string& text) const;
+    /// Runs `setup` on rank 0 only and shares its outcome with every rank (once, at start-up):
+    /// {0, the text it returned} everywhere; when it throws, rank 0 rethrows (snac's error
+    /// reporting names the problem) and the other ranks get {its exit code, ""} to exit with.
+    std::pair<int, std::string> setup_on_rank0(const std::function<std::string()>& setup) const;
     /// Every rank's `value`, indexed by rank, on rank 0 (empty elsewhere); collective, for
     /// end-of-run summaries such as which ranks failed. Inactive: {value}.
     std::vector<int> gather(int value) const;
