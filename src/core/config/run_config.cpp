@@ -30,6 +30,10 @@ RunConfig parse_config(const std::string& yaml_text, const std::string& file_nam
                          "add a 'data:' section naming the dataset (see docs/config.md)");
         auto data = top.map("data");
         config::parse_data(data, cfg.data);
+        if (top.has("data") && !data.present())  // 'data:' with nothing under it
+            top.error_at("data", "the data section is empty",
+                         "name the dataset under it, e.g. 'data: {name: mnist8x8, source: ...}' "
+                         "(see docs/config.md)");
         auto space = top.map("search_space");
         config::parse_search_space(space, cfg.search_space);
         auto search = top.map("search");
