@@ -20,7 +20,9 @@ if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
 fi
 seconds="${SNAC_FUZZ_SECONDS:-20}"
 echo "== $name: fuzzing for ${seconds}s"
-"$exe" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+# A fixed seed (SNAC_FUZZ_SEED, default 1) makes the exploration repeatable run to run; a longer
+# campaign (scripts/fuzz.sh) may pass another.
+"$exe" -seed="${SNAC_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
     -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" "$work/seeds" \
     > "$work/log" 2>&1 || { tail -n 60 "$work/log"; exit 1; }
 grep -E "^stat::(number_of_executed_units|new_units_added)|INITED|DONE" "$work/log" || true
