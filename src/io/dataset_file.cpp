@@ -152,6 +152,11 @@ Dataset load_dataset(const std::string& path) {
     }
     if (yd.empty() || static_cast<std::int64_t>(yd[0]) != d.n_samples)
         not_a_dataset(path, "'x' and 'y' disagree on the number of samples");
+    // One label per sample, or target_dim (>= 1) targets per sample: a 'y' of shape [n, 0] has
+    // n rows and no values.
+    const bool cls = d.task == TaskType::kClassification;
+    if (cls ? yd.size() != 1 : (yd.size() > 2 || d.target_dim < 1))
+        not_a_dataset(path, "'y' has the wrong shape for a " + task + " dataset");
     d.feature_names = h5::read_strings(f, "feature_names", path);
     d.train_idx = h5::read_array<std::int64_t>(f, "split/train", path);
     d.val_idx = h5::read_array<std::int64_t>(f, "split/val", path);
