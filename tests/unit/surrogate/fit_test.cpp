@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "snac/surrogate/evaluation.hpp"
+#include "snac/surrogate/learned_model.hpp"
 
 namespace snac::surrogate {
 namespace {
@@ -50,6 +52,65 @@ TEST(FitAnalytical, PilotTrainingErrorWithinStatedBounds) {
         EXPECT_EQ(m.n, 678) << to_string(b.t);
         EXPECT_GE(m.r2, b.min_r2) << to_string(b.t);
         EXPECT_LE(m.smape, b.max_smape) << to_string(b.t);
+    }
+}
+
+/// R² > 0 on held-out data: better than predicting the mean (R² = 0 is the held-out mean itself,
+/// and any constant, such as the training mean, scores <= 0).
+bool beats_the_mean(const TargetMetrics& m) {
+    return m.n > 0 && m.r2 > 0.0;
+}
+
+// Fitted on 75 % of the architectures, scored on the other 25 % (seed 1: 16 held-out
+// architectures). Every target of the learned model and every target but LUT of the analytical
+// model must beat predicting the mean. The analytical LUT does not (R² about -0.1 held out,
+// docs/surrogate.md "Where each model is weak"); it is checked to stay that weak only through
+// its SMAPE, and the learned model is the one that fixes it.
+TEST(FitHeldOut, BothModelsBeatTheMeanOnHeldOutArchitectures) {
+    const RecordSet set = pilot();
+    const RecordSplit split = split_by_architecture(set.records, 0.25, 1);
+    ASSERT_GT(split.test.size(), 100u);
+
+    // The criterion rejects a model no better than the mean: a constant (the training mean).
+    for (int t = 0; t < kTargetCount; ++t) {
+        std::vector<double> y, y_hat;
+        double sum = 0.0, n = 0.0;
+        for (std::size_t i : split.train) {
+            const double v = measured(set.records[i].y, Target(t));
+            if (!std::isnan(v)) sum += v, n += 1.0;
+        }
+        for (std::size_t i : split.test) {
+            y.push_back(measured(set.records[i].y, Target(t)));
+            y_hat.push_back(sum / n);
+        }
+        EXPECT_FALSE(beats_the_mean(score(Target(t), y, y_hat))) << to_string(Target(t));
+    }
+
+    const AnalyticalCoefficients c = fit_analytical(set.records, split.train, {}, nullptr);
+    const Evaluation analytical = evaluate(AnalyticalModel(c), set.records, split.test);
+    EXPECT_EQ(analytical.n_failed, 0);
+    for (const TargetMetrics& m : analytical.metrics) {
+        std::printf("  analytical %-6s n=%lld R2=%.3f SMAPE=%.1f%%\n",
+                    std::string(to_string(m.target)).c_str(), static_cast<long long>(m.n), m.r2,
+                    m.smape);
+        if (m.target == Target::kLut)
+            EXPECT_LE(m.smape, 55.0);
+        else
+            EXPECT_TRUE(beats_the_mean(m)) << to_string(m.target) << " R2 " << m.r2;
+    }
+
+    LearnedFitOptions o;
+    o.hidden = {32, 32};
+    o.epochs = 60;
+    o.seed = 3;
+    const LearnedModel learned(fit_learned(set.records, split.train, c, o));
+    const Evaluation ev = evaluate(learned, set.records, split.test);
+    EXPECT_EQ(ev.n_failed, 0);
+    for (const TargetMetrics& m : ev.metrics) {
+        std::printf("  learned    %-6s n=%lld R2=%.3f SMAPE=%.1f%%\n",
+                    std::string(to_string(m.target)).c_str(), static_cast<long long>(m.n), m.r2,
+                    m.smape);
+        EXPECT_TRUE(beats_the_mean(m)) << to_string(m.target) << " R2 " << m.r2;
     }
 }
 
