@@ -3,12 +3,9 @@
 # without their data every stage that needs it stops with exit 2 naming the exact
 # scripts/fetch_data.sh command that writes the file where snac looks first.
 set -euo pipefail
+source "$(dirname "$0")/../../support/common.sh" jets
 : "${SNAC_BIN:?}" "${SNAC_SOURCE_DIR:?}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/snac-jets.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
 mkdir empty
-fail() { echo "FAIL: $*" >&2; exit 1; }
 for c in jets_mlp jets_deepsets jets_mlp_quick jets_deepsets_quick; do
     cp "$SNAC_SOURCE_DIR/configs/$c.yaml" .
     "$SNAC_BIN" config check "$c.yaml" > check.txt || fail "config check $c"

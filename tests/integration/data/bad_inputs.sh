@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every mistake: exit code 2, one message naming the file and the line or record, a hint, and no
 # output file or temporary left behind.
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../../support/common.sh" data
+: "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
+: "${SNAC_SOURCE_DIR:?SNAC_SOURCE_DIR must point at the source tree}"
 mkdir out
 
 printf 'a,b,y\n1,2,0\n3,4\n' > ragged.csv

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Importing the real tabular sets from flags, as a new user would, then `snac data info`.
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../../support/common.sh" data
+: "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
+: "${SNAC_SOURCE_DIR:?SNAC_SOURCE_DIR must point at the source tree}"
 
 expect_rc 0 "$SNAC_BIN" data import --format csv --file htru2_pulsar/pulsar_stars.csv.gz \
     --label-column target_class --out htru2.h5

@@ -2,7 +2,9 @@
 # The quick-start config finds its raw MNIST files in $SNAC_DATA_DIR, imports them once into
 # ./data/mnist8x8.h5, reuses the file afterwards, re-imports when the config's options change,
 # and several processes importing at once leave one complete file.
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../../support/common.sh" data
+: "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
+: "${SNAC_SOURCE_DIR:?SNAC_SOURCE_DIR must point at the source tree}"
 cfg="$SNAC_SOURCE_DIR/configs/quickstart.yaml"
 
 expect_rc 0 "$SNAC_BIN" data import --config "$cfg"

@@ -2,8 +2,7 @@
 # Determinism (same checkpoint and flags -> byte-identical project), output directory safety,
 # hostile names, strict precision parsing, reuse-factor correction warnings.
 source "$(dirname "$0")/common.sh"
-write_config
-"$SNAC_BIN" --quiet data import --config config.yaml -o "$work/mnist8x8_hls.h5" >/dev/null
+prepare_data
 cat > mlp.yaml <<'YAML'
 input_shape: [1, 8, 8]
 layers:

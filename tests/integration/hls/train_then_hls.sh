@@ -3,8 +3,7 @@
 # `snac hls` with the test split as testbench data. The projects must compile with -Werror and
 # match snac's fixed-point inference bit for bit; fixed-point accuracy stays near float accuracy.
 source "$(dirname "$0")/common.sh"
-write_config
-"$SNAC_BIN" --quiet data import --config config.yaml -o "$work/mnist8x8_hls.h5" >/dev/null
+prepare_data
 
 cat > mlp.yaml <<'YAML'
 input_shape: [1, 8, 8]

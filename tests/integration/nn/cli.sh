@@ -2,10 +2,7 @@
 # snac inspect and snac train end to end: counts, JSON shape, exit codes, checkpoint round trip.
 set -euo pipefail
 here="$SNAC_SOURCE_DIR/tests/integration/nn"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/../../support/common.sh" nn
 
 # inspect: the Tiny Deep Sets reference model has 573 parameters; JSON has exactly three keys.
 "$SNAC_BIN" inspect "$here/tiny_deepsets.yaml" --bits 8 > table.txt

@@ -6,9 +6,7 @@
 set -euo pipefail
 name="$1"
 here="$SNAC_SOURCE_DIR/tests/integration/nn"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "$0")/../../support/common.sh" torch
 "$SNAC_BIN" train "$here/$name.yaml" --arch "$here/${name}_mlp.yaml" --out out --threads 1
 acc=$(sed -n 's/^ *"test_accuracy": \([0-9.eE+-]*\),\{0,1\}$/\1/p' out/metrics.json | head -1)
 ref=$(awk -v key="\"$name\":" 'index($0, key) {found=1} found && /test_accuracy_mean/ {

@@ -3,12 +3,9 @@
 # error, snac export (float + QONNX) of imported and trained models through onnx.checker, and
 # predict's normalisation (raw CSV vs the normalised dataset).
 set -euo pipefail
+source "$(dirname "$0")/../../support/common.sh" onnx
 : "${SNAC_BIN:?}" "${SNAC_SOURCE_DIR:?}" "${SNAC_DATA_DIR:?}"
 fix="$SNAC_SOURCE_DIR/tests/data/onnx"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 # Debian's python3 has python3-onnx and numpy (BUILD_PKGS); a developer's PATH may put another first.
 PY=""
 for p in /usr/bin/python3 python3; do

@@ -6,26 +6,11 @@
 # local stage then --resume completes with every trial / step exactly once; and under
 # `mpirun -n 3` (coordinator, trainer, estimator) when MPIEXEC is set.
 set -euo pipefail
-: "${SNAC_BIN:?SNAC_BIN must point at the snac binary}"
+source "$(dirname "$0")/../../support/common.sh" run
 : "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/snac-run-it.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_rc() {
-    local want="$1"; shift
-    set +e; "$@" >out.txt 2>err.txt; local rc=$?; set -e
-    [ "$rc" -eq "$want" ] || { cat out.txt err.txt; fail "exit code $rc, expected $want: $*"; }
-}
 write_config() {  # $1 trials, $2 pruning steps, $3 train epochs
     cat > config.yaml <<YAML
-data:
-  name: mnist8x8_run
-  path: $work/mnist8x8_run.h5
-  source: {format: idx, images: mnist/t10k-images-idx3-ubyte.gz,
-           labels: mnist/t10k-labels-idx1-ubyte.gz, resize: [8, 8], subset: 1000}
-  normalize: standardize
-  split: {train: 0.7, val: 0.1, test: 0.2, seed: 1}
+$(mnist8x8_data mnist8x8_run 1000)
 search_space:
   family: mlp
   params:

@@ -2,9 +2,8 @@
 # snac estimate: JSON keys and values, table output, precision flags, and every bad-input error.
 set -euo pipefail
 : "${SNAC_BIN:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../../support/common.sh" estimate
+tmp="$work"
 
 cat > "$tmp/jet.yaml" <<'YAML'
 input_shape: [16]

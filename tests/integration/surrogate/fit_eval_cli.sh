@@ -3,9 +3,8 @@
 # fitting gives, eval reports all six targets on held-out architectures, bad records are refused.
 set -euo pipefail
 : "${SNAC_BIN:?}" "${SNAC_SOURCE_DIR:?}" "${SNAC_DATA_DIR:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../../support/common.sh" surrogate
+tmp="$work"
 D="$SNAC_DATA_DIR/wa-hls4ml"
 
 "$SNAC_BIN" surrogate fit --records "$D/results_latency.csv" --records "$D/results_resource.csv" \
