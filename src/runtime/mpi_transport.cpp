@@ -142,6 +142,13 @@ void MpiSession::broadcast(int& status, std::string& text) const {
               "MPI_Bcast");
 }
 
+std::vector<int> MpiSession::gather(int value) const {
+    if (!active_) return {value};
+    std::vector<int> all(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
+    check(MPI_Gather(&value, 1, MPI_INT, all.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+    return all;
+}
+
 void MpiSession::abort(int code) const {
     if (active_) MPI_Abort(MPI_COMM_WORLD, code);
     std::_Exit(code);

@@ -3,6 +3,7 @@
 /// own types only.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "snac/runtime/transport.hpp"
 
@@ -24,6 +25,9 @@ public:
     int size() const noexcept { return size_; }
     /// Rank 0's `status` and `text` reach every rank (once, at start-up; never per trial).
     void broadcast(int& status, std::string& text) const;
+    /// Every rank's `value`, indexed by rank, on rank 0 (empty elsewhere); collective, for
+    /// end-of-run summaries such as which ranks failed. Inactive: {value}.
+    std::vector<int> gather(int value) const;
     /// Takes the whole job down (MPI's model for a rank that cannot go on). Never returns.
     [[noreturn]] void abort(int code) const;
 
