@@ -30,18 +30,6 @@ namespace snac::runtime {
 namespace fs = std::filesystem;
 namespace {
 
-RunConfig load_with_overrides(const GlobalRunOptions& o) {
-    RunConfig cfg = load_config(o.config_path);
-    if (o.trials) {
-        if (*o.trials < 1) throw UsageError("--trials must be at least 1");
-        cfg.search.trials = *o.trials;
-    }
-    if (o.time_limit_s) cfg.search.time_limit_s = *o.time_limit_s;
-    if (o.seed) cfg.search.seed = *o.seed;
-    if (!o.out_dir.empty()) cfg.output.dir = o.out_dir;
-    return cfg;
-}
-
 /// oneDNN threads per trainer (src/runtime/threads.hpp). Rank 0 (or the one process) says what
 /// it chose; any rank warns when it runs more compute threads than CPUs it may use.
 int default_threads(const RunConfig& cfg, int trainers_here, bool announce) {
@@ -339,12 +327,12 @@ int run_global(const GlobalRunOptions& options) {
     MpiSession session;
     install_signal_handlers();
     if (!session.active() || session.size() == 1) {
-        const RunConfig cfg = load_with_overrides(options);
+        const RunConfig cfg = load_config(options.config_path, options.overrides);
         return run_embedded(cfg, options);
     }
     RunConfig cfg;
     try {
-        cfg = load_with_overrides(options);
+        cfg = load_config(options.config_path, options.overrides);
         return run_distributed(session, cfg, options);
     } catch (const Error& e) {
         if (session.rank() == 0) throw;  // rank 0 reports; every rank sees the same config

@@ -1,7 +1,6 @@
 // `snac hls RUN_DIR`: one project per design the earlier stages chose. Reading checkpoints,
 // lowering, emitting and the float reference run on this thread (HDF5 is serial, oneDNN owns
 // the cores); the C simulations (a g++ compile and a testbench run each) run in a TBB arena.
-#include "snac/core/atomic_file.hpp"
 #include "snac/runtime/hls_stage.hpp"
 
 #include <tbb/parallel_for.h>
@@ -20,6 +19,7 @@
 #include "snac/hls/project.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/select.hpp"
+#include "snac/surrogate/hardware_estimate.hpp"
 #include "study_driver.hpp"
 
 namespace snac::runtime {
@@ -86,22 +86,12 @@ std::string num(std::optional<double> v) {
 
 std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignResult>& designs,
                         const HlsSettings& settings) {
-    static const char* kEst[] = {"lut",
-                                 "ff",
-                                 "dsp",
-                                 "bram_18k",
-                                 "lut_pct",
-                                 "ff_pct",
-                                 "dsp_pct",
-                                 "bram_pct",
-                                 "avg_resource_pct",
-                                 "latency_cycles_min",
-                                 "latency_cycles_max",
-                                 "ii_cycles"};
+    // The estimate columns are the metric registry's hardware metrics, named as in the study.
+    const std::vector<std::string>& est = surrogate::metric_names();
     std::ostringstream csv;
     csv << "design,model,trial,precision,sparsity,checkpoint,project,status,csim_samples,"
            "csim_mismatches,accuracy_float,accuracy_fixed,max_abs_diff_vs_float";
-    for (const char* k : kEst) csv << ",est_" << k;
+    for (const std::string& k : est) csv << "," << k;
     csv << ",clock_period_ns,fits_part,estimate_source,warnings\n";
     for (const auto& d : designs) {
         const HlsProjectResult& r = d.result;
@@ -116,7 +106,7 @@ std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignR
             << csv_field(project) << "," << status << "," << r.csim_samples << ","
             << r.csim_mismatches << "," << num(r.accuracy_float) << "," << num(r.accuracy_fixed)
             << "," << num(r.max_abs_diff_vs_float);
-        for (const char* k : kEst) {
+        for (const std::string& k : est) {
             auto it = r.estimate.find(k);
             csv << "," << (it == r.estimate.end() ? "" : num(it->second));
         }

@@ -13,6 +13,7 @@
 #include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/runtime/global_search.hpp"
 #include "snac/runtime/hls_stage.hpp"
 #include "snac/runtime/local_stage.hpp"
@@ -128,7 +129,7 @@ void print_summary(const std::string& run_dir, const RunConfig& cfg,
     std::string line;
     if (in && std::getline(in, line)) {
         const std::vector<std::string> header = split_csv(line);
-        auto col = [&](const std::vector<std::string>& row, const std::string& name) {
+        auto col = [&](const std::vector<std::string>& row, std::string_view name) {
             for (std::size_t i = 0; i < header.size() && i < row.size(); ++i)
                 if (header[i] == name) return row[i];
             return std::string();
@@ -151,9 +152,10 @@ void print_summary(const std::string& run_dir, const RunConfig& cfg,
                     if (k.find("pct") == std::string::npos) std::cout << " " << k << " " << v;
             if (!col(row, "accuracy_fixed").empty())
                 std::cout << ", fixed-point accuracy " << col(row, "accuracy_fixed");
-            std::cout << ", est. LUT " << pct(col(row, "est_lut_pct")) << " % FF "
-                      << pct(col(row, "est_ff_pct")) << " % DSP " << pct(col(row, "est_dsp_pct"))
-                      << " % BRAM " << pct(col(row, "est_bram_pct")) << " %"
+            std::cout << ", est. LUT " << pct(col(row, metric::kEstLutPct)) << " % FF "
+                      << pct(col(row, metric::kEstFfPct)) << " % DSP "
+                      << pct(col(row, metric::kEstDspPct)) << " % BRAM "
+                      << pct(col(row, metric::kEstBramPct)) << " %"
                       << ", C-sim " << col(row, "status") << " (" << col(row, "csim_mismatches")
                       << " mismatches of " << col(row, "csim_samples") << ")";
             if (col(row, "fits_part") == "no") std::cout << ", DOES NOT FIT " << cfg.hls.part;
@@ -187,14 +189,7 @@ std::vector<std::string> changed_stage_keys(const RunConfig& before, const RunCo
 }
 
 int run_pipeline(const PipelineOptions& o) {
-    RunConfig cfg = load_config(o.config_path);
-    if (o.trials) {
-        if (*o.trials < 1) throw UsageError("--trials must be at least 1");
-        cfg.search.trials = *o.trials;
-    }
-    if (o.time_limit_s) cfg.search.time_limit_s = *o.time_limit_s;
-    if (o.seed) cfg.search.seed = *o.seed;
-    if (!o.out_dir.empty()) cfg.output.dir = o.out_dir;
+    RunConfig cfg = load_config(o.config_path, o.overrides);
     const std::string run_dir = fs::absolute(cfg.output.dir).lexically_normal().string();
     const auto& stages = all_stages();
     const auto index = [&](Stage s) {
@@ -276,13 +271,11 @@ int run_pipeline(const PipelineOptions& o) {
                 case Stage::kGlobal: {
                     GlobalRunOptions g;
                     g.config_path = o.config_path;
-                    g.out_dir = run_dir;
+                    g.overrides = o.overrides;
+                    g.overrides.out_dir = run_dir;
                     // An existing study is continued (the interrupted-stage case, or --from
                     // global with a larger budget); the study driver checks it fits the config.
                     g.resume = has_study;
-                    g.trials = o.trials;
-                    g.time_limit_s = o.time_limit_s;
-                    g.seed = o.seed;
                     g.progress = o.progress;
                     code = run_global(g);
                     if (code == 0 && !drain_requested() && rank == 0) {

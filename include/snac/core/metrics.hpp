@@ -14,6 +14,35 @@
 
 namespace snac {
 
+/// The registered names as constants, for code that reads one metric by name (a misspelt
+/// name is then a compile error, not an empty column). Each is the name of a registry row.
+namespace metric {
+inline constexpr std::string_view kParams = "params";
+inline constexpr std::string_view kBops = "bops";
+inline constexpr std::string_view kMacs = "macs";
+inline constexpr std::string_view kEstAvgResourcePct = "est_avg_resource_pct";
+inline constexpr std::string_view kEstLutPct = "est_lut_pct";
+inline constexpr std::string_view kEstFfPct = "est_ff_pct";
+inline constexpr std::string_view kEstDspPct = "est_dsp_pct";
+inline constexpr std::string_view kEstBramPct = "est_bram_pct";
+inline constexpr std::string_view kEstUramPct = "est_uram_pct";
+inline constexpr std::string_view kEstLatencyCycles = "est_latency_cycles";
+inline constexpr std::string_view kEstLatencyCyclesMin = "est_latency_cycles_min";
+inline constexpr std::string_view kEstIiCycles = "est_ii_cycles";
+inline constexpr std::string_view kEstLut = "est_lut";
+inline constexpr std::string_view kEstFf = "est_ff";
+inline constexpr std::string_view kEstDsp = "est_dsp";
+inline constexpr std::string_view kEstBram = "est_bram";
+inline constexpr std::string_view kEstUram = "est_uram";
+inline constexpr std::string_view kAccuracy = "accuracy";
+inline constexpr std::string_view kTestAccuracy = "test_accuracy";
+inline constexpr std::string_view kLoss = "loss";
+inline constexpr std::string_view kTestLoss = "test_loss";
+inline constexpr std::string_view kMeanDistance = "mean_distance";
+inline constexpr std::string_view kTestMeanDistance = "test_mean_distance";
+inline constexpr std::string_view kTrainSeconds = "train_seconds";
+}  // namespace metric
+
 /// Where a metric's value comes from.
 enum class MetricSource {
     kCount,      ///< counted from the architecture (nn/counting), before training

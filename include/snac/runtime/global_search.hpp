@@ -7,16 +7,15 @@
 #include <optional>
 #include <string>
 
+#include "snac/core/config.hpp"
+
 namespace snac::runtime {
 
 struct GlobalRunOptions {
     std::string config_path;
-    std::string out_dir;                    ///< RUN_DIR; "" = the config's output.dir
-    bool resume = false;                    ///< continue the study in RUN_DIR
-    std::optional<std::int64_t> trials;     ///< overrides search.trials
-    std::optional<double> time_limit_s;     ///< overrides search.time_limit (seconds)
-    std::optional<std::uint64_t> seed;      ///< overrides search.seed
-    bool progress = true;                   ///< live progress line on stderr
+    ConfigOverrides overrides;  ///< RUN_DIR, trials, time limit, seed from the command line
+    bool resume = false;        ///< continue the study in RUN_DIR
+    bool progress = true;       ///< live progress line on stderr
 };
 
 /// Runs the global search; returns the process exit code (0 also after a drain by signal: the

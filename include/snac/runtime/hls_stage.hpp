@@ -46,7 +46,7 @@ struct HlsProjectResult {
     double max_abs_diff_vs_float = 0.0;
     std::optional<double> accuracy_float;    ///< classification datasets only
     std::optional<double> accuracy_fixed;    ///< the fixed-point (firmware) test metric
-    std::map<std::string, double> estimate;  ///< lut, ff, dsp, bram_18k, *_pct, latency, ii
+    std::map<std::string, double> estimate;  ///< surrogate::metric_values: est_lut_pct, ...
     std::string estimate_source;
     std::map<std::string, double> synth;  ///< csynth report when --synth ran
     bool fits = true;                     ///< every resource <= 100 % of the part
