@@ -141,7 +141,7 @@ Dataset random_dataset(const nn::Shape& sample_shape, std::int64_t n, std::int64
         d.labels.push_back(static_cast<std::int32_t>(i % classes));
         (i % 5 == 0 ? d.val_idx : d.train_idx).push_back(i);
     }
-    d.scaling.method = "standardize";
+    d.scaling.method = Normalization::kStandardize;
     const auto channels = static_cast<std::size_t>(scaling_channels(sample_shape));
     for (std::size_t c = 0; c < channels; ++c) {
         d.scaling.shift.push_back(0.25f * static_cast<float>(c));
