@@ -187,6 +187,7 @@ int run_stage(const HlsArgs& a, const CLI::App& sub) {
     o.threads = a.threads;
     o.resume = a.resume;
     const runtime::HlsStageResult r = runtime::run_hls_stage(o);
+    if (r.rank != 0) return r.exit_code;  // an estimator rank: rank 0 reports
     std::cout << "HLS stage: " << r.designs.size() << " design(s) from " << r.source << "\n";
     for (const auto& d : r.designs) {
         std::cout << "  " << d.design << ": ";

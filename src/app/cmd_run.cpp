@@ -44,7 +44,8 @@ const RegisterCommand kRegister{
     {"run", setup_run,
      "Run the pipeline: global search -> select -> local (QAT x pruning) -> hls -> report.\n"
      "--resume skips finished stages and continues an interrupted one; --from/--until choose\n"
-     "stages. The global stage is distributed under mpirun/srun (docs/pipeline.md)."}};
+     "stages. Under mpirun/srun the global, local and HLS stages are distributed\n"
+     "(docs/pipeline.md)."}};
 
 }  // namespace
 }  // namespace snac::app

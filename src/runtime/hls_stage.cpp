@@ -2,14 +2,15 @@
 // lowering, emitting and the float reference run on this thread (HDF5 is serial, oneDNN owns
 // the cores); the C simulations (a g++ compile and a testbench run each) run in a TBB arena.
 #include "snac/runtime/hls_stage.hpp"
-#include "snac/runtime/signals.hpp"
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -20,21 +21,27 @@
 #include "snac/core/csv.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/log.hpp"
-#include "snac/hls/project.hpp"
-#include "snac/hls/synth.hpp"
 #include "snac/core/metrics.hpp"
 #include "snac/core/trial_state.hpp"
+#include "snac/hls/project.hpp"
+#include "snac/hls/synth.hpp"
 #include "snac/io/dataset_store.hpp"
 #include "snac/io/study_store.hpp"
-#include "snac/runtime/signals.hpp"
+#include "snac/runtime/mpi.hpp"
 #include "snac/runtime/pipeline.hpp"
+#include "snac/runtime/roles.hpp"
+#include "snac/runtime/run_lock.hpp"
 #include "snac/runtime/select.hpp"
+#include "snac/runtime/signals.hpp"
 #include "snac/surrogate/hardware_estimate.hpp"
 #include "study_driver.hpp"
 
 namespace snac::runtime {
 namespace fs = std::filesystem;
 namespace {
+
+/// The error of a design that was not built because of Ctrl-C / SIGTERM.
+const std::string kSkipped = "not built: stopped on request";
 
 std::vector<HlsDesignResult> designs_of(const std::string& run_dir, const RunConfig& cfg,
                                         std::string& source) {
@@ -105,7 +112,9 @@ namespace {
 
 using json = nlohmann::json;
 
-json opt_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json opt_json(const std::optional<double>& v) {
+    return v ? json(*v) : json(nullptr);
+}
 std::optional<double> opt_of(const json& j) {
     return j.is_number() ? std::optional<double>(j.get<double>()) : std::nullopt;
 }
@@ -170,7 +179,8 @@ io::StudyDefinition hls_study(const RunConfig& cfg) {
     std::string metric = "accuracy";
     Direction dir = Direction::kMaximize;
     for (const auto& o : cfg.search.objectives)
-        if (const MetricInfo* m = find_metric(o.metric); m && m->source == MetricSource::kTraining) {
+        if (const MetricInfo* m = find_metric(o.metric);
+            m && m->source == MetricSource::kTraining) {
             metric = o.metric;
             dir = o.direction;
             break;
@@ -201,6 +211,7 @@ void record_design(io::StudyStore& study, const HlsDesignResult& d, const std::s
                                        {"csim_samples", json(r.csim_samples).dump()},
                                        {"csim_mismatches", json(r.csim_mismatches).dump()},
                                        {"fits_part", json(r.fits).dump()},
+                                       {"built_on_rank", json(d.built_on_rank).dump()},
                                        {"design_key", json(key).dump()}};
     if (!r.project_dir.empty()) {
         attrs.push_back({"project", json(fs::relative(r.project_dir, run_dir).string()).dump()});
@@ -217,7 +228,8 @@ void record_design(io::StudyStore& study, const HlsDesignResult& d, const std::s
     } else {
         std::string reason = d.error;
         for (const auto& w : r.warnings) reason += (reason.empty() ? "" : "; ") + w;
-        attrs.push_back({"fail_reason", json(status + (reason.empty() ? "" : ": " + reason)).dump()});
+        attrs.push_back(
+            {"fail_reason", json(status + (reason.empty() ? "" : ": " + reason)).dump()});
         study.finish_trial(n, TrialState::kFail, {}, attrs);
     }
 }
@@ -265,11 +277,12 @@ std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignR
            "max_abs_diff_vs_float";
     for (const std::string& k : est) csv << "," << k;
     // csynth's figures beside the estimates (--synth; empty when it did not run).
-    static const char* kSynth[] = {"lut",      "ff",       "dsp",      "bram_18k",
-                                   "lut_pct",  "ff_pct",   "dsp_pct",  "bram_pct",
-                                   "latency_cycles_max",   "ii_cycles", "clock_ns"};
+    static const char* kSynth[] = {"lut",       "ff",       "dsp",
+                                   "bram_18k",  "lut_pct",  "ff_pct",
+                                   "dsp_pct",   "bram_pct", "latency_cycles_max",
+                                   "ii_cycles", "clock_ns"};
     for (const char* k : kSynth) csv << ",synth_" << k;
-    csv << ",clock_period_ns,fits_part,estimate_source,warnings\n";
+    csv << ",clock_period_ns,fits_part,estimate_source,warnings,built_on_rank\n";
     for (const auto& d : designs) {
         const HlsProjectResult& r = d.result;
         const std::string status = design_status(d);
@@ -292,7 +305,9 @@ std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignR
         std::string warnings = d.error;
         for (const auto& w : r.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
         csv << "," << settings.clock_period_ns << "," << (r.fits ? "yes" : "no") << ","
-            << csv_field(r.estimate_source) << "," << csv_field(warnings) << "\n";
+            << csv_field(r.estimate_source) << "," << csv_field(warnings) << ","
+            << (d.reused || d.error == kSkipped ? std::string() : std::to_string(d.built_on_rank))
+            << "\n";
     }
     return csv.str();
 }
@@ -308,96 +323,116 @@ void require_synthesis_tool() {
             "the C simulation and the surrogate's estimates do not need it");
 }
 
-HlsStageResult run_hls_stage(const HlsStageOptions& o) {
-    const std::string run_dir = fs::absolute(o.run_dir).lexically_normal().string();
-    if (o.synth) require_synthesis_tool();
-    const RunConfig cfg = load_run_config(run_dir);
-    HlsStageResult out;
-    out.designs = designs_of(run_dir, cfg, out.source);
-    clear_stage_done(run_dir, Stage::kHls);
+namespace {
 
-    const HlsSettings settings = cfg.hls.to_settings();
+/// What the stage decided before building: the designs, their jobs and keys, the study.
+struct StagePlan {
+    std::string run_dir;
+    RunConfig cfg;
+    HlsSettings settings;
+    std::string dataset;
+    HlsStageResult out;
+    std::vector<HlsProjectJob> jobs;
+    std::vector<std::string> keys;
+    std::optional<io::StudyStore> study;
+};
+
+/// The project job of one design (the same on rank 0 and on the estimator rank that builds it).
+HlsProjectJob job_of(const HlsDesignResult& d, const std::string& run_dir, const RunConfig& cfg,
+                     const std::string& dataset, bool synth) {
+    HlsProjectJob j;
+    j.checkpoint = (fs::path(run_dir) / d.checkpoint).string();
+    j.out_dir = (fs::path(run_dir) / "hls" / d.design).string();
+    // Design names like "t8" would be renamed by the sanitizer (they look like the emitter's
+    // array names); do it here so that the stage does not warn about its own names.
+    j.name = hls::sanitize_identifier(d.design);
+    j.part = cfg.hls.part;
+    j.settings = cfg.hls.to_settings();
+    j.settings_from_checkpoint = d.from_local;
+    j.data = dataset;
+    j.samples = 0;  // the whole test split: the firmware's metric on the same samples
+    j.synth = synth;
+    j.surrogate = cfg.surrogate;
+    j.surrogate_base_dir = cfg.base_dir;
+    return j;
+}
+
+/// Reads the designs, opens the study, takes over what an interrupted run finished (resume).
+StagePlan plan_stage(const HlsStageOptions& o) {
+    StagePlan p;
+    p.run_dir = fs::absolute(o.run_dir).lexically_normal().string();
+    p.cfg = load_run_config(p.run_dir);
+    p.out.designs = designs_of(p.run_dir, p.cfg, p.out.source);
+    clear_stage_done(p.run_dir, Stage::kHls);
+    p.settings = p.cfg.hls.to_settings();
     // The run's dataset, as the global and local stages load it: the testbench holds its test
     // split, so the firmware metric is measured on the samples the local stage measured.
-    const std::string dataset = io::resolve_dataset(cfg.data, cfg.base_dir);
-    std::vector<HlsProjectJob> jobs;
-    for (const auto& d : out.designs) {
-        HlsProjectJob j;
-        j.checkpoint = (fs::path(run_dir) / d.checkpoint).string();
-        j.out_dir = (fs::path(run_dir) / "hls" / d.design).string();
-        // Design names like "t8" would be renamed by the sanitizer (they look like the emitter's
-        // array names); do it here so that the stage does not warn about its own names.
-        j.name = hls::sanitize_identifier(d.design);
-        j.part = cfg.hls.part;
-        j.settings = settings;
-        j.settings_from_checkpoint = d.from_local;
-        j.data = dataset;
-        j.samples = 0;  // the whole test split: the firmware's metric on the same samples
-        j.synth = o.synth;
-        j.surrogate = cfg.surrogate;
-        j.surrogate_base_dir = cfg.base_dir;
-        jobs.push_back(std::move(j));
-    }
+    p.dataset = io::resolve_dataset(p.cfg.data, p.cfg.base_dir);
+    for (const auto& d : p.out.designs)
+        p.jobs.push_back(job_of(d, p.run_dir, p.cfg, p.dataset, o.synth));
 
     // Each finished design becomes a trial of the run's `hls` study; on resume the designs an
     // interrupted run finished are taken from it instead of being built again.
-    io::StudyStore study =
-        io::StudyStore::open((fs::path(run_dir) / "study.db").string(), hls_study(cfg));
-    (void)study.fail_running("interrupted: the HLS stage stopped while this design was built");
-    const std::string config_hash = stage_config_hash(cfg, Stage::kHls);
-    std::vector<std::string> keys;
-    for (const auto& d : out.designs) keys.push_back(design_key(d, run_dir, config_hash, o.synth));
+    p.study.emplace(
+        io::StudyStore::open((fs::path(p.run_dir) / "study.db").string(), hls_study(p.cfg)));
+    (void)p.study->fail_running("interrupted: the HLS stage stopped while this design was built");
+    const std::string config_hash = stage_config_hash(p.cfg, Stage::kHls);
+    for (const auto& d : p.out.designs)
+        p.keys.push_back(design_key(d, p.run_dir, config_hash, o.synth));
     std::map<std::string, json> finished;
     if (o.resume) {
-        finished = finished_designs(study, run_dir);
+        finished = finished_designs(*p.study, p.run_dir);
     } else {
         // A fresh run of the stage: earlier designs stay in the study as history but are never
         // reused (their projects are about to be replaced).
-        for (const io::StoredTrial& t : study.trials())
+        for (const io::StoredTrial& t : p.study->trials())
             if (t.state == TrialState::kComplete)
-                study.set_trial_attrs(t.number, {{"superseded", "true"}}, {});
+                p.study->set_trial_attrs(t.number, {{"superseded", "true"}}, {});
     }
-    std::mutex study_mutex;
+    for (std::size_t i = 0; i < p.jobs.size(); ++i) {
+        if (const auto it = finished.find(p.keys[i]); it != finished.end()) {
+            p.out.designs[i].result = result_of(it->second, p.run_dir);
+            p.out.designs[i].reused = true;
+            ++p.out.reused;
+            log::info("hls: " + p.out.designs[i].design +
+                      " finished earlier (study 'hls'); not rebuilt");
+        }
+    }
+    return p;
+}
 
-    std::vector<std::optional<PreparedHlsProject>> prepared(jobs.size());
+/// One process: lowering on this thread, the C simulations in a TBB arena of `threads`.
+void build_in_process(StagePlan& p, int threads) {
+    auto& out = p.out;
+    std::mutex study_mutex;
+    std::vector<std::optional<PreparedHlsProject>> prepared(p.jobs.size());
     // Ctrl-C / SIGTERM: designs not started yet are skipped (the one compiling finishes), no
     // hls.done is written, and `snac run --resume` builds the stage again.
-    const std::string skipped = "not built: stopped on request";
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-        if (const auto it = finished.find(keys[i]); it != finished.end()) {
-            out.designs[i].result = result_of(it->second, run_dir);
-            out.designs[i].reused = true;
-            ++out.reused;
-            log::info("hls: " + out.designs[i].design +
-                      " finished earlier (study 'hls'); not rebuilt");
-            continue;
-        }
+    for (std::size_t i = 0; i < p.jobs.size(); ++i) {
+        if (out.designs[i].reused) continue;
         if (drain_requested()) {
-            out.designs[i].error = skipped;
+            out.designs[i].error = kSkipped;
             continue;
         }
         try {
-            prepared[i] = prepare_hls_project(jobs[i]);
+            prepared[i] = prepare_hls_project(p.jobs[i]);
         } catch (const Error& e) {
             out.designs[i].error = e.what();
         }
     }
-    const int threads = o.threads > 0
-                            ? o.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     tbb::task_arena arena(threads);
     arena.execute([&] {
-        tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
+        tbb::parallel_for(std::size_t{0}, p.jobs.size(), [&](std::size_t i) {
             auto& d = out.designs[i];
-            if (d.reused || d.error == skipped) return;
+            if (d.reused || d.error == kSkipped) return;
             if (prepared[i]) {
                 if (drain_requested()) {
-                    d.error = skipped;
+                    d.error = kSkipped;
                     prepared[i].reset();
                     return;
                 }
                 try {
-                    simulate_hls_project(*prepared[i], jobs[i]);
+                    simulate_hls_project(*prepared[i], p.jobs[i]);
                 } catch (const Error& e) {
                     d.error = e.what();
                 }
@@ -405,22 +440,128 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
             }
             {
                 std::lock_guard lock(study_mutex);
-                record_design(study, d, keys[i], run_dir);
+                record_design(*p.study, d, p.keys[i], p.run_dir);
             }
             test_hook_pause();  // holds each recorded design (kill tests)
         });
     });
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
+}
+
+Message hls_message(MessageKind kind, std::int64_t index, std::string payload) {
+    Message m;
+    m.header.kind = kind;
+    m.header.trial = index;
+    m.header.payload_bytes = payload.size();
+    m.payload = std::move(payload);
+    return m;
+}
+
+/// An estimator rank: builds each design rank 0 sends (emit, C simulation, estimate, manifest:
+/// everything inside the design's own project directory) and sends the result back.
+void run_design_worker(Transport& transport, const std::string& run_dir, const std::string& dataset,
+                       bool synth) {
+    const RunConfig cfg = load_run_config(run_dir);
+    for (;;) {
+        auto env = transport.receive(std::chrono::milliseconds(500));
+        if (!env) continue;
+        if (env->message.header.kind == MessageKind::kShutdown) break;
+        if (env->message.header.kind != MessageKind::kHlsDesignTask)
+            throw Error("hls stage: unexpected message " +
+                        std::string(to_string(env->message.header.kind)) + " on an estimator rank");
+        const json task = json::parse(env->message.payload);
+        HlsDesignResult d;
+        d.design = task.at("design").get<std::string>();
+        d.checkpoint = task.at("checkpoint").get<std::string>();
+        d.from_local = task.at("from_local").get<bool>();
+        json reply = json::object();
+        if (drain_requested()) {
+            reply["error"] = kSkipped;
+        } else {
+            const HlsProjectJob job = job_of(d, run_dir, cfg, dataset, synth);
+            std::optional<PreparedHlsProject> p;
+            try {
+                p = prepare_hls_project(job);
+                simulate_hls_project(*p, job);
+            } catch (const std::exception& e) {
+                reply["error"] = e.what();
+            }
+            if (p && !p->result.project_dir.empty())
+                reply["result"] = result_json(p->result, run_dir);
+        }
+        transport.send(
+            0, hls_message(MessageKind::kHlsDesignResult, env->message.header.trial, reply.dump()));
+    }
+    transport.flush();
+}
+
+/// Rank 0 under a launcher: hands each design to the next idle estimator rank and records every
+/// result as it arrives (rank 0 is the only writer of the study and the run directory's files).
+void build_distributed(StagePlan& p, Transport& transport, const std::vector<int>& ranks) {
+    auto& out = p.out;
+    std::vector<int> idle(ranks.rbegin(), ranks.rend());
+    std::size_t next = 0;
+    int running = 0;
+    for (;;) {
+        while (!drain_requested() && !idle.empty() && next < p.jobs.size()) {
+            auto& d = out.designs[next];
+            if (d.reused) {
+                ++next;
+                continue;
+            }
+            const json task = {
+                {"design", d.design}, {"checkpoint", d.checkpoint}, {"from_local", d.from_local}};
+            transport.send(idle.back(), hls_message(MessageKind::kHlsDesignTask,
+                                                    static_cast<std::int64_t>(next), task.dump()));
+            d.built_on_rank = idle.back();
+            log::info("hls: " + d.design + " to rank " + std::to_string(idle.back()));
+            idle.pop_back();
+            ++next;
+            ++running;
+        }
+        if (running == 0 && (next >= p.jobs.size() || drain_requested())) break;
+        auto env = transport.receive(std::chrono::milliseconds(200));
+        if (!env) continue;
+        const MessageHeader& h = env->message.header;
+        if (h.kind != MessageKind::kHlsDesignResult || h.trial < 0 ||
+            static_cast<std::size_t>(h.trial) >= p.jobs.size())
+            throw Error("hls stage: unexpected message " + std::string(to_string(h.kind)) +
+                        " from rank " + std::to_string(env->source));
+        --running;
+        idle.push_back(env->source);
+        auto& d = out.designs[static_cast<std::size_t>(h.trial)];
+        const json reply = json::parse(env->message.payload);
+        if (reply.contains("result")) d.result = result_of(reply.at("result"), p.run_dir);
+        if (reply.contains("error")) {
+            const std::string error = reply.at("error").get<std::string>();
+            if (error == kSkipped) {
+                d.error = kSkipped;
+                continue;  // not built: nothing to record
+            }
+            d.error = "rank " + std::to_string(env->source) + ": " + error;
+            log::error("hls: " + d.design + " failed on rank " + std::to_string(env->source) +
+                       ": " + error);
+        }
+        record_design(*p.study, d, p.keys[static_cast<std::size_t>(h.trial)], p.run_dir);
+        test_hook_pause();  // holds each recorded design (kill tests)
+    }
+    for (std::size_t i = next; i < p.jobs.size(); ++i)
+        if (!out.designs[i].reused) out.designs[i].error = kSkipped;
+}
+
+/// The summary, the warnings and the stage record (rank 0, after the designs).
+HlsStageResult finish_stage(StagePlan& p) {
+    auto& out = p.out;
+    for (std::size_t i = 0; i < p.jobs.size(); ++i) {
         auto& d = out.designs[i];
         if (design_status(d) != "ok") ++out.failed;
         if (!d.result.fits)
-            log::warn("hls: " + d.design + " does not fit " + cfg.hls.part +
+            log::warn("hls: " + d.design + " does not fit " + p.cfg.hls.part +
                       " by the estimate (see hls/summary.csv and the report)");
     }
-    out.summary_csv = (fs::path(run_dir) / "hls" / "summary.csv").string();
-    snac::write_file_atomic(out.summary_csv, summary_csv(run_dir, out.designs, settings));
+    out.summary_csv = (fs::path(p.run_dir) / "hls" / "summary.csv").string();
+    snac::write_file_atomic(out.summary_csv, summary_csv(p.run_dir, out.designs, p.settings));
     const auto n = static_cast<std::int64_t>(out.designs.size());
-    if (drain_requested()) return out;
+    if (drain_requested()) return std::move(out);
     if (out.failed == n)
         throw Error("the HLS stage built no design successfully",
                     "see the errors in " + out.summary_csv);
@@ -428,9 +569,71 @@ HlsStageResult run_hls_stage(const HlsStageOptions& o) {
         StageRecord rec;
         rec.stage = Stage::kHls;
         rec.counts = {{"designs", n}, {"csim_mismatches", 0}, {"reused", out.reused}};
-        write_stage_done(run_dir, cfg, rec);
+        write_stage_done(p.run_dir, p.cfg, rec);
     }
-    return out;
+    return std::move(out);
+}
+
+}  // namespace
+
+HlsStageResult run_hls_stage(const HlsStageOptions& o) {
+    if (o.synth) require_synthesis_tool();
+    MpiSession session;  // joins snac run's session; inactive without a launcher
+    if (!session.active() || session.size() == 1) {
+        StagePlan p = plan_stage(o);
+        const int threads =
+            o.threads > 0 ? o.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        build_in_process(p, threads);
+        return finish_stage(p);
+    }
+    log::set_prefix("[rank " + std::to_string(session.rank()) + "] ");
+    std::optional<StagePlan> plan;
+    std::optional<RunDirLock> lock;  // rank 0 is the only writer
+    auto [status, text] = session.setup_on_rank0([&] {
+        lock.emplace(fs::absolute(o.run_dir).lexically_normal().string());
+        plan.emplace(plan_stage(o));
+        // The ranks that build: the estimators of the run's role layout, else every rank but 0.
+        std::vector<int> ranks = plan_roles(session.size(), plan->cfg.runtime).estimators;
+        if (ranks.empty())
+            for (int r = 1; r < session.size(); ++r) ranks.push_back(r);
+        std::string shared = plan->run_dir + "\n" + plan->dataset + "\n";
+        for (int r : ranks) shared += std::to_string(r) + " ";
+        return shared;
+    });
+    HlsStageResult none;
+    none.rank = session.rank();
+    none.exit_code = status;
+    if (status != 0) return none;  // rank 0 reported the problem
+    std::istringstream lines(text);
+    std::string run_dir, dataset, rank_list;
+    std::getline(lines, run_dir);
+    std::getline(lines, dataset);
+    std::getline(lines, rank_list);
+    std::vector<int> ranks;
+    std::istringstream rl(rank_list);
+    for (int r; rl >> r;) ranks.push_back(r);
+    auto transport = make_mpi_transport(session);
+    if (session.rank() != 0) {
+        try {
+            if (std::find(ranks.begin(), ranks.end(), session.rank()) != ranks.end())
+                run_design_worker(*transport, run_dir, dataset, o.synth);
+        } catch (const std::exception& e) {
+            std::cerr << "[rank " << session.rank() << "] error: " << e.what() << "\n";
+            session.abort(1);
+        }
+        return none;
+    }
+    try {
+        build_distributed(*plan, *transport, ranks);
+        for (int r : ranks) transport->send(r, make_shutdown());
+        transport->flush();
+    } catch (const std::exception& e) {
+        // The estimator ranks wait for messages that will never come: take the job down.
+        std::cerr << "[rank 0] error: " << e.what() << "\n";
+        session.abort(1);
+    }
+    return finish_stage(*plan);
 }
 
 }  // namespace snac::runtime

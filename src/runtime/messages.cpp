@@ -228,6 +228,8 @@ std::string_view to_string(MessageKind kind) noexcept {
         case MessageKind::kLocalChainTask: return "LocalChainTask";
         case MessageKind::kLocalStep: return "LocalStep";
         case MessageKind::kLocalChainDone: return "LocalChainDone";
+        case MessageKind::kHlsDesignTask: return "HlsDesignTask";
+        case MessageKind::kHlsDesignResult: return "HlsDesignResult";
     }
     return "Unknown";
 }

@@ -27,12 +27,21 @@ void check(int rc, const char* call) {
 
 class MpiTransport final : public Transport {
 public:
-    MpiTransport(int rank, int size) : rank_(rank), size_(size) {}
+    // Each transport talks on its own duplicate of MPI_COMM_WORLD (collective: every rank makes
+    // one per stage, in the same order). Under `snac run` one MPI session spans the stages, and a
+    // message a stage left unreceived (a worker's late reply) must not reach the next stage.
+    MpiTransport(int rank, int size) : rank_(rank), size_(size) {
+        check(MPI_Comm_dup(MPI_COMM_WORLD, &comm_), "MPI_Comm_dup");
+        check(MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+    }
     ~MpiTransport() override {
         try {
             flush();
         } catch (...) {  // destructors never throw; the job is going down anyway
         }
+        int finalized = 0;
+        MPI_Finalized(&finalized);
+        if (!finalized) MPI_Comm_free(&comm_);
     }
     int rank() const override { return rank_; }
     int size() const override { return size_; }
@@ -44,7 +53,7 @@ public:
         pending_.push_back(Pending{to_bytes(message), MPI_REQUEST_NULL});
         Pending& p = pending_.back();
         check(MPI_Isend(p.bytes.data(), static_cast<int>(p.bytes.size()), MPI_BYTE, dest, kTag,
-                        MPI_COMM_WORLD, &p.request),
+                        comm_, &p.request),
               "MPI_Isend");
     }
 
@@ -55,14 +64,14 @@ public:
             reap();
             int flag = 0;
             MPI_Status status;
-            check(MPI_Iprobe(MPI_ANY_SOURCE, kTag, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+            check(MPI_Iprobe(MPI_ANY_SOURCE, kTag, comm_, &flag, &status), "MPI_Iprobe");
             if (flag) {
                 int count = 0;
                 check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
                 std::vector<char> buffer(static_cast<std::size_t>(count));
                 // Only this thread receives, so the probed message is the one matched here.
-                check(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, kTag,
-                               MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+                check(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, kTag, comm_,
+                               MPI_STATUS_IGNORE),
                       "MPI_Recv");
                 return Envelope{status.MPI_SOURCE, from_bytes(buffer.data(), buffer.size())};
             }
@@ -91,6 +100,7 @@ private:
     }
     int rank_;
     int size_;
+    MPI_Comm comm_ = MPI_COMM_NULL;
     std::list<Pending> pending_;  // list: buffers must not move while MPI owns them
 };
 
@@ -119,18 +129,27 @@ MpiSession::MpiSession() {
     }
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (finalized)
-        return;  // MPI ended earlier in this process (a later stage of snac run): one process
+    if (finalized) return;  // MPI ended earlier in this process: nothing to join
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (initialized) {
+        // An outer session (snac run's, spanning its stages) owns MPI: join it, never finalize.
+        active_ = true;
+        check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+        check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+        return;
+    }
     int provided = 0;
     check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
     active_ = true;
+    owner_ = true;
     check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
     check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
     check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
 }
 
 MpiSession::~MpiSession() {
-    if (!active_) return;
+    if (!owner_) return;
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (!finalized) MPI_Finalize();

@@ -17,6 +17,7 @@
 #include "snac/runtime/global_search.hpp"
 #include "snac/runtime/hls_stage.hpp"
 #include "snac/runtime/local_stage.hpp"
+#include "snac/runtime/mpi.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/report.hpp"
 #include "snac/runtime/run_lock.hpp"
@@ -43,14 +44,6 @@ void flatten(const YAML::Node& node, const std::string& prefix,
     } else {
         out[prefix] = "~";
     }
-}
-
-/// The rank of this process in its MPI launch (0 without a launcher). Read from the launcher's
-/// environment because the global stage's MPI session has ended when later stages start.
-int launcher_rank() {
-    for (const char* var : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
-        if (const char* v = std::getenv(var); v && *v) return std::atoi(v);
-    return 0;
 }
 
 bool has_any_record(const std::string& run_dir) {
@@ -158,8 +151,9 @@ void print_summary(const std::string& run_dir, const RunConfig& cfg,
                     std::cout << " (local stage " << col(row, "metric_fixed_local") << ")";
             }
             std::cout << ", est. LUT " << pct(col(row, std::string(metric::kEstLutPct))) << " % FF "
-                      << pct(col(row, std::string(metric::kEstFfPct))) << " % DSP " << pct(col(row, std::string(metric::kEstDspPct)))
-                      << " % BRAM " << pct(col(row, std::string(metric::kEstBramPct))) << " %"
+                      << pct(col(row, std::string(metric::kEstFfPct))) << " % DSP "
+                      << pct(col(row, std::string(metric::kEstDspPct))) << " % BRAM "
+                      << pct(col(row, std::string(metric::kEstBramPct))) << " %"
                       << ", C-sim " << col(row, "status") << " (" << col(row, "csim_mismatches")
                       << " mismatches of " << col(row, "csim_samples") << ")";
             if (col(row, "fits_part") == "no") std::cout << ", DOES NOT FIT " << cfg.hls.part;
@@ -204,7 +198,19 @@ int run_pipeline(const PipelineOptions& o) {
         throw UsageError("--from " + std::string(to_string(*o.from)) + " comes after --until " +
                              std::string(to_string(*o.until)),
                          "the stages run in the order global, select, local, hls, report");
-    const int rank = launcher_rank();
+    // One MPI session for the whole run under a launcher: each stage driver joins it (the global,
+    // local and HLS stages distribute their work over it; select and report run on rank 0) and
+    // rank 0's verdict after each stage reaches every rank (share_verdict).
+    MpiSession session;
+    const int rank = session.rank();
+    if (session.active()) log::set_prefix("[rank " + std::to_string(rank) + "] ");
+    // kGoOn, or the exit code every rank leaves with.
+    constexpr int kGoOn = -1;
+    const auto share_verdict = [&](int verdict) {
+        std::string none;
+        session.broadcast(verdict, none);
+        return verdict;
+    };
     // Refused before the global stage, not hours later in the HLS stage.
     if (o.synth) require_synthesis_tool();
 
@@ -286,12 +292,12 @@ int run_pipeline(const PipelineOptions& o) {
             statuses.emplace_back(s, "finished earlier");
             continue;
         }
-        if (s != Stage::kGlobal && rank != 0) {
-            // Only the global stage is distributed: the other ranks are done.
-            return 0;
-        }
         if (rank == 0) log::info(name + ": running");
+        // Select and report run on rank 0; the other stages on every rank (their drivers share
+        // the work out). What rank 0 decides afterwards reaches every rank.
         int code = 0;
+        std::exception_ptr refused;
+        std::string failure;
         try {
             switch (s) {
                 case Stage::kGlobal: {
@@ -313,7 +319,7 @@ int run_pipeline(const PipelineOptions& o) {
                     break;
                 }
                 case Stage::kSelect:
-                    (void)run_select({run_dir, std::nullopt});
+                    if (rank == 0) (void)run_select({run_dir, std::nullopt});
                     break;
                 case Stage::kLocal: {
                     LocalRunOptions l;
@@ -328,32 +334,46 @@ int run_pipeline(const PipelineOptions& o) {
                     h.synth = o.synth;
                     // An interrupted stage keeps the designs it finished; --from rebuilds them.
                     h.resume = o.resume && !(o.from && index(*o.from) <= index(Stage::kHls));
-                    (void)run_hls_stage(h);
+                    code = run_hls_stage(h).exit_code;
                     break;
                 }
                 case Stage::kReport:
-                    (void)run_report({run_dir});
+                    if (rank == 0) (void)run_report({run_dir});
                     break;
             }
-        } catch (const UsageError&) {
+        } catch (const UsageError& e) {
             if (rank == 0) log::error("the " + name + " stage was refused");
-            throw;
+            code = static_cast<int>(e.exit_code());
+            refused = std::current_exception();
         } catch (const std::exception& e) {
-            if (rank != 0) throw;
-            log::error("the " + name + " stage failed: " + e.what());
+            failure = e.what();
             code = code == 0 ? 1 : code;
             if (auto* se = dynamic_cast<const Error*>(&e)) code = static_cast<int>(se->exit_code());
+            if (code == 0) code = 1;
+        }
+        if (rank != 0) {
+            // Another rank's error was reported where it happened; rank 0 decides for all.
+            const int verdict = share_verdict(kGoOn);
+            if (verdict != kGoOn) return verdict;
+            statuses.emplace_back(s, "done");
+            continue;
+        }
+        if (refused) {
+            (void)share_verdict(code);
+            std::rethrow_exception(refused);
+        }
+        if (!failure.empty()) {
+            log::error("the " + name + " stage failed: " + failure);
             statuses.emplace_back(s, "FAILED");
             print_summary(run_dir, cfg, statuses);
-            return code == 0 ? 1 : code;
+            return share_verdict(code);
         }
-        if (s == Stage::kGlobal && rank != 0) return code;  // later stages run on rank 0 only
         if (drain_requested()) {
             log::warn("stopped on request during the " + name +
                       " stage: finished work is kept; continue with snac run --resume");
             statuses.emplace_back(s, "stopped on request");
             print_summary(run_dir, cfg, statuses);
-            return 0;
+            return share_verdict(0);
         }
         if (code != 0 || !read_stage_done(run_dir, s)) {
             log::error("the " + name + " stage did not finish" +
@@ -361,8 +381,9 @@ int run_pipeline(const PipelineOptions& o) {
                        "; the pipeline stops here");
             statuses.emplace_back(s, "FAILED");
             print_summary(run_dir, cfg, statuses);
-            return code != 0 ? code : 1;
+            return share_verdict(code != 0 ? code : 1);
         }
+        (void)share_verdict(kGoOn);
         statuses.emplace_back(s, "done");
     }
     if (rank == 0) print_summary(run_dir, cfg, statuses);

@@ -17,3 +17,12 @@ snac_add_integration_test(NAME pipeline_retrain
 snac_add_integration_test(NAME pipeline_synth
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pipeline/synth.sh
     TIMEOUT 300)
+# `snac run` under mpiexec -n 3 (label mpi): one MPI session for the whole run, the HLS designs
+# built on the estimator rank; then `snac hls RUN_DIR` under mpiexec -n 3.
+add_test(NAME mpi_pipeline_np3 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pipeline/run_mpi.sh)
+set_tests_properties(mpi_pipeline_np3 PROPERTIES LABELS mpi TIMEOUT 600 PROCESSORS 3
+    ENVIRONMENT "${SNAC_TEST_ENV};SNAC_BIN=$<TARGET_FILE:snac>;MPIEXEC=${MPIEXEC_EXECUTABLE}")
+# A design that does not fit the part: warned in the summary, summary.csv, the study and the report.
+snac_add_integration_test(NAME pipeline_not_fit
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pipeline/not_fit.sh
+    TIMEOUT 300)

@@ -88,6 +88,7 @@ struct HlsDesignResult {
     std::string error;        ///< non-empty when the build failed
     HlsProjectResult result;
     bool reused = false;      ///< finished by an earlier, interrupted run (resume)
+    int built_on_rank = 0;    ///< MPI rank that built it (0: one process, or not built)
 };
 
 struct HlsStageResult {
@@ -96,6 +97,10 @@ struct HlsStageResult {
     std::vector<HlsDesignResult> designs;
     std::int64_t failed = 0;  ///< designs that did not build or whose C simulation mismatched
     std::int64_t reused = 0;  ///< designs taken from an interrupted run (resume)
+    /// This process's MPI rank. Under a launcher the designs are built on the estimator ranks
+    /// and only rank 0's result holds them; another rank's holds just its exit code.
+    int rank = 0;
+    int exit_code = 0;
 };
 
 /// Throws UsageError naming the problem when --synth was asked for and neither vitis_hls nor
@@ -109,7 +114,11 @@ std::string design_status(const HlsDesignResult& design);
 /// Runs the stage on RUN_DIR. Writes hls/<design>/, hls/summary.csv and stages/hls.done (only
 /// when every design built and matched), and records each design as it finishes as a trial of
 /// the study `hls` in RUN_DIR/study.db (values: the firmware metric and est_avg_resource_pct;
-/// user attributes: the summary's columns). Throws Error when no design succeeded.
+/// user attributes: the summary's columns). Throws Error when no design succeeded. One process:
+/// the C simulations run on a TBB arena. Under an MPI launcher (every rank calls it): rank 0
+/// hands each design to an idle estimator rank (plan_roles; every rank but 0 when there is
+/// none), which builds the whole project and sends its result back; rank 0 alone writes the
+/// study, the summary and the stage record.
 HlsStageResult run_hls_stage(const HlsStageOptions& options);
 
 }  // namespace snac::runtime

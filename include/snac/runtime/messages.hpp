@@ -21,6 +21,8 @@ enum class MessageKind : std::uint32_t {
     kLocalChainTask = 7,  ///< local stage, rank 0 -> trainer: run this chain (JSON payload)
     kLocalStep = 8,       ///< trainer -> rank 0: a finished or failed step (JSON payload)
     kLocalChainDone = 9,  ///< trainer -> rank 0: the chain ended (status 1: stopped by a signal)
+    kHlsDesignTask = 10,    ///< HLS stage, rank 0 -> estimator: build this design (JSON payload)
+    kHlsDesignResult = 11,  ///< estimator -> rank 0: its result or error (JSON payload)
 };
 
 inline constexpr std::uint32_t kMessageMagic = 0x534e4143;  ///< "SNAC"

@@ -15,7 +15,9 @@ namespace snac::runtime {
 bool launched_by_mpi_launcher();
 
 /// Initialises MPI (thread level FUNNELED) for the lifetime of the object when the process was
-/// started by an MPI launcher; otherwise does nothing and reports a world of one rank.
+/// started by an MPI launcher; otherwise does nothing and reports a world of one rank. A session
+/// made while another one is alive joins it (active, same world) and leaves MPI running: `snac
+/// run` holds one session for all its stages, each stage driver makes its own.
 class MpiSession {
 public:
     MpiSession();
@@ -39,12 +41,14 @@ public:
 
 private:
     bool active_ = false;
+    bool owner_ = false;  ///< initialised MPI, so finalizes it
     int rank_ = 0;
     int size_ = 1;
 };
 
-/// The MPI_COMM_WORLD transport (Isend + Iprobe/Recv; no collectives per trial). Requires an
-/// active MpiSession.
+/// The MPI transport (Isend + Iprobe/Recv; no collectives per trial) on its own duplicate of
+/// MPI_COMM_WORLD. Collective: every rank makes one, in the same order. Requires an active
+/// MpiSession.
 std::unique_ptr<Transport> make_mpi_transport(const MpiSession& session);
 
 }  // namespace snac::runtime

@@ -70,8 +70,9 @@ std::vector<std::string> changed_stage_keys(const RunConfig& before, const RunCo
 /// the exit code (0 when every stage asked for finished or the run was stopped by a signal with
 /// consistent files, 1 naming the stage that failed). Throws UsageError for a refused run
 /// (existing records without --resume, a config change that invalidates a finished stage).
-/// Under an MPI launcher only the global stage is distributed: the other ranks return after it
-/// and rank 0 runs the later stages.
+/// Under an MPI launcher one MPI session spans the run: the global, local and HLS stages share
+/// their work over the ranks, select and report run on rank 0, and every rank leaves with rank
+/// 0's exit code.
 int run_pipeline(const PipelineOptions& options);
 
 }  // namespace snac::runtime

@@ -4,8 +4,8 @@
 # completion redoes nothing; an existing run without --resume and a changed local key are refused
 # (exit 2, the key named); --from hls re-runs hls and report only; kill -9 in the global and in the
 # local stage then --resume completes with every trial / step exactly once; kill -9 in select, hls
-# and report then --resume completes without redoing the finished work; and under
-# `mpirun -n 3` (coordinator, trainer, estimator) when MPIEXEC is set.
+# and report then --resume completes without redoing the finished work. Under mpirun -n 3:
+# run_mpi.sh (mpi_pipeline_np3).
 set -euo pipefail
 source "$(dirname "$0")/../../support/common.sh" run
 : "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
@@ -177,12 +177,4 @@ grep -q "finished earlier (study 'hls'); not rebuilt" err.txt \
     || { cat err.txt; fail "a design finished before the kill was rebuilt"; }
 [ "$(hls_trials run_kill)" -eq "$designs" ] || fail "hls: not one COMPLETE trial per design"
 
-# 7. Under mpirun -n 3 (coordinator, trainer, estimator): the global stage distributed, the later
-#    stages on rank 0, every rank exits 0.
-if [ -n "${MPIEXEC:-}" ]; then
-    write_config 4 2 2
-    expect_rc 0 "$MPIEXEC" --oversubscribe -n 3 "$SNAC_BIN" run config.yaml --out run_mpi --no-progress
-    check_finished run_mpi
-    [ "$(complete_trials run_mpi snac)" -eq 4 ] || fail "mpi: not 4 COMPLETE trials"
-fi
 echo "ok"
