@@ -47,6 +47,7 @@ struct QatHook::Step {
 
 QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks)
     : net_(net), quantize_(settings != nullptr) {
+    if (settings != nullptr) settings_ = *settings;
     Sequence& seq = net.sequence();
     std::map<std::string, const FixedLayer*> by_name;
     if (quantize_) {
@@ -59,18 +60,17 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
     for (std::size_t i = 0; i < seq.size(); ++i) {
         Layer& layer = seq.layer(i);
         const LayerSpec& spec = layer.spec();
-        if (quantize_ &&
-            (spec.type == LayerType::kDeepSets || spec.type == LayerType::kConvAttention))
-            throw UsageError("layer '" + spec.name + "': quantization-aware training supports " +
-                                 "dense, conv2d, batchnorm, activations, softmax, pooling and " +
-                                 "flatten, not " + std::string(to_string(spec.type)),
-                             "use an architecture without " + std::string(to_string(spec.type)) +
-                                 " for the local stage");
         auto step = std::make_unique<Step>();
         const auto found = by_name.find(spec.name);
         const FixedLayer* fl = found == by_name.end() ? nullptr : found->second;
         if (fl != nullptr) {
-            step->result = fl->result;
+            // The straight-through mask looks at what the layer hands on (rho's output for a
+            // Deep Sets block).
+            step->result = fl->output_type();
+            // Blocks computed by FixedModel whose parameters train in float: their lowered copy
+            // is refreshed after every optimizer step.
+            if (fl->op == FixedOp::kDeepSets || fl->op == FixedOp::kConvAttention)
+                refresh_.push_back(i);
             switch (fl->op) {
                 case FixedOp::kDense:
                 case FixedOp::kConv2d:
@@ -101,14 +101,19 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
 
         // Parameters: kernels and biases of dense/conv layers are managed here.
         std::vector<Param> ps = layer.params();
+        const auto nested = layer.nested_kernels("");
         for (std::size_t k = 0; k < ps.size(); ++k) {
             Param p = ps[k];
             const std::vector<float>* mask = nullptr;
-            if (masks != nullptr && k == 0 && is_weighted(spec.type)) {
-                const auto m = masks->find(spec.name);
+            std::string kernel_name;
+            if (k == 0 && is_weighted(spec.type)) kernel_name = spec.name;
+            for (const auto& [path, np] : nested)
+                if (np.value == p.value) kernel_name = path;
+            if (masks != nullptr && !kernel_name.empty()) {
+                const auto m = masks->find(kernel_name);
                 if (m != masks->end()) {
                     if (m->second.size() != p.size)
-                        throw UsageError("pruning mask of layer '" + spec.name + "' has " +
+                        throw UsageError("pruning mask of layer '" + kernel_name + "' has " +
                                              std::to_string(m->second.size()) + " entries, the " +
                                              "kernel " + std::to_string(p.size),
                                          "the mask does not belong to this architecture");
@@ -132,8 +137,8 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
         }
     }
     if (masks != nullptr && masks_used != masks->size())
-        throw UsageError("pruning masks name layers that are not top-level dense or conv2d layers",
-                         "prune only dense and conv2d kernels outside Deep Sets blocks");
+        throw UsageError("pruning masks name layers that are not dense or conv2d layers",
+                         "prune only dense and conv2d kernels (top level or inside Deep Sets)");
     // The starting weights as given (masked, quantized); masters are clamped only after steps.
     for (const auto& q : tensors_)
         for (std::size_t k = 0; k < q->size; ++k) {
@@ -175,6 +180,19 @@ void QatHook::after_step() {
             q->value[k] =
                 q->type ? static_cast<float>(fx::quantize(static_cast<double>(m), *q->type)) : m;
         }
+    }
+    refresh_blocks();
+}
+
+void QatHook::refresh_blocks() {
+    if (refresh_.empty()) return;
+    CheckpointData ck;
+    ck.layers = net_.save();
+    const FixedModel m = lower_network(net_.spec(), ck, settings_);
+    for (const std::size_t i : refresh_) {
+        const std::string& name = net_.sequence().layer(i).spec().name;
+        for (const FixedLayer& l : m.layers)
+            if (l.name == name) steps_[i]->single.layers = {l};
     }
 }
 

@@ -51,8 +51,14 @@ private:
     struct Quantized;  // per-tensor master, type, mask
     struct Step;       // per layer: what after_forward / before_backward do
 
+    /// Lowers the network's current weights again and replaces the FixedModel copies of the
+    /// Deep Sets and ConvAttn blocks (their parameters train in float inside the block).
+    void refresh_blocks();
+
     Network& net_;
     bool quantize_ = false;
+    HlsSettings settings_;
+    std::vector<std::size_t> refresh_;  ///< sequence indices of blocks to re-lower per step
     std::optional<FixedModel> model_;
     std::vector<std::unique_ptr<Quantized>> tensors_;
     std::vector<std::unique_ptr<Step>> steps_;
