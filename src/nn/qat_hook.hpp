@@ -18,6 +18,8 @@
 
 namespace snac::nn::detail {
 
+class FloatCast;  // qat_cast.hpp
+
 /// Kernel masks by layer name (1 keeps a weight, 0 prunes it), same layout as the kernel.
 using MaskMap = std::map<std::string, std::vector<float>>;
 
@@ -54,6 +56,8 @@ private:
     /// Lowers the network's current weights again and replaces the FixedModel copies of the
     /// Deep Sets and ConvAttn blocks (their parameters train in float inside the block).
     void refresh_blocks();
+    /// Masks the master and writes it, quantized, into the layer's storage.
+    static void write(Quantized& q);
 
     Network& net_;
     bool quantize_ = false;
@@ -64,6 +68,7 @@ private:
     std::vector<std::unique_ptr<Step>> steps_;
     std::vector<Param> params_;
     std::vector<float> input_;
+    std::unique_ptr<FloatCast> input_cast_;  ///< input_t
 };
 
 }  // namespace snac::nn::detail

@@ -6,9 +6,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
+#include <random>
 #include <set>
 
 #include "network.hpp"
+#include "qat_cast.hpp"
 #include "qat_hook.hpp"
 #include "snac/core/error.hpp"
 #include "snac/io/dataset_store.hpp"
@@ -150,6 +153,50 @@ TEST(Qat, ConvAttentionForwardEqualsFixedModelOnMnist) {
         "  - {type: conv_attention, hidden: 4}\n  - {type: flatten}\n"
         "  - {type: dense, units: 10}\n";
     for (int bits : {8, 4}) expect_bit_exact(yaml, mnist8x8(true), bits, 0.15);
+}
+
+// The fake quantizers' float cast equals fx::quantize (the definition) for every quantization and
+// overflow mode, signed and unsigned, on random values, exact ties, values far out of range and
+// non-finite values; widths up to 24 take the float path, wider ones the exact fallback.
+TEST(Qat, FloatCastEqualsFxQuantizeForEveryMode) {
+    std::mt19937 rng(7);
+    std::vector<float> x;
+    std::uniform_real_distribution<float> u(-40.0f, 40.0f);
+    for (int i = 0; i < 4000; ++i) x.push_back(u(rng));
+    for (int i = -300; i <= 300; ++i) x.push_back(static_cast<float>(i) / 16.0f + 1.0f / 64.0f);
+    for (int i = -300; i <= 300; ++i) x.push_back(static_cast<float>(i) / 32.0f);  // ties
+    for (float v :
+         {0.0f, -0.0f, 1e-30f, -1e-30f, 1e-44f, -1e-44f, 3e9f, -3e9f, 1e30f, -1e30f, 1e38f, -1e38f})
+        x.push_back(v);
+    std::vector<float> special = x;
+    special.push_back(std::numeric_limits<float>::infinity());
+    special.push_back(-std::numeric_limits<float>::infinity());
+    const QuantMode quants[] = {QuantMode::kTrn,     QuantMode::kTrnZero,   QuantMode::kRnd,
+                                QuantMode::kRndZero, QuantMode::kRndMinInf, QuantMode::kRndInf,
+                                QuantMode::kRndConv};
+    const OverflowMode overflows[] = {OverflowMode::kWrap, OverflowMode::kSat,
+                                      OverflowMode::kSatZero, OverflowMode::kSatSym,
+                                      OverflowMode::kWrapSm};
+    std::int64_t checked = 0;
+    for (const auto& [w, i] : std::vector<std::pair<int, int>>{
+             {4, 2}, {8, 3}, {8, -1}, {6, 8}, {16, 6}, {24, 10}, {32, 10}})
+        for (const Signedness sg : {Signedness::kSigned, Signedness::kUnsigned})
+            for (const QuantMode q : quants)
+                for (const OverflowMode o : overflows) {
+                    const FixedType t{w, i, sg, q, o};
+                    const detail::FloatCast cast(t);
+                    for (const std::vector<float>* in : {&x, &special}) {
+                        std::vector<float> y(in->size());
+                        cast.apply(in->data(), y.data(), in->size());
+                        for (std::size_t k = 0; k < in->size(); ++k) {
+                            const auto ref =
+                                static_cast<float>(fx::quantize(static_cast<double>((*in)[k]), t));
+                            ASSERT_EQ(y[k], ref) << t.str() << " at " << (*in)[k];
+                            ++checked;
+                        }
+                    }
+                }
+    EXPECT_GT(checked, 1000000);
 }
 
 TEST(Qat, IntegerBitsFollowTheQkerasConventionAndAutoRanges) {
