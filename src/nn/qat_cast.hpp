@@ -5,7 +5,9 @@
 // exact float operations at that magnitude, so the rounding decision of every quantization mode
 // can be taken on floats and the result equals fx::quantize (the definition, on doubles and
 // 128-bit words) bit for bit; the saturating loops have no calls, branches or allocation, so the
-// compiler vectorises them; wrapping types round in double and wrap on int64 words. Wider types,
+// compiler vectorises them; types of 23 to 50 bits take the same loops in double (x·2^F and the
+// rounding exact below 2^51, one rounding to float at the end, as (float)fx::quantize does);
+// wrapping types round in double and wrap on int64 words. Wider types,
 // AP_WRAP_SM, saturation bits and non-finite inputs take fx::quantize itself
 // (tests/unit/nn/test_qat.cpp compares both on every mode).
 #include <algorithm>
@@ -26,16 +28,17 @@ public:
     explicit FloatCast(const FixedType& t)
         : type_(t), fit_(0, t.width <= fx64::kMaxBits ? t : FixedType{}) {
         const int f = t.fractional();
-        fast_ = t.width <= 22 && t.overflow != OverflowMode::kWrapSm && t.sat_bits == 0 &&
-                f >= -100 && f <= 100;
-        scale_ = std::ldexp(1.0f, f);
-        inv_scale_ = std::ldexp(1.0f, -f);
+        const bool modes = t.overflow != OverflowMode::kWrapSm && t.sat_bits == 0;
+        fast_ = modes && t.width <= 22 && f >= -100 && f <= 100;
+        wide_ = modes && !fast_ && t.width <= 50 && f >= -900 && f <= 900;
+        scale_ = std::ldexp(1.0, f);
+        inv_scale_ = std::ldexp(1.0, -f);
         lo_ = t.min_value();
         hi_ = t.max_value();
         wraps_ = t.overflow == OverflowMode::kWrap || t.overflow == OverflowMode::kWrapSm;
-        if (fast_) {
-            qlo_ = static_cast<float>(fit_.minv);
-            qhi_ = static_cast<float>(fit_.maxv);
+        if (fast_ || wide_) {
+            qlo_ = static_cast<double>(fit_.minv);
+            qhi_ = static_cast<double>(fit_.maxv);
         }
     }
 
@@ -64,7 +67,7 @@ public:
 
     /// y[i] = fx::quantize(x[i], type) for n values; y may be x.
     void apply(const float* x, float* y, std::size_t n) const {
-        bool finite = fast_;
+        bool finite = fast_ || wide_;
         if (finite) {
             bool bad = false;  // inf or NaN anywhere: the exact double path for all
             for (std::size_t i = 0; i < n; ++i) bad |= !(std::fabs(x[i]) <= 3.4e38f);
@@ -77,19 +80,26 @@ public:
         }
         switch (type_.quant) {
             case QuantMode::kTrn:
-                return run<QuantMode::kTrn>(x, y, n);
+                return fast_ ? run<QuantMode::kTrn, float>(x, y, n)
+                             : run<QuantMode::kTrn, double>(x, y, n);
             case QuantMode::kTrnZero:
-                return run<QuantMode::kTrnZero>(x, y, n);
+                return fast_ ? run<QuantMode::kTrnZero, float>(x, y, n)
+                             : run<QuantMode::kTrnZero, double>(x, y, n);
             case QuantMode::kRnd:
-                return run<QuantMode::kRnd>(x, y, n);
+                return fast_ ? run<QuantMode::kRnd, float>(x, y, n)
+                             : run<QuantMode::kRnd, double>(x, y, n);
             case QuantMode::kRndZero:
-                return run<QuantMode::kRndZero>(x, y, n);
+                return fast_ ? run<QuantMode::kRndZero, float>(x, y, n)
+                             : run<QuantMode::kRndZero, double>(x, y, n);
             case QuantMode::kRndMinInf:
-                return run<QuantMode::kRndMinInf>(x, y, n);
+                return fast_ ? run<QuantMode::kRndMinInf, float>(x, y, n)
+                             : run<QuantMode::kRndMinInf, double>(x, y, n);
             case QuantMode::kRndInf:
-                return run<QuantMode::kRndInf>(x, y, n);
+                return fast_ ? run<QuantMode::kRndInf, float>(x, y, n)
+                             : run<QuantMode::kRndInf, double>(x, y, n);
             case QuantMode::kRndConv:
-                return run<QuantMode::kRndConv>(x, y, n);
+                return fast_ ? run<QuantMode::kRndConv, float>(x, y, n)
+                             : run<QuantMode::kRndConv, double>(x, y, n);
         }
     }
 
@@ -126,53 +136,55 @@ private:
     /// The saturating modes on the vector path: v is clamped into [lo − 2, hi + 2] first (every
     /// value beyond the range still rounds beyond it, so the outcome is the same), then rounded,
     /// then the overflow rule applied to the rounded word.
-    template <QuantMode Q>
+    template <QuantMode Q, typename T>
     void run(const float* x, float* y, std::size_t n) const {
-        const float s = scale_, inv = inv_scale_, qlo = qlo_, qhi = qhi_;
-        const float clo = qlo - 2.0f, chi = qhi + 2.0f;
-        const float sym_lo = type_.is_signed() ? -qhi : 0.0f;
+        const T s = T(scale_), inv = T(inv_scale_), qlo = T(qlo_), qhi = T(qhi_);
+        const T clo = qlo - T(2), chi = qhi + T(2);
+        const T sym_lo = type_.is_signed() ? -qhi : T(0);
         switch (type_.overflow) {
             case OverflowMode::kSat:
                 for (std::size_t i = 0; i < n; ++i) {
-                    float v = x[i] * s;
+                    T v = T(x[i]) * s;
                     v = v < qlo ? qlo : v;
                     v = v > qhi ? qhi : v;
-                    y[i] = round<Q>(v) * inv;
+                    y[i] = static_cast<float>(round<Q, T>(v) * inv);
                 }
                 return;
             case OverflowMode::kSatZero:
                 for (std::size_t i = 0; i < n; ++i) {
-                    float v = x[i] * s;
+                    T v = T(x[i]) * s;
                     v = v < clo ? clo : v;
                     v = v > chi ? chi : v;
-                    const float q = round<Q>(v);
-                    y[i] = (q < qlo) | (q > qhi) ? 0.0f : q * inv;
+                    const T q = round<Q, T>(v);
+                    y[i] = static_cast<float>((q < qlo) | (q > qhi) ? T(0) : q * inv);
                 }
                 return;
             case OverflowMode::kSatSym:
                 for (std::size_t i = 0; i < n; ++i) {
-                    float v = x[i] * s;
+                    T v = T(x[i]) * s;
                     v = v < clo ? clo : v;
                     v = v > chi ? chi : v;
-                    float q = round<Q>(v);
+                    T q = round<Q, T>(v);
                     q = q > qhi ? qhi : q;
                     q = q < qlo ? sym_lo : q;
-                    y[i] = q * inv;
+                    y[i] = static_cast<float>(q * inv);
                 }
                 return;
             default:
                 break;
         }
         // Wrapping: the low bits of the rounded word decide, so it goes through int64 (|v| ≤
-        // 2^62 keeps them: beyond 2^24 every float is a multiple of 2^(e−23)).
+        // 2^62 keeps them: beyond 2^53 every double is a multiple of 2^(e−52)).
         for (std::size_t i = 0; i < n; ++i)
-            y[i] = static_cast<float>(fit_.fit(wide_round(x[i] * s))) * inv;
+            y[i] = static_cast<float>(
+                static_cast<double>(fit_.fit(wide_round(static_cast<double>(x[i]) * scale_))) *
+                inv_scale_);
     }
 
     /// v rounded by the type's mode as an int64 word, for any |v| (clamped to 2^62; from 2^51
     /// on a double is an integer already).
-    std::int64_t wide_round(float x) const {
-        const double v = std::clamp(static_cast<double>(x), -0x1p62, 0x1p62);
+    std::int64_t wide_round(double x) const {
+        const double v = std::clamp(x, -0x1p62, 0x1p62);
         if (std::fabs(v) >= 0x1p51) return static_cast<std::int64_t>(v);
         double r = 0.0;
         switch (type_.quant) {
@@ -203,8 +215,10 @@ private:
 
     FixedType type_;
     fx64::Cast fit_{0, FixedType{}};
-    bool fast_ = false, wraps_ = false;
-    float scale_ = 1.0f, inv_scale_ = 1.0f, qlo_ = 0.0f, qhi_ = 0.0f;
+    bool fast_ = false;  ///< float arithmetic (width ≤ 22)
+    bool wide_ = false;  ///< double arithmetic (width ≤ 50)
+    bool wraps_ = false;
+    double scale_ = 1.0, inv_scale_ = 1.0, qlo_ = 0.0, qhi_ = 0.0;
     double lo_ = 0.0, hi_ = 0.0;
 };
 

@@ -157,7 +157,8 @@ TEST(Qat, ConvAttentionForwardEqualsFixedModelOnMnist) {
 
 // The fake quantizers' float cast equals fx::quantize (the definition) for every quantization and
 // overflow mode, signed and unsigned, on random values, exact ties, values far out of range and
-// non-finite values; widths up to 24 take the float path, wider ones the exact fallback.
+// non-finite values; widths up to 22 take the float path, up to 50 the double path, wider ones
+// the exact fallback.
 TEST(Qat, FloatCastEqualsFxQuantizeForEveryMode) {
     std::mt19937 rng(7);
     std::vector<float> x;
@@ -178,8 +179,16 @@ TEST(Qat, FloatCastEqualsFxQuantizeForEveryMode) {
                                       OverflowMode::kSatZero, OverflowMode::kSatSym,
                                       OverflowMode::kWrapSm};
     std::int64_t checked = 0;
-    for (const auto& [w, i] : std::vector<std::pair<int, int>>{
-             {4, 2}, {8, 3}, {8, -1}, {6, 8}, {16, 6}, {24, 10}, {32, 10}})
+    for (const auto& [w, i] : std::vector<std::pair<int, int>>{{4, 2},
+                                                               {8, 3},
+                                                               {8, -1},
+                                                               {6, 8},
+                                                               {16, 6},
+                                                               {22, 4},
+                                                               {24, 10},
+                                                               {32, 10},
+                                                               {50, 20},
+                                                               {53, 10}})
         for (const Signedness sg : {Signedness::kSigned, Signedness::kUnsigned})
             for (const QuantMode q : quants)
                 for (const OverflowMode o : overflows) {
