@@ -194,6 +194,18 @@ void QatHook::after_step() {
     refresh_blocks();
 }
 
+std::vector<LayerWeights> QatHook::save_masters() {
+    std::vector<std::vector<float>> kept;
+    for (const auto& q : tensors_) {
+        kept.emplace_back(q->value, q->value + q->size);
+        std::copy_n(q->master.data(), q->size, q->value);
+    }
+    std::vector<LayerWeights> out = net_.save();
+    for (std::size_t i = 0; i < tensors_.size(); ++i)
+        std::copy(kept[i].begin(), kept[i].end(), tensors_[i]->value);
+    return out;
+}
+
 void QatHook::refresh_blocks() {
     if (refresh_.empty()) return;
     CheckpointData ck;

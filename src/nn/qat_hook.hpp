@@ -41,6 +41,9 @@ public:
     /// Masks the masters and writes the quantized values into the layers. Call after each
     /// optimizer step (and once at construction).
     void after_step();
+    /// The network's weights with the float masters in place of the quantized values (the layer
+    /// storage is restored afterwards).
+    std::vector<LayerWeights> save_masters();
     /// The network input cast to input_t (n samples); returns `x` unchanged without QAT.
     const float* input(const float* x, std::int64_t n);
 

@@ -338,6 +338,22 @@ TEST(Qat, PrunedWeightsStayZeroThroughAdamAndSgdMomentum) {
             }
             EXPECT_EQ(zeros, 64u);
             EXPECT_GT(moved, 32u) << "the kept weights must train";
+            // Under QAT the float masters come back too: on the grid they are the checkpoint's
+            // weights, off it they keep what training moved by less than half a step.
+            ASSERT_EQ(r.master_weights.empty(), !quantize);
+            if (quantize) {
+                const auto& mk = r.master_weights[0].tensors[0].values;
+                const FixedType wt = s.for_layer("dense_0").precision.weight;
+                std::size_t off_grid = 0;
+                for (std::size_t i = 0; i < mk.size(); ++i) {
+                    EXPECT_EQ(static_cast<float>(fx::quantize(mk[i], wt)), t[0].values[i]);
+                    if (masks["dense_0"][i] == 0.0f) {
+                        EXPECT_EQ(mk[i], 0.0f);
+                    }
+                    off_grid += mk[i] != t[0].values[i];
+                }
+                EXPECT_GT(off_grid, 0u);
+            }
             EXPECT_GT(r.metrics.at("test_accuracy"), 0.8);
         }
     }
