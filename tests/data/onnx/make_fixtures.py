@@ -27,6 +27,18 @@ class DeepSets(nn.Module):
         return self.rho(self.phi(x).mean(dim=1))
 
 
+class DeepSetsSumGelu(nn.Module):
+    """GELU inside phi and rho, sum over the elements (ReduceSum with an axes input)."""
+
+    def __init__(self):
+        super().__init__()
+        self.phi = nn.Sequential(nn.Linear(4, 10), nn.GELU(), nn.Linear(10, 6), nn.ReLU())
+        self.rho = nn.Sequential(nn.Linear(6, 8), nn.GELU(), nn.Linear(8, 3))
+
+    def forward(self, x):
+        return self.rho(self.phi(x).sum(dim=1))
+
+
 def models():
     mlp = nn.Sequential(
         nn.Linear(16, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.2),
@@ -36,8 +48,16 @@ def models():
         nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(4, 6, 3), nn.Tanh(), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(6, 10))
     unsupported = nn.Sequential(nn.Linear(16, 8), nn.ELU(), nn.Linear(8, 2))
+    deepsets = DeepSets()
+    # Models added later are built after these: the global RNG, hence the fixtures above, stay
+    # as they were. ONNX 1.12 (opset <= 17) has no Gelu operator: PyTorch writes GELU as
+    # x * (1 + erf(x / sqrt 2)) * 0.5, the pattern snac's importer recognises.
+    gelu = nn.Sequential(
+        nn.Linear(10, 24), nn.GELU(), nn.Linear(24, 12), nn.BatchNorm1d(12), nn.GELU(),
+        nn.Linear(12, 4))
     return [("mlp_bn", mlp, (16,)), ("cnn_pool", cnn, (2, 10, 10)),
-            ("deepsets_mean", DeepSets(), (8, 3)), ("unsupported_elu", unsupported, (16,))]
+            ("deepsets_mean", deepsets, (8, 3)), ("unsupported_elu", unsupported, (16,)),
+            ("mlp_gelu", gelu, (10,)), ("deepsets_sum_gelu", DeepSetsSumGelu(), (6, 4))]
 
 
 def randomize_batchnorm(model, gen):

@@ -31,8 +31,9 @@ set -e
 [ $rc -eq 2 ] || fail "unsupported op exited $rc, expected 2"
 grep -q "/1/Elu" err.txt && grep -q "(Elu)" err.txt || fail "error does not name node and op: $(cat err.txt)"
 
-# 3. predict: float inference equals PyTorch's recorded outputs within 1e-5.
-for m in mlp_bn cnn_pool deepsets_mean; do
+# 3. predict: float inference equals PyTorch's recorded outputs within 1e-5 (the *_gelu models hold
+# PyTorch's opset-13 GELU pattern, deepsets_sum_gelu a ReduceSum pooling).
+for m in mlp_bn cnn_pool deepsets_mean mlp_gelu deepsets_sum_gelu; do
     "$SNAC_BIN" predict "$fix/$m.onnx" --input "$fix/${m}_input.npy" --out "$m.npy" -q
     "$PY" - "$m.npy" "$fix/${m}_output.npy" <<'PYEOF' || fail "predict $m differs from PyTorch"
 import sys, numpy as np
@@ -50,9 +51,26 @@ import numpy as np
 a, b = np.load('fixed.npy'), np.load('mlp_bn.npy')
 assert a.dtype == np.float64 and a.shape == b.shape
 assert 0 < np.abs(a - b).max() < 0.05, np.abs(a - b).max()" || fail "fixed-point predict"
+# --precision: one type for every tensor; 6 bits are coarser than the default 16, and every output
+# is a multiple of the type's LSB (2^-3). Without --fixed it is refused.
+"$SNAC_BIN" predict "$fix/mlp_bn.onnx" --input "$fix/mlp_bn_input.npy" --out fixed6.npy --fixed \
+    --precision 'ap_fixed<6,3>' -q
+"$PY" -c "
+import numpy as np
+a, f, b = np.load('fixed6.npy'), np.load('fixed.npy'), np.load('mlp_bn.npy')
+assert a.shape == b.shape and not np.array_equal(a, f)
+assert np.array_equal(a * 8, np.round(a * 8)), a
+assert np.abs(a - b).max() > np.abs(f - b).max()" || fail "predict --precision"
+set +e
+"$SNAC_BIN" predict "$fix/mlp_bn.onnx" --input "$fix/mlp_bn_input.npy" --out nofixed.npy \
+    --precision 'ap_fixed<6,3>' -q 2> err.txt
+rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q -- "--fixed" err.txt || fail "--precision without --fixed: rc $rc $(cat err.txt)"
+[ ! -e nofixed.npy ] || fail "a refused predict wrote its output"
 
 # 4. Export: imported and trained checkpoints -> ONNX and QONNX, all through the checker.
-for m in mlp_bn cnn_pool deepsets_mean; do
+for m in mlp_bn cnn_pool deepsets_mean mlp_gelu deepsets_sum_gelu; do
     "$SNAC_BIN" export "$fix/$m.onnx" --onnx "re_$m.onnx" --precision 'ap_fixed<10,4>' -q
     [ -f "re_$m.qonnx.onnx" ] || fail "no QONNX twin for $m"
 done
