@@ -20,8 +20,21 @@ grep -q "conv2d_0 .*\[4, 10, 10\]" inspect.txt || fail "inspect: conv2d_0 missin
 "$PY" -c "import json,sys; d=json.load(open('ds.json')); assert d['layers'][0]['type']=='deepsets', d" \
     || fail "deepsets pattern not recognised"
 "$SNAC_BIN" estimate "$fix/mlp_bn.onnx" --part zcu102 --json > est.json
-"$SNAC_BIN" hls "$fix/mlp_bn.onnx" --out hls_mlp --samples 20 > hls.txt
-grep -q " 0 mismatches" hls.txt || fail "hls C simulation of the imported model: $(cat hls.txt)"
+"$SNAC_BIN" estimate "$fix/mlp_gelu.onnx" --part zcu102 --json > est_gelu.json
+"$PY" - <<'PYEOF' || fail "estimate of the imported models"
+import json
+for f, want in (("est.json", ["dense", "batchnorm", "relu", "dense", "leaky_relu", "dense",
+                              "sigmoid", "dense", "softmax"]),
+                ("est_gelu.json", ["dense", "gelu", "dense", "batchnorm", "gelu", "dense"])):
+    d = json.load(open(f))
+    got = [l["type"] for l in d["layers"] if l["type"] != "dropout"]
+    assert got == want, (f, got)
+    assert all(r["used"] > 0 for r in d["fit"] if r["resource"] in ("LUT", "FF", "DSP")), d["fit"]
+PYEOF
+for m in mlp_bn mlp_gelu; do
+    "$SNAC_BIN" hls "$fix/$m.onnx" --out "hls_$m" --samples 20 > hls.txt
+    grep -q " 0 mismatches" hls.txt || fail "hls C simulation of the imported $m: $(cat hls.txt)"
+done
 
 # 2. An unsupported operator: exit 2, the node and its op type named.
 set +e
@@ -32,8 +45,10 @@ set -e
 grep -q "/1/Elu" err.txt && grep -q "(Elu)" err.txt || fail "error does not name node and op: $(cat err.txt)"
 
 # 3. predict: float inference equals PyTorch's recorded outputs within 1e-5 (the *_gelu models hold
-# PyTorch's opset-13 GELU pattern, deepsets_sum_gelu a ReduceSum pooling).
-for m in mlp_bn cnn_pool deepsets_mean mlp_gelu deepsets_sum_gelu; do
+# PyTorch's opset-13 GELU pattern; the Deep Sets models pool by mean, sum and max).
+models="mlp_bn cnn_pool deepsets_mean mlp_gelu deepsets_sum_gelu deepsets_max_bn cnn_global_avg"
+models="$models cnn_global_max"
+for m in $models; do
     "$SNAC_BIN" predict "$fix/$m.onnx" --input "$fix/${m}_input.npy" --out "$m.npy" -q
     "$PY" - "$m.npy" "$fix/${m}_output.npy" <<'PYEOF' || fail "predict $m differs from PyTorch"
 import sys, numpy as np
@@ -70,7 +85,7 @@ set -e
 [ ! -e nofixed.npy ] || fail "a refused predict wrote its output"
 
 # 4. Export: imported and trained checkpoints -> ONNX and QONNX, all through the checker.
-for m in mlp_bn cnn_pool deepsets_mean mlp_gelu deepsets_sum_gelu; do
+for m in $models; do
     "$SNAC_BIN" export "$fix/$m.onnx" --onnx "re_$m.onnx" --precision 'ap_fixed<10,4>' -q
     [ -f "re_$m.qonnx.onnx" ] || fail "no QONNX twin for $m"
 done

@@ -2,6 +2,7 @@
 // (tests/data/onnx/make_fixtures.py) and against checkpoints snac trained.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +61,65 @@ TEST(OnnxImport, MlpWithGeluMatchesPyTorch) {
 }
 TEST(OnnxImport, DeepSetsSumWithGeluMatchesPyTorch) {
     expect_matches_pytorch("deepsets_sum_gelu");
+}
+
+// Batch norm inside phi (Transpose, BatchNormalization, Transpose) and max pooling (ReduceMax).
+TEST(OnnxImport, DeepSetsMaxWithBatchNormMatchesPyTorch) {
+    expect_matches_pytorch("deepsets_max_bn");
+    const ModelFile m = load_model(fixture("deepsets_max_bn.onnx"));
+    ASSERT_EQ(m.spec.layers.size(), 1u);
+    EXPECT_EQ(m.spec.layers[0].aggregate, nn::Aggregate::kMax);
+    ASSERT_EQ(m.spec.layers[0].phi.size(), 4u);
+    EXPECT_EQ(m.spec.layers[0].phi[1].type, nn::LayerType::kBatchNorm);
+}
+// A 2-D batch norm PyTorch did not fold into a convolution, GlobalAveragePool, Reshape to
+// [-1, 6]; and AdaptiveMaxPool2d(1), which PyTorch writes as a MaxPool over the whole map.
+TEST(OnnxImport, GlobalPoolingAndReshapeMatchPyTorch) {
+    using nn::LayerType;
+    expect_matches_pytorch("cnn_global_avg");
+    expect_matches_pytorch("cnn_global_max");
+    const ModelFile m = load_model(fixture("cnn_global_avg.onnx"));
+    std::vector<LayerType> types;
+    for (const auto& l : m.spec.layers) types.push_back(l.type);
+    EXPECT_EQ(types, (std::vector<LayerType>{
+                         LayerType::kConv2d, LayerType::kRelu, LayerType::kMaxPool2d,
+                         LayerType::kBatchNorm, LayerType::kConv2d, LayerType::kSigmoid,
+                         LayerType::kAvgPool2d, LayerType::kFlatten, LayerType::kDense}));
+    EXPECT_EQ(m.spec.layers[6].size, 4);  // the 4 x 4 map after MaxPool2d(2) on 8 x 8
+}
+
+// GlobalMaxPool (PyTorch does not write it; other exporters do) on a hand-built graph.
+TEST(OnnxImport, GlobalMaxPoolIsAMaxOverTheMap) {
+    const fs::path d = temp_dir();
+    io::OnnxModel g;
+    g.opsets.emplace_back("", 13);
+    g.inputs.push_back({"input", {-1, 2, 3, 3}});
+    io::OnnxNode pool;
+    pool.op_type = "GlobalMaxPool";
+    pool.name = "pool";
+    pool.inputs = {"input"};
+    pool.outputs = {"pooled"};
+    io::OnnxNode flat;
+    flat.op_type = "Flatten";
+    flat.name = "flat";
+    flat.inputs = {"pooled"};
+    flat.outputs = {"output"};
+    g.nodes = {pool, flat};
+    g.outputs.push_back({"output", {-1, 2}});
+    const std::string path = (d / "gmp.onnx").string();
+    io::write_onnx(path, g);
+    const CheckpointData ck = import_onnx(path);
+    const nn::NetworkSpec spec = nn::NetworkSpec::from_yaml(ck.architecture_yaml);
+    ASSERT_EQ(spec.layers.size(), 2u);
+    EXPECT_EQ(spec.layers[0].type, nn::LayerType::kMaxPool2d);
+    EXPECT_EQ(spec.layers[0].size, 3);
+    std::vector<float> x(18);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(static_cast<float>(i));
+    const std::vector<float> y = nn::predict(ck, x.data(), 1);
+    ASSERT_EQ(y.size(), 2u);
+    EXPECT_EQ(y[0], *std::max_element(x.begin(), x.begin() + 9));
+    EXPECT_EQ(y[1], *std::max_element(x.begin() + 9, x.end()));
+    fs::remove_all(d);
 }
 
 TEST(OnnxImport, RecognisesPyTorchsGeluPattern) {
@@ -277,8 +337,8 @@ void expect_same_checkpoint(const CheckpointData& a, const CheckpointData& b) {
 
 TEST(OnnxRoundTrip, PyTorchFixturesExportAndImportExactly) {
     const fs::path d = temp_dir();
-    for (const char* name :
-         {"mlp_bn", "cnn_pool", "deepsets_mean", "mlp_gelu", "deepsets_sum_gelu"}) {
+    for (const char* name : {"mlp_bn", "cnn_pool", "deepsets_mean", "mlp_gelu", "deepsets_sum_gelu",
+                             "deepsets_max_bn", "cnn_global_avg", "cnn_global_max"}) {
         const CheckpointData first = import_onnx(fixture(std::string(name) + ".onnx"));
         const std::string out = (d / (std::string(name) + ".onnx")).string();
         export_onnx(first, out);
