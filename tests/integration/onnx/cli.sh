@@ -154,4 +154,52 @@ YAML
     { cat local.log; fail "snac local on an ONNX model"; }
 [ "$(tail -n +2 run_local/local/summary.csv | wc -l)" -eq 2 ] || fail "local: $(cat run_local/local/summary.csv)"
 [ -f run_local/local/trained/w8/step01.h5 ] || fail "local: no step 1 checkpoint of the ONNX model"
+# 8. A pruned, quantization-aware checkpoint of the local stage exports as float ONNX plus QONNX
+# without --precision: one Quant per input/weight/bias/result whose scale 2^-(W-I) and bit width W
+# are the ap_fixed<W,I> types of that layer in the checkpoint's hls_settings; both pass the checker.
+"$SNAC_BIN" export run_local/local/trained/w8/step01.h5 --onnx step01.onnx -q
+[ -f step01.qonnx.onnx ] || fail "no QONNX file for the local stage's checkpoint"
+"$PY" "$SNAC_SOURCE_DIR/tests/integration/onnx/check_onnx.py" step01.onnx step01.qonnx.onnx ||
+    fail "onnx.checker on the local stage's export"
+"$PY" - <<'PYEOF' || fail "QONNX bit widths and scales of the local stage's checkpoint"
+import math, re, onnx
+from onnx import numpy_helper
+m = onnx.load("step01.qonnx.onnx")
+meta = {p.key: p.value for p in m.metadata_props}["snac.attribute.hls_settings"]
+def fixed(text):  # ap_fixed<W,I,...> -> (W, I, quantization mode)
+    w, i, *rest = re.match(r'ap_u?fixed<([^>]*)>', text).group(1).split(",")
+    return int(w), int(i), (rest[0] if rest else "AP_TRN")
+types = {}
+for line in meta.splitlines():
+    g = re.match(r'\s*(\w+): \{weight: "([^"]+)", bias: "([^"]+)", result: "([^"]+)"', line)
+    if g:
+        types[g.group(1)] = dict(zip(("weight", "bias", "result"), map(fixed, g.groups()[1:])))
+    g = re.match(r'input: "([^"]+)"', line)
+    if g:
+        types["input"] = {"result": fixed(g.group(1))}
+init = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
+seen = set()
+for n in m.graph.node:
+    if n.op_type != "Quant":
+        continue
+    name = n.name[:-len("_quant")]
+    kind = "result"
+    for k, suffix in (("weight", "_kernel"), ("bias", "_bias")):
+        if name.endswith(suffix):
+            kind, name = k, name[:-len(suffix)]
+    w, i, mode = types[name if name in types else "default"][kind]
+    scale, bits = float(init[n.input[1]]), float(init[n.input[3]])
+    assert scale == 2.0 ** -(w - i) and bits == w, (n.name, scale, bits, w, i)
+    assert math.log2(scale) == round(math.log2(scale)), (n.name, scale)
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}
+    assert attrs["rounding_mode"] == {"AP_RND_CONV": b"ROUND", "AP_TRN": b"FLOOR"}[mode], attrs
+    seen.add(n.name)
+want = {"input_quant", "dense_0_kernel_quant", "dense_0_bias_quant", "dense_0_quant",
+        "leaky_relu_0_quant", "dense_1_kernel_quant", "dense_1_bias_quant", "dense_1_quant",
+        "softmax_0_quant"}
+assert seen == want, seen
+# The layers' types differ (per-layer precisions, not one type for all).
+assert len({float(init[n.input[1]]) for n in m.graph.node if n.op_type == "Quant"}) > 2
+print("qonnx of the local stage's checkpoint:", len(seen), "Quant nodes as in hls_settings")
+PYEOF
 echo "onnx cli: ok"
