@@ -31,9 +31,23 @@ for f, want in (("est.json", ["dense", "batchnorm", "relu", "dense", "leaky_relu
     assert got == want, (f, got)
     assert all(r["used"] > 0 for r in d["fit"] if r["resource"] in ("LUT", "FF", "DSP")), d["fit"]
 PYEOF
+# predict --fixed is firmware-exact: on the testbench's inputs it gives the outputs the g++ C
+# simulation of the generated firmware printed (tb_data/csim_results.log), value for value.
 for m in mlp_bn mlp_gelu; do
     "$SNAC_BIN" hls "$fix/$m.onnx" --out "hls_$m" --samples 20 > hls.txt
     grep -q " 0 mismatches" hls.txt || fail "hls C simulation of the imported $m: $(cat hls.txt)"
+    "$PY" -c "
+import numpy as np
+np.save('tb_$m.npy', np.loadtxt('hls_$m/tb_data/tb_input_features.dat', dtype=np.float32, ndmin=2))"
+    "$SNAC_BIN" predict "$fix/$m.onnx" --input "tb_$m.npy" --out "fixed_$m.npy" --fixed --raw -q
+    "$PY" - "$m" <<'PYEOF' || fail "predict --fixed differs from the C simulation of $m"
+import sys, numpy as np
+m = sys.argv[1]
+got = np.load("fixed_%s.npy" % m)
+csim = np.loadtxt("hls_%s/tb_data/csim_results.log" % m, ndmin=2)
+assert got.shape == csim.shape == (20, got.shape[1]), (got.shape, csim.shape)
+assert np.array_equal(got, csim), np.abs(got - csim).max()
+PYEOF
 done
 
 # 2. An unsupported operator: exit 2, the node and its op type named.
