@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# snac inspect/estimate/hls/predict on ONNX models PyTorch exported, the unsupported-operator
-# error, snac export (float + QONNX) of imported and trained models through onnx.checker, and
-# predict's normalisation (raw CSV vs the normalised dataset).
+# snac inspect/estimate/hls/predict on ONNX models PyTorch exported (GELU pattern included), the
+# unsupported-operator error, predict --fixed against the firmware's C simulation and --precision,
+# snac export (float + QONNX) of imported, trained and local-stage models through onnx.checker,
+# predict's normalisation (raw CSV vs the normalised dataset), and train/local starting from an
+# ONNX model's weights.
 set -euo pipefail
 source "$(dirname "$0")/../../support/common.sh" onnx
 : "${SNAC_BIN:?}" "${SNAC_SOURCE_DIR:?}" "${SNAC_DATA_DIR:?}"
@@ -115,6 +117,51 @@ YAML
     --epochs 1 --threads 1 --seed 3 -q
 "$SNAC_BIN" export trained/checkpoint.h5 --onnx trained.onnx -q
 [ ! -f trained.qonnx.onnx ] || fail "a float checkpoint got a QONNX file without --precision"
+# Every layer type the exporter writes, through the checker: an MLP (no-bias dense, batch norm,
+# dropout, identity, tanh, gelu, sigmoid) on HTRU2 and a CNN (stride-2 'same' convolution without
+# bias, whose padding is asymmetric) on 8x8 MNIST, one epoch each.
+cat > wide.yaml <<'YAML'
+input_shape: [8]
+layers:
+  - {type: dense, units: 12, use_bias: false}
+  - {type: batchnorm, epsilon: 0.001}
+  - {type: dropout, rate: 0.1}
+  - {type: identity}
+  - {type: tanh}
+  - {type: dense, units: 8}
+  - {type: gelu}
+  - {type: dense, units: 4}
+  - {type: sigmoid}
+  - {type: dense, units: 2}
+  - {type: softmax}
+YAML
+"$SNAC_BIN" train "$SNAC_SOURCE_DIR/tests/integration/nn/htru2.yaml" --arch wide.yaml --out wide \
+    --epochs 1 --threads 1 --seed 3 -q
+"$SNAC_BIN" export wide/checkpoint.h5 --onnx wide.onnx --precision 'ap_fixed<12,4>' -q
+cat > mnist.yaml <<YAML
+$(mnist8x8_data onnx_mnist 300)
+train: {epochs: 1, batch_size: 32, learning_rate: 0.01}
+YAML
+cat > cnn.yaml <<'YAML'
+input_shape: [1, 8, 8]
+layers:
+  - {type: conv2d, filters: 3, kernel: 3, stride: 2, padding: same, use_bias: false}
+  - {type: batchnorm}
+  - {type: relu}
+  - {type: conv2d, filters: 4, kernel: 2, padding: valid}
+  - {type: maxpool2d, size: 3}
+  - {type: flatten}
+  - {type: dense, units: 10}
+  - {type: softmax}
+YAML
+"$SNAC_BIN" train mnist.yaml --arch cnn.yaml --out cnn --threads 1 --seed 3 -q
+"$SNAC_BIN" export cnn/checkpoint.h5 --onnx cnn.onnx --precision 'ap_fixed<12,4>' -q
+for m in wide cnn; do  # the export predicts what the checkpoint predicts
+    data="$("$PY" -c "import json; print(json.load(open('$m/metrics.json'))['dataset'])")"
+    "$SNAC_BIN" predict "$m.onnx" --input "$data" --out "${m}_onnx.npy" --split test -q
+    "$SNAC_BIN" predict "$m/checkpoint.h5" --input "$data" --out "${m}_h5.npy" --split test -q
+    cmp -s "${m}_onnx.npy" "${m}_h5.npy" || fail "$m: the ONNX export predicts differently"
+done
 "$PY" "$SNAC_SOURCE_DIR/tests/integration/onnx/check_onnx.py" ./*.onnx || fail "onnx.checker"
 
 # 5. predict applies the stored normalisation to raw samples (CSV), not to a snac dataset (stored
