@@ -80,10 +80,8 @@ public:
             if (n.op_type == "Constant" && (n.domain.empty() || n.domain == "ai.onnx"))
                 constant_node(n);
         done_.assign(m_.nodes.size(), false);
-        for (next_ = 0; next_ < m_.nodes.size();) {
-            const std::size_t k = next_++;
+        for (std::size_t k = 0; k < m_.nodes.size(); ++k)
             if (!done_[k]) node(m_.nodes[k]);
-        }
         finish();
         return checkpoint();
     }
@@ -96,7 +94,6 @@ private:
     std::map<std::string, std::vector<std::size_t>> consumers_;  // node indices reading a tensor
     std::vector<bool> done_;  // nodes already taken into a layer by a pattern
     std::int64_t opset_ = 13;
-    std::size_t next_ = 0;
     std::string cur_;  // the tensor flowing through the chain
     Shape shape_;      // its per-sample shape (phi: [elements, features])
     Shape input_shape_;
@@ -201,15 +198,6 @@ private:
 
     bool per_element() const { return stage_ == Stage::kPhi; }
 
-    // The next node when it is the only consumer of `tensor` and has op `op`.
-    const io::OnnxNode* follows(const std::string& tensor, const char* op) const {
-        if (next_ >= m_.nodes.size()) return nullptr;
-        const io::OnnxNode& n = m_.nodes[next_];
-        if (n.op_type != op || uses_.at(tensor) != 1) return nullptr;
-        if (std::find(n.inputs.begin(), n.inputs.end(), tensor) == n.inputs.end()) return nullptr;
-        return &n;
-    }
-
     void node(const io::OnnxNode& n) {
         const std::string& op = n.op_type;
         if (!n.domain.empty() && n.domain != "ai.onnx")
@@ -244,6 +232,10 @@ private:
         if (op == "Reshape") return reshape(n);
         if (op == "ReduceMean" || op == "ReduceMax" || op == "ReduceSum") return reduce(n);
         if (op == "Pad") return zero_pad(n);
+        if (op == "Shape")
+            fail(n, "the graph computes a shape at run time (e.g. PyTorch's x.view(x.size(0), -1))",
+                 "flatten with nn.Flatten() or torch.flatten(x, 1), or reshape to a constant "
+                 "target such as x.reshape(-1, N)");
         fail(n, "operator " + op + " is not supported");
     }
 
@@ -398,14 +390,14 @@ private:
             fail(n, "B must be [" + std::to_string(shape_.back()) + ", units]");
         std::string output = n.outputs.at(0);
         std::vector<float> bias;
-        if (const io::OnnxNode* add_node = follows(output, "Add")) {
+        if (const io::OnnxNode* add_node = sole_consumer(output, "Add")) {
             const std::string& other =
                 add_node->inputs.at(0) == output ? add_node->inputs.at(1) : add_node->inputs.at(0);
             const io::OnnxTensor* c = constant(other);
             if (c && c->type == io::OnnxDataType::kFloat && numel(c->shape) == b.shape[1]) {
                 bias = c->floats;
                 output = add_node->outputs.at(0);
-                ++next_;
+                done_[index(*add_node)] = true;
             }
         }
         dense(n, b.floats, b.shape[0], b.shape[1], bias.empty() ? nullptr : &bias, output);
@@ -495,16 +487,12 @@ private:
         const auto perm = n.get_ints("perm", {});
         const std::vector<std::int64_t> swap{0, 2, 1};
         const io::OnnxNode* bn = per_element() && perm == swap
-                                     ? follows(n.outputs.at(0), "BatchNormalization")
+                                     ? sole_consumer(n.outputs.at(0), "BatchNormalization")
                                      : nullptr;
-        const io::OnnxNode* back = nullptr;
-        if (bn) {
-            ++next_;
-            back = follows(bn->outputs.at(0), "Transpose");
-            if (!back || back->get_ints("perm", {}) != swap) back = nullptr;
-        }
-        if (!back) fail(n, "Transpose is supported only around a BatchNormalization in phi");
-        ++next_;
+        const io::OnnxNode* back = bn ? sole_consumer(bn->outputs.at(0), "Transpose") : nullptr;
+        if (!back || back->get_ints("perm", {}) != swap)
+            fail(n, "Transpose is supported only around a BatchNormalization in phi");
+        done_[index(*bn)] = done_[index(*back)] = true;
         add_batchnorm(*bn, back->outputs.at(0), shape_[1]);
     }
 

@@ -274,6 +274,41 @@ TEST(OnnxImport, NotQuiteGeluIsAnErrorNamingTheNode) {
     fs::remove_all(d);
 }
 
+// A bias as a Constant node placed between MatMul and Add still folds into the dense layer.
+TEST(OnnxImport, MatMulBiasFromAConstantNodeInBetween) {
+    const fs::path d = temp_dir();
+    GeluGraph g;
+    io::OnnxAttribute value;
+    value.name = "value";
+    value.kind = io::OnnxAttrKind::kTensor;
+    value.t = {"", {3}, io::OnnxDataType::kFloat, {0.5f, -1.0f, 2.0f}, {}};
+    const std::string bias = g.op("Constant", {}, {value});
+    const CheckpointData ck = g.import(d, g.op("Add", {bias, g.cur}));
+    const nn::NetworkSpec spec = nn::NetworkSpec::from_yaml(ck.architecture_yaml);
+    ASSERT_EQ(spec.layers.size(), 1u);
+    EXPECT_TRUE(spec.layers[0].use_bias);
+    const std::vector<float> x{1.0f, 2.0f, 3.0f};
+    // [1, 2, 3] . w + b, w as in GeluGraph.
+    EXPECT_EQ(nn::predict(ck, x.data(), 1), (std::vector<float>{10.5f, -2.5f, 3.5f}));
+    fs::remove_all(d);
+}
+
+// PyTorch's x.view(x.size(0), -1) starts with a Shape node: the error says how to export instead.
+TEST(OnnxImport, RunTimeShapeComputationIsExplained) {
+    const fs::path d = temp_dir();
+    GeluGraph g;
+    try {
+        g.import(d, g.op("Shape", {g.cur}));
+        FAIL() << "accepted";
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("node 'n1' (Shape): the graph computes a shape"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_NE(e.hint().find("nn.Flatten()"), std::string::npos) << e.hint();
+    }
+    fs::remove_all(d);
+}
+
 TEST(OnnxImport, RecognisesLayersAndKeepsBatchNormSettings) {
     const ModelFile m = load_model(fixture("mlp_bn.onnx"));
     ASSERT_EQ(m.kind, ModelFileKind::kOnnx);
