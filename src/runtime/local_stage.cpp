@@ -937,7 +937,7 @@ int run_distributed(MpiSession& session, const LocalRunOptions& o) {
 
 int run_local(const LocalRunOptions& o) {
     if (o.run_dir.empty()) throw UsageError("snac local needs a run directory");
-    MpiSession session;  // inactive under snac run: the global stage has ended MPI
+    MpiSession session;  // under snac run: joins the run's session (one for all stages)
     if (!session.active() || session.size() == 1) return run_embedded(o);
     return run_distributed(session, o);
 }
