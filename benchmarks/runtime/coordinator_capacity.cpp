@@ -7,7 +7,11 @@
 //   protocol  a trivial driver: messages, bookkeeping and dispatch only
 // Run in one process (trainer threads on the in-process transport):
 //   bench_runtime_capacity [--trials N] [--trainers T] [--driver full|protocol] [--config F]
+//                          [--trial-ms M]
 // or distributed, unchanged on a cluster: mpiexec -n N bench_runtime_capacity ...
+// With --trial-ms M every trainer sleeps M ms per trial instead of answering at once (the MPI
+// sleeping-rank run of benchmarks/runtime/mpi_sleepers.sh); the report then adds the trainers'
+// idle fraction, 1 - trials x M / (trainers x wall time).
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +44,7 @@ struct Args {
     int trainers = 4;
     std::string driver = "full";
     std::string config = std::string(SNAC_SOURCE_DIR) + "/configs/quickstart.yaml";
+    int trial_ms = 0;
 };
 
 Args parse(int argc, char** argv) {
@@ -50,6 +55,7 @@ Args parse(int argc, char** argv) {
         else if (k == "--trainers") a.trainers = std::stoi(v);
         else if (k == "--driver") a.driver = v;
         else if (k == "--config") a.config = v;
+        else if (k == "--trial-ms") a.trial_ms = std::stoi(v);
         else {
             std::cerr << "unknown option " << k << "\n";
             std::exit(2);
@@ -78,6 +84,12 @@ void report(const Args& a, const std::string& where, std::size_t trainers, std::
                 static_cast<long long>(s.counted), s.seconds, s.cpu_seconds,
                 static_cast<double>(s.counted) / s.seconds, per_trial * 1e3, 10.0 / per_trial,
                 60.0 / per_trial);
+    if (a.trial_ms > 0) {
+        const double busy = static_cast<double>(s.counted) * a.trial_ms * 1e-3;
+        std::printf("trainers sleep %d ms per trial: trainer idle fraction %.2f %% "
+                    "(1 - trials x trial time / (trainers x wall))\n",
+                    a.trial_ms, 100.0 * (1.0 - busy / (static_cast<double>(trainers) * s.seconds)));
+    }
     std::printf("fed@Ts = T / (coordinator CPU per trial): busy trainers one coordinator core keeps "
                 "supplied when a trial takes T seconds\n");
 }
@@ -109,7 +121,12 @@ int main(int argc, char** argv) {
             events.flush();
         };
     }
-    const TrainFn train = instant_train;
+    const TrainFn train = a.trial_ms > 0
+        ? TrainFn([ms = a.trial_ms](const Candidate& c) {
+              std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+              return bench::instant_report(c);
+          })
+        : TrainFn(instant_train);
 
     if (session.active() && session.size() > 1) {
         const RoleLayout layout = plan_roles(session.size(), cfg.runtime);

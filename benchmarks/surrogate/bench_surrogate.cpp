@@ -103,8 +103,9 @@ void BM_LearnedEstimateBatch(benchmark::State& state) {
 }
 BENCHMARK(BM_LearnedEstimateBatch)->Unit(benchmark::kMillisecond);
 
-// One network per call, as an estimator scoring candidates one at a time does: the learned
-// model then pays the checkpoint-to-network rebuild of nn::predict on every call.
+// One network per call, as the runtime's estimator (runtime::detail::Estimator) scores candidates:
+// the learned model's network is built once when the model is (nn::Predictor), so a call pays the
+// feature extraction and one batch-of-1 inference (it paid a network rebuild per call before).
 void BM_LearnedEstimateSingle(benchmark::State& state) {
     const LearnedModel& model = learned();
     const Batch& b = candidates();

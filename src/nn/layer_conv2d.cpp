@@ -1,6 +1,7 @@
 // 2-D convolution (NCHW, kernel [filters, in_channels, k, k]) and max/avg pooling on oneDNN
 // convolution and pooling primitives, built once per batch size.
 #include <map>
+#include <unordered_map>
 
 #include "layer.hpp"
 #include "layers.hpp"
@@ -11,6 +12,42 @@ namespace {
 
 using dnnl::memory;
 using tag = memory::format_tag;
+
+/// A tensor at a layer boundary: the caller's plain buffer (NCHW, OIHW) and, when the primitive
+/// chose another (blocked) layout, a buffer of that layout owned here and the reorder between them.
+/// Built once per batch size; a call only swaps the caller's data pointer.
+struct Boundary {
+    Boundary() = default;
+    /// `to_prim`: the reorder runs plain -> primitive layout (an input); else the reverse.
+    Boundary(const memory::desc& plain, const memory::desc& prim, const dnnl::engine& eng,
+             bool to_prim)
+        : user(plain, eng, DNNL_MEMORY_NONE), blocked(prim != plain) {
+        if (!blocked) {
+            inner = user;
+            return;
+        }
+        inner = memory(prim, eng);  // owned, allocated once
+        reorder = to_prim ? dnnl::reorder(user, inner) : dnnl::reorder(inner, user);
+    }
+    /// Points the plain side at `p` and brings it into the primitive's layout.
+    memory& in(dnnl::stream& s, const float* p) {
+        user.set_data_handle(const_cast<float*>(p));
+        if (blocked) reorder.execute(s, user, inner);
+        return inner;
+    }
+    /// Points the plain side at `p` for an output; call out_done() after the primitive ran.
+    memory& out(float* p) {
+        user.set_data_handle(p);
+        return inner;
+    }
+    void out_done(dnnl::stream& s) {
+        if (blocked) reorder.execute(s, inner, user);
+    }
+
+    memory user, inner;
+    dnnl::reorder reorder;
+    bool blocked = false;
+};
 
 class Conv2dLayer final : public WeightedLayer {
 public:
@@ -34,49 +71,125 @@ public:
     }
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
-        prims(n).forward(ctx_.stream, x, y);
+        auto& p = prims(n);
+        auto& s = ctx_.stream;
+        p.f_src.in(s, x);
+        p.f_w.in(s, w_.data());  // the optimizer updated the plain weights since the last call
+        p.f_dst.out(y);
+        p.fwd.execute(s, p.fwd_args);
+        p.f_dst.out_done(s);
+        s.wait();
     }
 
     void backward(const float* x, const float*, const float* dy, float* dx,
                   std::int64_t n) override {
-        prims(n).backward(ctx_.stream, x, dy, dx);
+        auto& p = prims(n);
+        auto& s = ctx_.stream;
+        p.w_src.in(s, x);
+        p.w_ddst.in(s, dy);
+        p.w_dw.out(gw_.data());
+        p.bwd_w.execute(s, p.w_args);
+        p.w_dw.out_done(s);
+        if (dx) {
+            if (!p.d_ddst_shared) p.d_ddst.in(s, dy);
+            p.d_w.in(s, w_.data());
+            p.d_dsrc.out(dx);
+            p.bwd_d.execute(s, p.d_args);
+            p.d_dsrc.out_done(s);
+        }
+        s.wait();
     }
 
 private:
-    using Prims = Primitives<dnnl::convolution_forward, dnnl::convolution_backward_data,
-                             dnnl::convolution_backward_weights>;
+    /// Primitives for one batch size, each in the memory layouts oneDNN chose for this shape
+    /// (format_tag::any: typically channel-blocked nChw8c/16c, which its direct JIT kernels
+    /// need), with reorders at the layer's boundary so the rest of the network stays NCHW.
+    struct Prims {
+        dnnl::convolution_forward fwd;
+        dnnl::convolution_backward_data bwd_d;
+        dnnl::convolution_backward_weights bwd_w;
+        Boundary f_src, f_w, f_dst;    // forward
+        Boundary w_src, w_ddst, w_dw;  // backward weights
+        Boundary d_ddst, d_w, d_dsrc;  // backward data
+        memory b, db;                  // bias: always plain
+        /// Backward data reads dy in the layout backward weights already reordered it to.
+        bool d_ddst_shared = false;
+        std::unordered_map<int, memory> fwd_args, w_args, d_args;
+    };
 
     Prims& prims(std::int64_t n) {
         auto it = cache_.find(n);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
         const std::int64_t k = spec_.kernel;
-        const memory::desc src_md({n, in_[0], in_[1], in_[2]}, memory::data_type::f32, tag::nchw);
-        const memory::desc dst_md({n, out_[0], out_[1], out_[2]}, memory::data_type::f32,
-                                  tag::nchw);
-        const memory::desc w_md({out_[0], in_[0], k, k}, memory::data_type::f32, tag::oihw);
-        const memory::desc b_md({out_[0]}, memory::data_type::f32, tag::a);
+        const auto f32 = memory::data_type::f32;
+        const memory::dims src_dims{n, in_[0], in_[1], in_[2]};
+        const memory::dims dst_dims{n, out_[0], out_[1], out_[2]};
+        const memory::dims w_dims{out_[0], in_[0], k, k};
+        const memory::desc src_plain(src_dims, f32, tag::nchw), dst_plain(dst_dims, f32, tag::nchw);
+        const memory::desc w_plain(w_dims, f32, tag::oihw);
+        // A few input channels (the network's first conv): oneDNN's JIT kernels read them in
+        // plain NCHW; 'any' would pad the channel to the block size (8x the work for 1 channel).
+        const memory::desc src_any(src_dims, f32, in_[0] < 8 ? tag::nchw : tag::any);
+        const memory::desc dst_any(dst_dims, f32, tag::any);
+        const memory::desc w_any(w_dims, f32, tag::any);
+        const memory::desc b_md({out_[0]}, f32, tag::a);
         const memory::dims strides{spec_.stride, spec_.stride};
         const memory::dims pl{pad_l_[0], pad_l_[1]}, pr{pad_r_[0], pad_r_[1]};
         const auto alg = dnnl::algorithm::convolution_direct;
-        const auto fwd_d = spec_.use_bias
-            ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, src_md,
-                                              w_md, b_md, dst_md, strides, pl, pr)
-            : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, src_md,
-                                              w_md, dst_md, strides, pl, pr);
+        const auto fwd_d =
+            spec_.use_bias
+                ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, src_any,
+                                                  w_any, b_md, dst_any, strides, pl, pr)
+                : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, src_any,
+                                                  w_any, dst_any, strides, pl, pr);
         const dnnl::convolution_forward::primitive_desc fwd_pd(fwd_d, eng);
         const dnnl::convolution_backward_data::primitive_desc bd_pd(
-            dnnl::convolution_backward_data::desc(alg, src_md, w_md, dst_md, strides, pl, pr),
+            dnnl::convolution_backward_data::desc(alg, src_any, w_any, dst_any, strides, pl, pr),
             eng, fwd_pd);
-        const auto bw_d = spec_.use_bias
-            ? dnnl::convolution_backward_weights::desc(alg, src_md, w_md, b_md, dst_md, strides,
-                                                       pl, pr)
-            : dnnl::convolution_backward_weights::desc(alg, src_md, w_md, dst_md, strides, pl,
-                                                       pr);
+        const auto bw_d = spec_.use_bias ? dnnl::convolution_backward_weights::desc(
+                                               alg, src_any, w_any, b_md, dst_any, strides, pl, pr)
+                                         : dnnl::convolution_backward_weights::desc(
+                                               alg, src_any, w_any, dst_any, strides, pl, pr);
         const dnnl::convolution_backward_weights::primitive_desc bw_pd(bw_d, eng, fwd_pd);
-        return cache_
-            .try_emplace(n, *this, fwd_pd, bd_pd, bw_pd, src_md, dst_md, w_md, b_md, eng)
-            .first->second;
+        Prims p{dnnl::convolution_forward(fwd_pd),
+                dnnl::convolution_backward_data(bd_pd),
+                dnnl::convolution_backward_weights(bw_pd),
+                Boundary(src_plain, fwd_pd.src_desc(), eng, true),
+                Boundary(w_plain, fwd_pd.weights_desc(), eng, true),
+                Boundary(dst_plain, fwd_pd.dst_desc(), eng, false),
+                Boundary(src_plain, bw_pd.src_desc(), eng, true),
+                Boundary(dst_plain, bw_pd.diff_dst_desc(), eng, true),
+                Boundary(w_plain, bw_pd.diff_weights_desc(), eng, false),
+                Boundary(dst_plain, bd_pd.diff_dst_desc(), eng, true),
+                Boundary(w_plain, bd_pd.weights_desc(), eng, true),
+                Boundary(src_plain, bd_pd.diff_src_desc(), eng, false),
+                memory(),
+                memory(),
+                false,
+                {},
+                {},
+                {}};
+        if (spec_.use_bias) {
+            p.b = memory(b_md, eng, b_.data());
+            p.db = memory(b_md, eng, gb_.data());
+        }
+        p.d_ddst_shared = p.w_ddst.blocked && p.d_ddst.blocked &&
+                          p.w_ddst.inner.get_desc() == p.d_ddst.inner.get_desc();
+        p.fwd_args = {{DNNL_ARG_SRC, p.f_src.inner},
+                      {DNNL_ARG_WEIGHTS, p.f_w.inner},
+                      {DNNL_ARG_DST, p.f_dst.inner}};
+        p.w_args = {{DNNL_ARG_SRC, p.w_src.inner},
+                    {DNNL_ARG_DIFF_DST, p.w_ddst.inner},
+                    {DNNL_ARG_DIFF_WEIGHTS, p.w_dw.inner}};
+        if (spec_.use_bias) {
+            p.fwd_args.emplace(DNNL_ARG_BIAS, p.b);
+            p.w_args.emplace(DNNL_ARG_DIFF_BIAS, p.db);
+        }
+        p.d_args = {{DNNL_ARG_DIFF_DST, p.d_ddst_shared ? p.w_ddst.inner : p.d_ddst.inner},
+                    {DNNL_ARG_WEIGHTS, p.d_w.inner},
+                    {DNNL_ARG_DIFF_SRC, p.d_dsrc.inner}};
+        return cache_.emplace(n, std::move(p)).first->second;
     }
 
     DnnlContext& ctx_;
@@ -89,41 +202,79 @@ private:
 class Pool2dLayer final : public Layer {
 public:
     Pool2dLayer(const LayerSpec& spec, const Shape& in, const Shape& out, DnnlContext& ctx)
-        : Layer(spec, in, out), ctx_(ctx),
+        : Layer(spec, in, out),
+          ctx_(ctx),
           alg_(spec.type == LayerType::kMaxPool2d ? dnnl::algorithm::pooling_max
                                                   : dnnl::algorithm::pooling_avg_exclude_padding) {}
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
-        prims(n).forward(ctx_.stream, x, y);
+        auto& p = prims(n);
+        auto& s = ctx_.stream;
+        p.src.in(s, x);
+        p.dst.out(y);
+        p.fwd.execute(s, p.fwd_args);
+        p.dst.out_done(s);
+        s.wait();
     }
 
-    void backward(const float*, const float* y, const float* dy, float* dx,
-                  std::int64_t n) override {
-        if (dx) prims(n).backward(ctx_.stream, y, dy, dx);
+    void backward(const float*, const float*, const float* dy, float* dx, std::int64_t n) override {
+        if (!dx) return;
+        auto& p = prims(n);
+        auto& s = ctx_.stream;
+        p.ddst.in(s, dy);
+        p.dsrc.out(dx);
+        p.bwd.execute(s, p.bwd_args);  // max: the forward's workspace says where each max was
+        p.dsrc.out_done(s);
+        s.wait();
     }
 
 private:
-    using Prims = PrimitivePair<dnnl::pooling_forward, dnnl::pooling_backward>;
+    /// Pooling in the channel-blocked layout (nChw8c): oneDNN's plain-NCHW pooling is a
+    /// reference loop that cost more than the convolutions, the blocked one is JIT code.
+    struct Prims {
+        dnnl::pooling_forward fwd;
+        dnnl::pooling_backward bwd;
+        Boundary src, dst, ddst, dsrc;
+        memory ws;
+        std::unordered_map<int, memory> fwd_args, bwd_args;
+    };
 
     Prims& prims(std::int64_t n) {
         auto it = cache_.find(n);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
         const std::int64_t s = spec_.size;
-        const memory::desc src_md({n, in_[0], in_[1], in_[2]}, memory::data_type::f32, tag::nchw);
-        const memory::desc dst_md({n, out_[0], out_[1], out_[2]}, memory::data_type::f32,
-                                  tag::nchw);
+        const auto f32 = memory::data_type::f32;
+        const memory::dims src_dims{n, in_[0], in_[1], in_[2]};
+        const memory::dims dst_dims{n, out_[0], out_[1], out_[2]};
+        const memory::desc src_plain(src_dims, f32, tag::nchw), dst_plain(dst_dims, f32, tag::nchw);
+        const memory::desc src_blk(src_dims, f32, tag::nChw8c), dst_blk(dst_dims, f32, tag::nChw8c);
         const memory::dims strides{s, s}, kernel{s, s}, pl{0, 0};
         const memory::dims pr{0, 0};  // floor division drops the incomplete windows
         const dnnl::pooling_forward::primitive_desc fwd_pd(
-            dnnl::pooling_forward::desc(dnnl::prop_kind::forward_training, alg_, src_md, dst_md,
+            dnnl::pooling_forward::desc(dnnl::prop_kind::forward_training, alg_, src_blk, dst_blk,
                                         strides, kernel, pl, pr),
             eng);
         const dnnl::pooling_backward::primitive_desc bwd_pd(
-            dnnl::pooling_backward::desc(alg_, src_md, dst_md, strides, kernel, pl, pr), eng,
+            dnnl::pooling_backward::desc(alg_, src_blk, dst_blk, strides, kernel, pl, pr), eng,
             fwd_pd);
-        return cache_.try_emplace(n, fwd_pd, bwd_pd, src_md, dst_md, eng, BackwardReads::kNothing)
-            .first->second;
+        Prims p{dnnl::pooling_forward(fwd_pd),
+                dnnl::pooling_backward(bwd_pd),
+                Boundary(src_plain, fwd_pd.src_desc(), eng, true),
+                Boundary(dst_plain, fwd_pd.dst_desc(), eng, false),
+                Boundary(dst_plain, bwd_pd.diff_dst_desc(), eng, true),
+                Boundary(src_plain, bwd_pd.diff_src_desc(), eng, false),
+                memory(),
+                {},
+                {}};
+        p.fwd_args = {{DNNL_ARG_SRC, p.src.inner}, {DNNL_ARG_DST, p.dst.inner}};
+        p.bwd_args = {{DNNL_ARG_DIFF_DST, p.ddst.inner}, {DNNL_ARG_DIFF_SRC, p.dsrc.inner}};
+        if (fwd_pd.workspace_desc().get_size() > 0) {
+            p.ws = memory(fwd_pd.workspace_desc(), eng);
+            p.fwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
+            p.bwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
+        }
+        return cache_.emplace(n, std::move(p)).first->second;
     }
 
     DnnlContext& ctx_;

@@ -13,6 +13,7 @@
 
 #include "snac/core/error.hpp"
 #include "snac/core/fpga_part.hpp"
+#include "snac/nn/predictor.hpp"
 #include "snac/nn/trainer.hpp"
 #include "snac/surrogate/evaluation.hpp"
 
@@ -344,6 +345,7 @@ LearnedModel::LearnedModel(CheckpointData checkpoint)
     if (x_mean_.size() != learned_feature_names().size() || x_std_.size() != x_mean_.size() ||
         y_mean_.size() != kTargetCount || y_std_.size() != kTargetCount)
         throw UsageError("learned surrogate scalers have the wrong length");
+    predictor_ = std::make_shared<const nn::Predictor>(checkpoint_);
 }
 
 HardwareEstimate LearnedModel::estimate(const nn::NetworkSpec& net, const HlsSettings& hls,
@@ -375,7 +377,7 @@ std::vector<HardwareEstimate> LearnedModel::estimate_batch(std::span<const nn::N
             ana[i * kTargetCount + t] = row[kAnalyticalFeature + t];
         for (std::size_t j = 0; j < nf; ++j) row[j] = (row[j] - x_mean_[j]) / x_std_[j];
     }
-    const std::vector<float> y = nn::predict(checkpoint_, x.data(), std::int64_t(nets.size()));
+    const std::vector<float> y = (*predictor_)(x.data(), std::int64_t(nets.size()));
     for (std::size_t i = 0; i < nets.size(); ++i) {
         auto value = [&](int t) {
             const double z = double(y[i * kTargetCount + t]) * y_std_[t] + y_mean_[t] +
