@@ -302,6 +302,7 @@ private:
             }
             case LayerType::kConvAttention:
             case LayerType::kGelu:
+            case LayerType::kLayerNorm:
                 break;
         }
         throw UsageError(
