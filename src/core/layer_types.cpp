@@ -17,6 +17,8 @@ constexpr std::span<const K> none() {
 constexpr K kDenseKeys[] = {"units", "use_bias"};
 constexpr K kBatchNormKeys[] = {"momentum", "epsilon"};
 constexpr K kBatchNormAliases[] = {"batch", "bn", "batch_norm"};
+constexpr K kLayerNormKeys[] = {"epsilon"};
+constexpr K kLayerNormAliases[] = {"layer_norm", "ln", "layer"};
 constexpr K kLeakyKeys[] = {"alpha"};
 constexpr K kLeakyAliases[] = {"leakyrelu"};
 constexpr K kIdentityAliases[] = {"none", "null", "linear", "~", ""};
@@ -28,7 +30,7 @@ constexpr K kAttnAliases[] = {"convattn"};
 constexpr K kPoolKeys[] = {"size"};
 constexpr K kDeepSetsKeys[] = {"aggregate", "phi", "rho"};
 
-constexpr std::array<LayerTypeInfo, 16> kTable{{
+constexpr std::array<LayerTypeInfo, 17> kTable{{
     {LayerType::kDense, "dense", LayerRole::kWeighted, kDenseKeys, none(),
      "fully connected: y = x W + b"},
     {LayerType::kBatchNorm, "batchnorm", LayerRole::kNormalization, kBatchNormKeys,
@@ -56,6 +58,8 @@ constexpr std::array<LayerTypeInfo, 16> kTable{{
      "phi per set element, aggregate (mean/max/sum), rho"},
     {LayerType::kGelu, "gelu", LayerRole::kActivation, none(), none(),
      "x * Phi(x), the exact (erf) form"},
+    {LayerType::kLayerNorm, "layernorm", LayerRole::kNormalization, kLayerNormKeys,
+     kLayerNormAliases, "layer normalisation over the last axis (gamma, beta per feature)"},
 }};
 
 constexpr bool table_in_enum_order() {

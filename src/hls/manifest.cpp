@@ -35,6 +35,13 @@ ordered_json layer_json(const nn::FixedLayer& l) {
     } else if (l.op == nn::FixedOp::kBatchNorm) {
         j["scale"] = l.weight.str();
         j["bias"] = l.bias.str();
+    } else if (l.op == nn::FixedOp::kLayerNorm) {
+        j["scale"] = l.weight.str();
+        j["bias"] = l.bias.str();
+        j["accum"] = l.accum.str();
+        j["table"] = l.table_type.str();
+        j["table_size"] = l.table.size();
+        j["table_range_pow2"] = l.table_range_pow2;
     } else if (l.op == nn::FixedOp::kSigmoid || l.op == nn::FixedOp::kTanh ||
                l.op == nn::FixedOp::kGelu) {
         j["table"] = l.table_type.str();

@@ -17,14 +17,45 @@ void no_weights(const WeightSink&, const FixedLayer&, const std::string&, const 
 
 // ---- matrix-vector products: dense, and conv2d as a dense product per output pixel ----------
 
+/// ap_uint width of the packed layers' input and output indices.
+int index_bits(const FixedLayer& l) {
+    int bits = 1;
+    while ((std::int64_t{1} << bits) < std::max(l.n_in, l.n_out)) ++bits;
+    return bits;
+}
+
+FixedType index_type(const FixedLayer& l) {
+    return FixedType::parse("ap_uint<" + num(index_bits(l)) + ">");
+}
+
 void dense_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
     d << "typedef " << l.weight.str() << " weight" << n << "_t;\n"
       << "typedef " << l.bias.str() << " bias" << n << "_t;\n"
       << "typedef " << l.accum.str() << " accum" << n << "_t;\n";
+    if (!l.packed.empty()) d << "typedef " << index_type(l).str() << " index" << n << "_t;\n";
+}
+
+/// A packed (compressed) Resource dense: the non-zero weights with their input and output index.
+void packed_weights(const WeightSink& sink, const FixedLayer& l, const std::string& n,
+                    const std::string& who) {
+    std::vector<std::int64_t> w, in, out;
+    for (const std::int64_t k : l.packed) {
+        const std::int64_t i = k % l.n_in, j = k / l.n_in;
+        w.push_back(l.weights[static_cast<std::size_t>(i * l.n_out + j)]);
+        in.push_back(i);
+        out.push_back(j);
+    }
+    const std::string what = who + " non-zero weights (" + num(std::int64_t(l.packed.size())) +
+                             " of " + num(l.n_in * l.n_out) + ", transposed order)";
+    sink("w" + n, "weight" + n + "_t", l.weight, w, what);
+    sink("wi" + n, "index" + n + "_t", index_type(l), in, who + " input index of each weight");
+    sink("wo" + n, "index" + n + "_t", index_type(l), out, who + " output index of each weight");
+    sink("b" + n, "bias" + n + "_t", l.bias, l.biases, who + " biases");
 }
 
 void matrix_weights(const WeightSink& sink, const FixedLayer& l, const std::string& n,
                     const std::string& who) {
+    if (!l.packed.empty()) return packed_weights(sink, l, n, who);
     const std::int64_t rows = l.op == FixedOp::kDense ? l.n_in : l.channels * l.kernel * l.kernel;
     const std::int64_t cols = l.op == FixedOp::kDense ? l.n_out : l.filters;
     std::vector<std::int64_t> w = l.weights;
@@ -44,9 +75,13 @@ void matrix_weights(const WeightSink& sink, const FixedLayer& l, const std::stri
 void dense_config_struct(std::ostream& p, const FixedLayer& l, const std::string& n,
                          const std::string& cname, std::int64_t n_in, std::int64_t n_out) {
     const std::int64_t total = n_in * n_out;
-    // hls4ml-semantics.md §3.3: zero weights lower the multiplier allocation limit.
+    // hls4ml-semantics.md §3.3: zero weights lower the multiplier allocation limit; a packed
+    // Resource layer shares ⌈non-zeros/RF⌉ multipliers.
+    const auto nonzero = static_cast<std::int64_t>(l.packed.size());
     const std::int64_t limit =
-        (total + l.reuse_factor - 1) / l.reuse_factor - l.n_zeros / l.reuse_factor;
+        !l.packed.empty()
+            ? (nonzero + l.reuse_factor - 1) / l.reuse_factor
+            : (total + l.reuse_factor - 1) / l.reuse_factor - l.n_zeros / l.reuse_factor;
     p << "struct " << cname << " : nnet::dense_config {\n"
       << "    typedef accum" << n << "_t accum_t;\n    typedef bias" << n << "_t bias_t;\n"
       << "    typedef weight" << n << "_t weight_t;\n"
@@ -56,6 +91,9 @@ void dense_config_struct(std::ostream& p, const FixedLayer& l, const std::string
       << "    static const unsigned strategy = nnet::"
       << (l.strategy == Strategy::kLatency ? "latency" : "resource") << ";\n"
       << "    static const unsigned n_zeros = " << l.n_zeros << ";\n"
+      << "    static const unsigned n_nonzeros = " << (n_in * n_out - l.n_zeros) << ";\n";
+    if (!l.packed.empty()) p << "    typedef index" << n << "_t index_t;\n";
+    p
       << "    static const unsigned multiplier_limit = " << std::max<std::int64_t>(limit, 1)
       << ";\n};\n";
 }
@@ -64,8 +102,11 @@ void dense_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
     dense_config_struct(p, l, n, "config" + n, l.n_in, l.n_out);
 }
 
-std::string dense_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
+std::string dense_call(const FixedLayer& l, const std::string& n, const std::string& tmpl,
                        const std::string& in, const std::string& out) {
+    if (!l.packed.empty())
+        return "nnet::dense_compressed" + tmpl + "(" + in + ", " + out + ", w" + n + ", wi" + n +
+               ", wo" + n + ", b" + n + ");";
     return "nnet::dense" + tmpl + "(" + in + ", " + out + ", w" + n + ", b" + n + ");";
 }
 
@@ -118,6 +159,39 @@ void bn_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
 std::string bn_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
                     const std::string& in, const std::string& out) {
     return "nnet::normalize" + tmpl + "(" + in + ", " + out + ", s" + n + ", b" + n + ");";
+}
+
+// ---- layer norm: gamma, beta and the 1/sqrt(var + eps) table ----------------------------------
+
+void ln_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
+    d << "typedef " << l.weight.str() << " scale" << n << "_t;\n"
+      << "typedef " << l.bias.str() << " bias" << n << "_t;\n"
+      << "typedef " << l.accum.str() << " accum" << n << "_t;\n"
+      << "typedef " << l.table_type.str() << " table" << n << "_t;\n";
+}
+
+void ln_weights(const WeightSink& sink, const FixedLayer& l, const std::string& n,
+                const std::string& who) {
+    sink("s" + n, "scale" + n + "_t", l.weight, l.weights, who + " gamma");
+    sink("b" + n, "bias" + n + "_t", l.bias, l.biases, who + " beta");
+    sink("t" + n, "table" + n + "_t", l.table_type, l.table,
+         who + " 1/sqrt(var + eps) table over [0, 2^" + num(l.table_range_pow2) + ")");
+}
+
+void ln_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+    p << "struct config" << n << " : nnet::layernorm_config {\n"
+      << "    typedef accum" << n << "_t accum_t;\n    typedef table" << n << "_t table_t;\n"
+      << "    typedef scale" << n << "_t scale_t;\n    typedef bias" << n << "_t bias_t;\n"
+      << "    static const unsigned n_rows = " << l.elements << ";\n"
+      << "    static const unsigned n_feat = " << l.features << ";\n"
+      << "    static const unsigned table_size = " << l.table.size() << ";\n"
+      << "    static const unsigned table_range_pow2 = " << l.table_range_pow2 << ";\n};\n";
+}
+
+std::string ln_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
+                    const std::string& in, const std::string& out) {
+    return "nnet::layernorm" + tmpl + "(" + in + ", " + out + ", s" + n + ", b" + n + ", t" + n +
+           ");";
 }
 
 // ---- element-wise activations ------------------------------------------------------------------
@@ -300,6 +374,7 @@ std::vector<OpRecord> make_records() {
         {FixedOp::kConvAttention, "nnet_conv_attention.h", accum_types, no_weights,
          attention_config, attention_call},
         {FixedOp::kGelu, "nnet_activation.h", table_types, table_weights, activ_config, table_call},
+        {FixedOp::kLayerNorm, "nnet_layernorm.h", ln_types, ln_weights, ln_config, ln_call},
     };
     for (std::size_t i = 0; i < r.size(); ++i)
         if (static_cast<std::size_t>(r[i].op) != i)

@@ -56,6 +56,9 @@ void count_layer(const LayerSpec& l, const Shape& in, const Shape& out_shape,
         case LayerType::kBatchNorm:
             c.params = 2 * in[0];  // gamma and beta; moving statistics are not parameters
             break;
+        case LayerType::kLayerNorm:
+            c.params = 2 * in.back();  // gamma and beta per feature; 0 BOPs (bops-and-params §4.4)
+            break;
         case LayerType::kConv2d: {
             const std::int64_t cin = in[0], cout = l.filters, k = l.kernel;
             const std::int64_t spatial = out_shape[1] * out_shape[2];

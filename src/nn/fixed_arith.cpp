@@ -31,25 +31,8 @@ Wide quantize(Wide x, int d, QuantMode q) {
     if (d >= 126) return q == QuantMode::kTrn && neg ? -1 : 0;  // |x/2^d| < 1/2
     const Wide f = x >> d;
     const Wide r = static_cast<Wide>(static_cast<UWide>(x) & low_mask(d));
-    const Wide half = static_cast<Wide>(1) << (d - 1);
     if (r == 0) return f;
-    switch (q) {
-        case QuantMode::kTrn:
-            return f;
-        case QuantMode::kTrnZero:
-            return neg ? f + 1 : f;
-        case QuantMode::kRnd:
-            return r >= half ? f + 1 : f;
-        case QuantMode::kRndZero:
-            return r > half || (r == half && neg) ? f + 1 : f;
-        case QuantMode::kRndMinInf:
-            return r > half ? f + 1 : f;
-        case QuantMode::kRndInf:
-            return r > half || (r == half && !neg) ? f + 1 : f;
-        case QuantMode::kRndConv:
-            return r > half || (r == half && (f & 1) != 0) ? f + 1 : f;
-    }
-    return f;
+    return round_by_mode<Wide>(f, r, static_cast<Wide>(1) << (d - 1), neg, q);
 }
 
 Wide wrap_bits(UWide bits, int w, bool is_signed) {
@@ -66,20 +49,11 @@ Wide fit(Wide q, UWide low, bool huge, bool neg, const FixedType& t) {
     const Wide maxv = s ? (static_cast<Wide>(1) << (w - 1)) - 1 : static_cast<Wide>(low_mask(w));
     const Wide minv = s ? -(static_cast<Wide>(1) << (w - 1)) : 0;
     if (!huge && q >= minv && q <= maxv) return q;
-    switch (t.overflow) {
-        case OverflowMode::kSat:
-            return neg ? minv : maxv;
-        case OverflowMode::kSatZero:
-            return 0;
-        case OverflowMode::kSatSym:
-            return neg ? (s ? -maxv : 0) : maxv;
-        case OverflowMode::kWrapSm: {
-            if (!s) return wrap_bits(low, w, s);
-            const bool dropped = ((low >> w) & 1) != 0;
-            return wrap_bits(dropped != neg ? ~low : low, w, s);
-        }
-        case OverflowMode::kWrap:
-            break;
+    if (Wide sat = 0; saturate_by_mode(t.overflow, neg, s, minv, maxv, sat)) return sat;
+    if (t.overflow == OverflowMode::kWrapSm) {
+        if (!s) return wrap_bits(low, w, s);
+        const bool dropped = ((low >> w) & 1) != 0;
+        return wrap_bits(dropped != neg ? ~low : low, w, s);
     }
     UWide bits = low & low_mask(w);
     if (t.sat_bits > 0) {

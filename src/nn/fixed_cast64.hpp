@@ -1,10 +1,61 @@
 #pragma once
 // ap_fixed's cast (quantize first, then overflow; hls4ml-semantics.md §8) on int64 words, for
 // values and shifts that keep every intermediate below 2^62. Shared by fx::cast's fast branch and
-// the fast dense kernel; fx::cast's 128-bit code remains the definition it must match.
+// the fast dense kernel; fx::cast's 128-bit code remains the definition it must match. The rounding
+// and saturation rules themselves exist once, here (round_by_mode, saturate_by_mode), for both.
 #include <cstdint>
 
 #include "snac/core/fixed_type.hpp"
+
+namespace snac::nn::fx {
+
+/// x / 2^d rounded by mode q from its floor f and its discarded low bits r (0 < r < 2^d, half =
+/// 2^(d-1)), for x of sign `neg`: the one rounding rule of ap_fixed's quantization modes
+/// (hls4ml-semantics.md §8), shared by the 128-bit cast (fixed_arith.cpp) and the int64 fast path.
+template <class T>
+inline T round_by_mode(T f, T r, T half, bool neg, QuantMode q) {
+    switch (q) {
+        case QuantMode::kTrn:
+            return f;
+        case QuantMode::kTrnZero:
+            return neg ? f + 1 : f;
+        case QuantMode::kRnd:
+            return r >= half ? f + 1 : f;
+        case QuantMode::kRndZero:
+            return r > half || (r == half && neg) ? f + 1 : f;
+        case QuantMode::kRndMinInf:
+            return r > half ? f + 1 : f;
+        case QuantMode::kRndInf:
+            return r > half || (r == half && !neg) ? f + 1 : f;
+        case QuantMode::kRndConv:
+            return r > half || (r == half && (f & 1) != 0) ? f + 1 : f;
+    }
+    return f;
+}
+
+/// The value an out-of-range word takes under a saturating overflow mode (AP_SAT, AP_SAT_ZERO,
+/// AP_SAT_SYM), for a value of sign `neg` and the type's range [minv, maxv]; false for the
+/// wrapping modes, which the caller handles on its own word size.
+template <class T>
+inline bool saturate_by_mode(OverflowMode o, bool neg, bool is_signed, T minv, T maxv, T& out) {
+    switch (o) {
+        case OverflowMode::kSat:
+            out = neg ? minv : maxv;
+            return true;
+        case OverflowMode::kSatZero:
+            out = 0;
+            return true;
+        case OverflowMode::kSatSym:
+            out = neg ? (is_signed ? -maxv : 0) : maxv;
+            return true;
+        case OverflowMode::kWrap:
+        case OverflowMode::kWrapSm:
+            break;
+    }
+    return false;
+}
+
+}  // namespace snac::nn::fx
 
 namespace snac::nn::fx64 {
 
@@ -41,42 +92,17 @@ struct Cast {
     /// fx's fit() for the modes the fast path accepts (no AP_WRAP_SM, no saturation bits).
     std::int64_t fit(std::int64_t v) const {
         if (v >= minv && v <= maxv) return v;
-        switch (o) {
-            case OverflowMode::kSat:
-                return v < 0 ? minv : maxv;
-            case OverflowMode::kSatZero:
-                return 0;
-            case OverflowMode::kSatSym:
-                return v < 0 ? (is_signed ? -maxv : 0) : maxv;
-            default:
-                return wrap(v);
-        }
+        std::int64_t sat = 0;
+        return fx::saturate_by_mode(o, v < 0, is_signed, minv, maxv, sat) ? sat : wrap(v);
     }
 
     /// fx's quantize(): v / 2^d rounded by mode q (d >= 1).
     std::int64_t quantize(std::int64_t v) const {
         const std::int64_t f = v >> d;
-        const std::uint64_t r = static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << d) - 1);
+        const auto r =
+            static_cast<std::int64_t>(static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << d) - 1));
         if (r == 0) return f;
-        const std::uint64_t half = std::uint64_t{1} << (d - 1);
-        const bool neg = v < 0;
-        switch (q) {
-            case QuantMode::kTrn:
-                return f;
-            case QuantMode::kTrnZero:
-                return neg ? f + 1 : f;
-            case QuantMode::kRnd:
-                return r >= half ? f + 1 : f;
-            case QuantMode::kRndZero:
-                return r > half || (r == half && neg) ? f + 1 : f;
-            case QuantMode::kRndMinInf:
-                return r > half ? f + 1 : f;
-            case QuantMode::kRndInf:
-                return r > half || (r == half && !neg) ? f + 1 : f;
-            case QuantMode::kRndConv:
-                return r > half || (r == half && (f & 1) != 0) ? f + 1 : f;
-        }
-        return f;
+        return fx::round_by_mode<std::int64_t>(f, r, std::int64_t{1} << (d - 1), v < 0, q);
     }
 
     std::int64_t operator()(std::int64_t v) const {

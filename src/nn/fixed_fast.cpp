@@ -29,17 +29,9 @@ void accumulate_all(const FixedLayer& l, const std::int64_t* x, std::int64_t n_i
         }
         return;
     }
-    // The Resource kernel's order (see fixed_run.cpp): reuse loop outside, block loop inside.
-    const std::int64_t total = n_in * n_out;
-    const std::int64_t rf = l.reuse_factor;
-    const std::int64_t block = (total + rf - 1) / rf;
-    for (std::int64_t ir = 0; ir < rf; ++ir)
-        for (std::int64_t b = 0; b < block; ++b) {
-            const std::int64_t k = ir + rf * b;
-            if (k >= total) break;
-            const std::int64_t i = k % n_in, j = k / n_in;
-            acc[j] = add(acc[j], product(x[i] * w[i * n_out + j]));
-        }
+    for_each_resource_product(l, n_in, n_out, [&](std::int64_t i, std::int64_t j) {
+        acc[j] = add(acc[j], product(x[i] * w[i * n_out + j]));
+    });
 }
 
 }  // namespace

@@ -131,6 +131,7 @@ private:
                     fl.biases.assign(static_cast<std::size_t>(l.units), 0);
                 fl.index = next_index_++;
                 resolve_rf(fl, ls, fl.n_in, fl.n_out);
+                if (fl.strategy == Strategy::kResource && fl.n_zeros > 0) pack(fl);
                 return fl;
             }
             case LayerType::kConv2d:
@@ -168,6 +169,8 @@ private:
                 fl.index = next_index_++;
                 return fl;
             }
+            case LayerType::kLayerNorm:
+                return layernorm(l, fl);
             case LayerType::kRelu:
                 fl.op = FixedOp::kRelu;
                 break;
@@ -218,6 +221,15 @@ private:
         }
         fl.index = next_index_++;
         return fl;
+    }
+
+    /// Resource with pruned weights: only the non-zero ones, in transposed order (hls4ml's
+    /// compressed dense), so the kernel neither stores nor multiplies the zeros.
+    static void pack(FixedLayer& fl) {
+        for (std::int64_t j = 0; j < fl.n_out; ++j)
+            for (std::int64_t i = 0; i < fl.n_in; ++i)
+                if (fl.weights[static_cast<std::size_t>(i * fl.n_out + j)] != 0)
+                    fl.packed.push_back(j * fl.n_in + i);
     }
 
     FixedLayer conv(const LayerSpec& l, FixedLayer& fl, const LayerHlsSettings& ls) {
@@ -319,6 +331,31 @@ private:
         sm.index = next_index_++;
         fl.parts.push_back(std::move(sm));
         fl.parts.push_back(pointwise(fl.name, "proj", h, c, fl.result));
+        return fl;
+    }
+
+    /// Layer norm over the last axis (nnet_layernorm.h): mean and variance in the accum type,
+    /// 1/√(var + ε) from a table, gamma/beta quantized into the weight/bias types.
+    FixedLayer layernorm(const LayerSpec& l, FixedLayer& fl) {
+        fl.op = FixedOp::kLayerNorm;
+        check_width(fl.weight, "gamma", fl.name);
+        check_width(fl.bias, "beta", fl.name);
+        const std::int64_t f = fl.in_shape.back();
+        fl.features = static_cast<int>(f);
+        fl.elements = static_cast<int>(fl.n_in / f);
+        quantize_into(tensor(fl.name, "gamma", {f}).values, fl.weight, fl.weights, fl.name);
+        quantize_into(tensor(fl.name, "beta", {f}).values, fl.bias, fl.biases, fl.name);
+        FixedType t = settings_.table;  // 1/√ reaches 1/√ε near 0: round and saturate
+        t.quant = QuantMode::kRnd;
+        t.overflow = OverflowMode::kSat;
+        check_width(t, "table", fl.name);
+        if (2 * fl.accum.width > 120 || fl.accum.width + t.width > 120)
+            throw UsageError("layer '" + fl.name + "': accum type " + fl.accum.str() +
+                                 " too wide for exact layer-norm products",
+                             "use at most 60 bits");
+        fl.table_type = t;
+        fl.table = inv_sqrt_table(settings_.table_size, fl.table_range_pow2, l.epsilon, t);
+        fl.index = next_index_++;
         return fl;
     }
 
@@ -442,6 +479,8 @@ std::string_view to_string(FixedOp op) noexcept {
             return "conv_attention";
         case FixedOp::kGelu:
             return "gelu";
+        case FixedOp::kLayerNorm:
+            return "layernorm";
     }
     return "?";
 }

@@ -41,17 +41,7 @@ void dense(const FixedLayer& l, const std::int64_t* x, const FixedType& xt, std:
         for (std::int64_t i = 0; i < n_in; ++i)
             for (std::int64_t j = 0; j < n_out; ++j) step(i, j);
     } else {
-        // The Resource kernel's order: reuse loop outside, block loop inside, over the
-        // transposed weight index w = j·n_in + i.
-        const std::int64_t total = n_in * n_out;
-        const std::int64_t rf = l.reuse_factor;
-        const std::int64_t block = (total + rf - 1) / rf;
-        for (std::int64_t ir = 0; ir < rf; ++ir)
-            for (std::int64_t b = 0; b < block; ++b) {
-                const std::int64_t w = ir + rf * b;
-                if (w >= total) break;
-                step(w % n_in, w / n_in);
-            }
+        fx64::for_each_resource_product(l, n_in, n_out, step);
     }
     for (std::int64_t j = 0; j < n_out; ++j)
         out[j] = fx::cast(acc[static_cast<std::size_t>(j)], fa, l.result);
@@ -138,6 +128,43 @@ Raw softmax(const FixedLayer& l, const Raw& x, const FixedType& xt) {
 }
 
 Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt);
+
+/// Layer norm per row in the kernel's order (nnet_layernorm.h): mean = accum(Σx in accum / F);
+/// d = accum(x - mean); var = accum(Σ accum(d·d) in accum / F); inv = table[var index];
+/// y = result(accum(d·inv)·gamma + beta) with a full-precision product and add.
+Raw layernorm(const FixedLayer& l, const Raw& x, const FixedType& xt) {
+    const FixedType& at = l.accum;
+    const int fa = at.fractional(), fxi = xt.fractional();
+    const int ft = l.table_type.fractional(), fw = l.weight.fractional(), fb = l.bias.fractional();
+    const auto f = static_cast<std::size_t>(l.features);
+    const int size = static_cast<int>(l.table.size());
+    Raw out(x.size()), d(f);
+    for (std::size_t r = 0; r < static_cast<std::size_t>(l.elements); ++r) {
+        const std::int64_t* row = x.data() + r * f;
+        std::int64_t sum = 0;
+        for (std::size_t i = 0; i < f; ++i) sum = accumulate(sum, row[i], fxi, at);
+        // sum / F: ap_fixed division keeps the fraction and truncates toward zero.
+        const std::int64_t mean = fx::cast(static_cast<Wide>(sum) / l.features, fa, at);
+        const int fd = std::max(fxi, fa);
+        std::int64_t sq = 0;
+        for (std::size_t i = 0; i < f; ++i) {
+            d[i] = fx::cast(fx::align(row[i], fd - fxi) - fx::align(mean, fd - fa), fd, at);
+            sq = accumulate(sq, fx::cast(static_cast<Wide>(d[i]) * d[i], 2 * fa, at), fa, at);
+        }
+        const std::int64_t var = fx::cast(static_cast<Wide>(sq) / l.features, fa, at);
+        const std::int64_t inv =
+            l.table[static_cast<std::size_t>(inv_sqrt_table_index(var, at, size,
+                                                                   l.table_range_pow2))];
+        const int fo = std::max(fa + fw, fb);
+        for (std::size_t i = 0; i < f; ++i) {
+            const std::int64_t n = fx::cast(static_cast<Wide>(d[i]) * inv, fa + ft, at);
+            const Wide v = fx::align(static_cast<Wide>(n) * l.weights[i], fo - fa - fw) +
+                           fx::align(l.biases[i], fo - fb);
+            out[r * f + i] = fx::cast(v, fo, l.result);
+        }
+    }
+    return out;
+}
 
 Raw apply_sequence(const std::vector<FixedLayer>& layers, Raw x, FixedType xt) {
     for (const FixedLayer& l : layers) {
@@ -305,6 +332,8 @@ Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt) {
             return deepsets(l, x, xt);
         case FixedOp::kConvAttention:
             return conv_attention(l, x, xt);
+        case FixedOp::kLayerNorm:
+            return layernorm(l, x, xt);
     }
     return out;
 }

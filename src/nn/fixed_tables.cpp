@@ -53,6 +53,23 @@ int activation_table_index(std::int64_t x, const FixedType& xt, int size, int ra
     return static_cast<int>(idx);
 }
 
+std::vector<std::int64_t> inv_sqrt_table(int size, int range_pow2, double eps, const FixedType& t) {
+    std::vector<std::int64_t> table(static_cast<std::size_t>(size));
+    for (int i = 0; i < size; ++i) {
+        const double v = std::ldexp(static_cast<double>(i), range_pow2) / size;
+        table[static_cast<std::size_t>(i)] = fx::from_double(1.0 / std::sqrt(v + eps), t);
+    }
+    return table;
+}
+
+int inv_sqrt_table_index(std::int64_t v, const FixedType& vt, int size, int range_pow2) {
+    const fx::Wide q = static_cast<fx::Wide>(v) * size / (fx::Wide{1} << range_pow2);
+    fx::Wide idx = fx::trunc_int(q, vt.fractional());
+    if (idx < 0) idx = 0;
+    if (idx > size - 1) idx = size - 1;
+    return static_cast<int>(idx);
+}
+
 std::vector<std::int64_t> softmax_exp_table(int bits, const FixedType& norm, const FixedType& t) {
     const int n = 1 << bits;
     std::vector<std::int64_t> table(static_cast<std::size_t>(n));

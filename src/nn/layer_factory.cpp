@@ -8,6 +8,7 @@ std::unique_ptr<Layer> make_layer(const LayerSpec& spec, const Shape& in, const 
     switch (spec.type) {
         case LayerType::kDense: return make_dense(spec, in, out, ctx, seed);
         case LayerType::kBatchNorm: return make_batchnorm(spec, in, out, ctx, seed);
+        case LayerType::kLayerNorm: return make_layernorm(spec, in, out, ctx, seed);
         case LayerType::kRelu:
         case LayerType::kLeakyRelu:
         case LayerType::kTanh:

@@ -9,6 +9,7 @@ namespace snac::nn::detail {
                               DnnlContext& ctx, std::uint64_t seed)
 SNAC_NN_LAYER_FACTORY(make_dense);
 SNAC_NN_LAYER_FACTORY(make_batchnorm);
+SNAC_NN_LAYER_FACTORY(make_layernorm);  // layer_norm.cpp
 SNAC_NN_LAYER_FACTORY(make_eltwise);
 SNAC_NN_LAYER_FACTORY(make_softmax);
 SNAC_NN_LAYER_FACTORY(make_dropout);

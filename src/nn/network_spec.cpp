@@ -240,6 +240,12 @@ Shape infer_layer(const LayerSpec& l, const Shape& in, const std::string& w) {
                  "epsilon must be > 0 and momentum within [0, 1]");
             need(in.size() == 1 || in.size() == 3, "batchnorm expects [F] or [C, H, W]");
             return in;
+        case LayerType::kLayerNorm:
+            // Over the last axis, as hls4ml's layernorm kernel and PyTorch's LayerNorm(F) do.
+            need(l.epsilon > 0, "epsilon must be > 0");
+            need(in.size() == 1 || in.size() == 2, "layernorm expects [F] or [rows, F]",
+                 "add {type: flatten} before it");
+            return in;
         case LayerType::kSoftmax:
             need(in.size() == 1, "softmax expects a 1-D input", "add {type: flatten} before it");
             return in;
@@ -386,6 +392,26 @@ std::vector<Shape> infer_shapes(const NetworkSpec& net) {
 
 Shape output_shape(const NetworkSpec& net) {
     return infer_shapes(net).back();
+}
+
+namespace {
+void collect_paths(const std::vector<LayerSpec>& layers, const std::string& prefix,
+                   std::vector<std::string>& out) {
+    for (const auto& l : layers) {
+        out.push_back(prefix + l.name);
+        if (l.type == LayerType::kConvAttention)
+            for (const char* part : {"query", "key", "value", "softmax", "proj"})
+                out.push_back(prefix + l.name + "/" + part);
+        collect_paths(l.phi, prefix + l.name + "/phi/", out);
+        collect_paths(l.rho, prefix + l.name + "/rho/", out);
+    }
+}
+}  // namespace
+
+std::vector<std::string> precision_layer_paths(const NetworkSpec& net) {
+    std::vector<std::string> out;
+    collect_paths(net.layers, "", out);
+    return out;
 }
 
 }  // namespace snac::nn

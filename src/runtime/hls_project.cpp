@@ -27,15 +27,6 @@ namespace fs = std::filesystem;
 namespace {
 
 /// Every layer name of the network (Deep Sets members as paths), to check per-layer settings.
-void collect_names(const std::vector<nn::LayerSpec>& layers, const std::string& prefix,
-                   std::vector<std::string>& out) {
-    for (const auto& l : layers) {
-        out.push_back(prefix + l.name);
-        collect_names(l.phi, prefix + l.name + "/phi/", out);
-        collect_names(l.rho, prefix + l.name + "/rho/", out);
-    }
-}
-
 TestInputs dataset_inputs(const std::string& path, std::int64_t samples, std::int64_t size) {
     TestInputs in;
     const Dataset d = io::load_dataset(path);
@@ -116,8 +107,7 @@ std::optional<double> task_metric(const T* out, std::int64_t n, std::int64_t out
 }
 
 void check_layer_names(const nn::NetworkSpec& net, const HlsSettings& settings) {
-    std::vector<std::string> names;
-    collect_names(net.layers, "", names);
+    const std::vector<std::string> names = nn::precision_layer_paths(net);
     for (const auto& [layer, _] : settings.layers)
         if (std::find(names.begin(), names.end(), layer) == names.end()) {
             std::string list;

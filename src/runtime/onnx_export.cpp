@@ -316,6 +316,7 @@ private:
                 return;
             }
             case LayerType::kConvAttention:
+            case LayerType::kLayerNorm:
                 break;
         }
         throw UsageError(

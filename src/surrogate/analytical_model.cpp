@@ -108,6 +108,9 @@ void estimate_other(const LayerQuantities& q, const AnalyticalCoefficients& c, c
             break;
         }
         case LayerKind::kSoftmax: {
+            // One softmax instance (tables, max and adder trees, n multipliers) that runs once
+            // per position, pipelined at II 1: a ConvAttn block's E query rows go through the
+            // same instance in its loop (nnet_conv_attention.h), as a dense part's positions do.
             const std::int64_t n = q.n_out;
             const std::int64_t per = (n + 1) / 2 * rom_bram_18k(q.table_bits, q.table_size) +
                                      rom_bram_18k(q.table_bits, q.table_size);
@@ -117,15 +120,15 @@ void estimate_other(const LayerQuantities& q, const AnalyticalCoefficients& c, c
                                + double(n) * q.input_bits          // x_max − x_i
                                + double(n - 1) * q.accum_bits      // Σ e_i adder tree
                                + double(n) * mult_luts;
-            e.resources.bram_18k = per * q.positions;
-            e.resources.dsp =
-                dsp ? n * q.positions * dsp_per_multiplier(q.table_bits, q.table_bits, part) : 0;
-            e.multipliers = n * q.positions;
+            e.resources.bram_18k = per;
+            e.resources.dsp = dsp ? n * dsp_per_multiplier(q.table_bits, q.table_bits, part) : 0;
+            e.multipliers = n;
             e.dsp_multipliers = dsp ? e.multipliers : 0;
-            e.resources.lut = to_count(lut * double(q.positions));
-            e.resources.ff =
-                to_count(double(n) * (q.result_bits + q.table_bits) * double(q.positions));
-            e.latency_min = e.latency_max = 2 * ceil_log2(n) + 6;
+            e.resources.lut = to_count(lut);
+            e.resources.ff = to_count(double(n) * (q.result_bits + q.table_bits));
+            const std::int64_t rows = std::max<std::int64_t>(1, q.positions);
+            e.latency_min = e.latency_max = 2 * ceil_log2(n) + 6 + (rows - 1);
+            e.ii = rows;
             break;
         }
         case LayerKind::kPool:

@@ -138,4 +138,9 @@ std::string default_coefficients_path() {
     return std::string(SNAC_SURROGATE_DATA_DIR) + "/analytical_v1.json";
 }
 
+std::string default_learned_model_path() {
+    if (const char* env = std::getenv("SNAC_SURROGATE_LEARNED"); env && *env) return env;
+    return std::string(SNAC_SURROGATE_DATA_DIR) + "/learned_v1.h5";
+}
+
 }  // namespace snac::surrogate

@@ -19,9 +19,7 @@ std::unique_ptr<CostModel> make_cost_model(const SurrogateConfig& config,
         if (path.empty()) path = default_coefficients_path();
         return std::make_unique<AnalyticalModel>(load_coefficients(path));
     }
-    if (path.empty())
-        throw UsageError("the learned surrogate needs a model file (surrogate.file)",
-                         "train one with 'snac surrogate fit --records PATH --out model.h5'");
+    if (path.empty()) path = default_learned_model_path();  // the shipped one
     if (!load_checkpoint)
         throw Error("make_cost_model: no checkpoint loader for the learned model");
     if (!fs::exists(path))

@@ -1,6 +1,7 @@
 // Multiplier mapping of an hls4ml-style dense kernel (hls4ml-semantics.md §3.3–3.4):
 // - the reuse factor shares ⌈n·m/RF⌉ multipliers; under Latency the limit drops by ⌊zeros/RF⌋
-//   because constant zero weights are folded away;
+//   because constant zero weights are folded away; under Resource a dense layer with zeros is
+//   packed (nnet::dense_compressed) and shares ⌈non-zeros/RF⌉ multipliers;
 // - weights are constants when the loop is fully unrolled (Latency, or RF 1), and the tool then
 //   implements a weight-dependent share of the products as LUT shift-adds. The share that lands
 //   on DSPs grows with the weight width (a logistic fitted on the wa-hls4ml pilot data);
@@ -18,12 +19,13 @@ DenseMapping map_dense(const LayerQuantities& q, const AnalyticalCoefficients& c
     const std::int64_t rf = std::max(1, q.reuse_factor);
     const bool latency = q.strategy == Strategy::kLatency;
     m.products = q.products();
+    const bool packed = !latency && q.packs_zeros && q.zero_weights > 0;
     const std::int64_t zeros =
-        latency ? std::clamp<std::int64_t>(q.zero_weights, 0, m.products) : 0;
+        latency || packed ? std::clamp<std::int64_t>(q.zero_weights, 0, m.products) : 0;
     m.nonzero = m.products - zeros;
     m.shared = rf > 1;
     m.constant_weights = latency || !m.shared;
-    m.limit = (m.products + rf - 1) / rf - zeros / rf;
+    m.limit = packed ? (m.nonzero + rf - 1) / rf : (m.products + rf - 1) / rf - zeros / rf;
     if (m.nonzero > 0)
         m.limit = std::max<std::int64_t>(m.limit, 1);
     else

@@ -69,6 +69,7 @@ void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shap
             q.n_out = l.units;
             q.positions = positions;
             q.has_bias = l.use_bias;
+            q.packs_zeros = true;
             finish_dense(q, sparsity, ctx);
             break;
         case nn::LayerType::kConv2d:
@@ -84,6 +85,24 @@ void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shap
             q.n_out = product(in) * positions;
             finish_dense(q, 0.0, ctx);
             break;
+        case nn::LayerType::kLayerNorm: {
+            // nnet_layernorm.h per row of F: one 1/sqrt(var + eps) table lookup, then three
+            // multiplies per element (d·d for the variance, d·inv, ·gamma) and the beta add, as a
+            // dense kernel with one input; the mean and variance sums are its adder trees. Not
+            // calibrated: no synthesis record holds a layer norm.
+            const std::int64_t f = in.back(), rows = product(in) / f;
+            LayerQuantities t = base(l, name + "/inv_sqrt", ctx);
+            t.type = "layernorm.inv_sqrt";
+            t.kind = LayerKind::kTable;
+            t.n_in = t.n_out = rows * positions;
+            t.stream_depth = positions;
+            t.stream_width = rows;
+            ctx.out.layers.push_back(t);
+            q.n_in = 1;
+            q.n_out = 3 * f * rows * positions;
+            finish_dense(q, 0.0, ctx);
+            break;
+        }
         case nn::LayerType::kRelu:
         case nn::LayerType::kLeakyRelu:
             q.kind = LayerKind::kLogic;

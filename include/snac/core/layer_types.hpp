@@ -25,13 +25,14 @@ enum class LayerType {
     kAvgPool2d,
     kFlatten,
     kDeepSets,
-    kGelu
+    kGelu,
+    kLayerNorm
 };
 
 /// What a layer does, as the search families and the hardware mappings group them.
 enum class LayerRole {
     kWeighted,        ///< has a kernel: dense, conv2d, conv_attention
-    kNormalization,   ///< batchnorm
+    kNormalization,   ///< batchnorm, layernorm
     kActivation,      ///< element-wise or row-wise non-linearity
     kPooling,         ///< spatial pooling windows
     kShape,           ///< identity, flatten: no arithmetic

@@ -29,7 +29,8 @@ enum class FixedOp {
     kFlatten,
     kDeepSets,
     kConvAttention,
-    kGelu
+    kGelu,
+    kLayerNorm
 };
 
 /// One HLS layer. Data layout is the network's own: [F], channels-first [C, H, W] flattened
@@ -46,9 +47,14 @@ struct FixedLayer {
 
     /// Dense: [n_in·n_out] with w[i·n_out + j] = kernel[i][j]. Conv2d: [(C·k·k)·F] with
     /// row i = (c·k + kh)·k + kw. BatchNorm: scale per channel. LeakyReLU: {alpha}.
+    /// LayerNorm: gamma per feature (`weight`), beta in `biases` (`bias`).
     std::vector<std::int64_t> weights;  ///< raw words of `weight`
     std::vector<std::int64_t> biases;   ///< raw words of `bias` (dense/conv: F; BN: per channel)
     std::int64_t n_zeros = 0;           ///< weights that are exactly zero after quantization
+    /// Dense under Resource with zero weights (hls4ml's compressed dense): the transposed indices
+    /// w = j·n_in + i of the non-zero weights, ascending. The kernel stores and multiplies only
+    /// these, ⌈size/RF⌉ per cycle; empty when the layer keeps its full weight ROM.
+    std::vector<std::int64_t> packed;
 
     int reuse_factor = 1;  ///< the value used (corrected if the request was invalid)
     Strategy strategy = Strategy::kLatency;
@@ -60,6 +66,9 @@ struct FixedLayer {
     std::vector<std::int64_t> inv_table;                  ///< softmax 1/x entries (inv_table_type)
     int table_bits = 10;                                  ///< softmax: log2 of the exp table size
     int inv_table_bits = 10;  ///< softmax: log2 of the inverse table size
+    /// LayerNorm: `table` holds 1/√(v + ε) for v = i·2^table_range_pow2/size over the variance
+    /// range [0, 2^table_range_pow2) (table_type, RND/SAT); rows of `features` values each.
+    int table_range_pow2 = 3;
 
     // conv2d / pooling (channels-first)
     int channels = 0, height = 0, width = 0;
@@ -69,7 +78,7 @@ struct FixedLayer {
 
     // Deep Sets: phi per element, aggregation (this layer's accum/result), rho.
     Aggregate aggregate = Aggregate::kMean;
-    int elements = 0, features = 0;
+    int elements = 0, features = 0;  ///< also LayerNorm's rows and features per row
     std::int64_t agg_size = 0;  ///< width of phi's output = the aggregation's output
     FixedType agg_in_type;      ///< phi's output type
     std::vector<FixedLayer> phi, rho;

@@ -65,6 +65,10 @@ Shape infer_sequence(const std::vector<LayerSpec>& layers, const Shape& input,
                      const std::string& where = "");
 /// The network's output shape.
 Shape output_shape(const NetworkSpec& net);
+/// Every name a per-layer precision may use (hls_settings `layers:`): each layer, Deep Sets
+/// members as "<deepsets>/phi/<name>" and "<deepsets>/rho/<name>", and a ConvAttn block's parts
+/// "<block>/query", "/key", "/value", "/softmax", "/proj" (the FixedModel's own paths).
+std::vector<std::string> precision_layer_paths(const NetworkSpec& net);
 
 std::string_view to_string(Aggregate a) noexcept;     ///< "mean" | "max" | "sum"
 std::string shape_str(const Shape& shape);            ///< "[8, 3]"

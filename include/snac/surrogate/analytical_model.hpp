@@ -62,6 +62,9 @@ std::string coefficients_to_json(const AnalyticalCoefficients& c);
 AnalyticalCoefficients coefficients_from_json(const std::string& text, const std::string& source);
 /// Path of the coefficients file shipped with snac ($SNAC_SURROGATE_COEFFICIENTS overrides).
 std::string default_coefficients_path();
+/// The shipped learned model (share/surrogate/learned_v1.h5, fitted on the wa-hls4ml pilot records
+/// by the command in docs/surrogate.md), or $SNAC_SURROGATE_LEARNED.
+std::string default_learned_model_path();
 
 /// The term vector of one dense-kernel instance (what the LUT/FF coefficients multiply).
 TermVector dense_terms(const LayerQuantities& q, const AnalyticalCoefficients& c,

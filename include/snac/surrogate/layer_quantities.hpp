@@ -32,6 +32,9 @@ struct LayerQuantities {
     std::int64_t window = 1;        ///< kPool: k·k; kAggregate: set size N
     std::int64_t zero_weights = 0;  ///< per position: weights that are exactly zero (pruned)
     bool has_bias = true;
+    /// Under Resource the zero weights are packed out (dense layers: nnet::dense_compressed);
+    /// conv2d and attention parts keep their full weight ROM.
+    bool packs_zeros = false;
     bool maximum = false;  ///< kPool / kAggregate: max (true) or mean/sum (false)
     bool leaky = false;    ///< kLogic: leaky relu (one constant multiply per element)
     int input_bits = 16;   ///< width of the layer's input type

@@ -7,10 +7,7 @@ void parse_surrogate(MapReader& in, SurrogateConfig& out) {
     in.get_enum(
         "model", out.model,
         {{"analytical", SurrogateModel::kAnalytical}, {"learned", SurrogateModel::kLearned}});
-    in.get("file", out.file);
-    if (out.model == SurrogateModel::kLearned && out.file.empty() && in.present())
-        in.error_at("file", "the learned surrogate needs 'file: model.h5'",
-                    "train one with 'snac surrogate fit --records PATH --out model.h5'");
+    in.get("file", out.file);  // empty: the model shipped with snac (either kind)
 }
 
 void emit_surrogate(YAML::Emitter& out, const SurrogateConfig& c) {

@@ -45,6 +45,29 @@ expect_contains err.txt "sanitized to 'x_rm_rf_id'"
 [ -f hostile/firmware/x_rm_rf_id.cpp ] || fail "sanitized top-level file missing: $(ls hostile/firmware)"
 [ ! -e x ] && [ ! -e ../x ] || fail "a path escaped the output directory"
 
+# A trained ConvAttn + layer-norm model: per-layer precisions address the block's parts (as the
+# local stage writes them) and the layer norm; C simulation matches FixedModel bit for bit.
+cat > att.yaml <<'YAML'
+input_shape: [1, 8, 8]
+layers:
+  - {type: conv2d, filters: 4, kernel: 3}
+  - {type: conv_attention, hidden: 2, name: att}
+  - {type: flatten}
+  - {type: dense, units: 16}
+  - {type: layernorm, name: ln}
+  - {type: relu}
+  - {type: dense, units: 10}
+YAML
+expect_rc 0 "$SNAC_BIN" train config.yaml --arch att.yaml --out train_att --epochs 1 --seed 5
+expect_rc 0 "$SNAC_BIN" hls train_att/checkpoint.h5 --out att --samples 50 \
+    --precision 'att/softmax:result=ap_fixed<18,6>' --precision 'att/query:weight=ap_fixed<12,4>' \
+    --precision 'ln:accum=ap_fixed<24,10>'
+expect_contains out.txt "50 samples, 0 mismatches"
+grep -q "typedef ap_fixed<12,4> weight" att/firmware/defines.h || fail "att/query's weight type missing"
+expect_rc 2 "$SNAC_BIN" hls train_att/checkpoint.h5 --out att_bad --no-csim \
+    --precision 'att/nosuch:result=ap_fixed<18,6>'
+expect_contains err.txt "att/softmax"
+
 # Strict precision parsing and unknown layers: exit 2, nothing written.
 expect_rc 2 "$SNAC_BIN" hls "$ck" --out badp --precision 'ap_fixed<16,6,AP_ROUND>'
 [ ! -e badp ] || fail "a project was written despite a bad precision"

@@ -114,9 +114,12 @@ expect_usage "ap_fixed" estimate "$tmp/jet.yaml" --part u250 --weight-precision 
 expect_usage "below 1" estimate "$tmp/jet.yaml" --part u250 --reuse-factor 0
 expect_usage "strategy" estimate "$tmp/jet.yaml" --part u250 --strategy fast
 expect_usage "does not exist" estimate "$tmp/nothing.yaml" --part u250
-expect_usage "model file" estimate "$tmp/jet.yaml" --part u250 --model learned
+expect_usage "does not exist" estimate "$tmp/jet.yaml" --part u250 --model learned --model-file "$tmp/none.h5"
 expect_usage "part" estimate "$tmp/jet.yaml"
 expect_usage "io-type" estimate "$tmp/jet.yaml" --part u250 --io-type axi
+# --model learned without a file uses the shipped model (share/surrogate/learned_v1.h5).
+"$SNAC_BIN" estimate "$tmp/jet.yaml" --part u250 --model learned --json > "$tmp/shipped.json"
+python3 -c "import json,sys; e=json.load(open(sys.argv[1])); assert e['model']=='learned' and e['total']['lut']>0, e" "$tmp/shipped.json"
 cat > "$tmp/att.yaml" <<'YAML'
 input_shape: [4, 8, 8]
 layers:

@@ -25,14 +25,16 @@ struct Row {
     std::vector<std::string> covers;  ///< layer types this model exercises
     std::string yaml;
     double lo = -2.0, hi = 2.0;  ///< input range
+    bool pruned = false;         ///< every third kernel weight exactly 0 (a pruned checkpoint)
 };
 
 const std::vector<Row>& rows() {
     static const std::vector<Row> r = {
         {"dense",
-         {"dense", "dropout", "identity"},
-         "input_shape: [12]\nlayers:\n  - {type: dense, units: 8}\n  - {type: dropout, rate: "
-         "0.2}\n  - {type: identity}\n  - {type: dense, units: 4, use_bias: false}\n"},
+         {"dense", "dropout", "identity", "layernorm"},
+         "input_shape: [3, 4]\nlayers:\n  - {type: layernorm}\n  - {type: flatten}\n"
+         "  - {type: dense, units: 8}\n  - {type: dropout, rate: 0.2}\n  - {type: identity}\n"
+         "  - {type: layernorm, epsilon: 0.01}\n  - {type: dense, units: 4, use_bias: false}\n"},
         {"activations",
          {"batchnorm", "relu", "leaky_relu", "tanh", "sigmoid", "gelu", "softmax"},
          "input_shape: [10]\nlayers:\n  - {type: dense, units: 8}\n  - {type: batchnorm}\n"
@@ -49,6 +51,16 @@ const std::vector<Row>& rows() {
          "same}\n  - {type: maxpool2d, size: 2}\n  - {type: conv2d, filters: 2, kernel: 3, "
          "padding: same}\n  - {type: avgpool2d, size: 2}\n  - {type: flatten}\n"
          "  - {type: dense, units: 3}\n"},
+        // Pruned weights: Latency folds the zeros (constants), Resource packs the non-zero ones
+        // (nnet::dense_compressed), conv2d keeps its full ROM.
+        {"pruned",
+         {},
+         "input_shape: [1, 4, 4]\nlayers:\n  - {type: conv2d, filters: 2, kernel: 3}\n"
+         "  - {type: flatten}\n  - {type: dense, units: 7}\n  - {type: relu}\n"
+         "  - {type: dense, units: 3}\n",
+         -2.0,
+         2.0,
+         true},
         {"deepsets",
          {"deepsets"},
          "input_shape: [5, 3]\nlayers:\n  - type: deepsets\n    aggregate: mean\n"
@@ -91,8 +103,20 @@ TEST(LayerMatrix, EveryLayerAndStrategyCSimulatesBitExactly) {
             settings.strategy = s;
             settings.reuse_factor = s == Strategy::kResource ? 2 : 1;
             const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(r.yaml);
-            const CheckpointData ck = testing::random_checkpoint(net, 5);
+            CheckpointData ck = testing::random_checkpoint(net, 5);
+            if (r.pruned)
+                for (LayerWeights& lw : ck.layers)
+                    for (NamedTensor& t : lw.tensors)
+                        if (t.name == "kernel")
+                            for (std::size_t i = 0; i < t.values.size(); i += 3) t.values[i] = 0;
             Case c{&r, s, nn::lower_network(net, ck, settings), {}, {}};
+            if (r.pruned && s == Strategy::kResource) {
+                // The dense layers are packed: [8, 7] with every third weight zero.
+                const nn::FixedLayer& d = c.model.layers[2];
+                EXPECT_GE(d.n_zeros, 19);
+                EXPECT_EQ(static_cast<std::int64_t>(d.packed.size()), 56 - d.n_zeros);
+                EXPECT_TRUE(c.model.layers[0].packed.empty());  // conv2d
+            }
             const auto x = testing::random_inputs(n, c.model.input_size(), 13, r.lo, r.hi);
             c.bench = make_testbench(c.model, x.data(), n);
             ProjectOptions opt;

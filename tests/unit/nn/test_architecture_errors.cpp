@@ -33,6 +33,28 @@ TEST(ArchitectureErrors, ShapeThatDoesNotFit) {
     expect_error("input_shape: [1, 2, 2]\nlayers: [{type: conv2d, filters: 2, kernel: 3}]",
                  "kernel is larger than the input");
 }
+TEST(ArchitectureErrors, LayerNormNeedsOneOrTwoAxes) {
+    expect_error("input_shape: [2, 4, 4]\nlayers: [{type: layernorm}]",
+                 "layernorm expects [F] or [rows, F]");
+    expect_error("input_shape: [4]\nlayers: [{type: layernorm, epsilon: 0}]", "epsilon must be > 0");
+}
+
+// Per-layer precision names: ConvAttn parts and Deep Sets members are addressable (the names
+// FixedModel and the surrogate look settings up by).
+TEST(ArchitectureFiles, PrecisionLayerPathsIncludeConvAttnPartsAndDeepSetsMembers) {
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [2, 3, 3]\nlayers:\n  - {type: conv_attention, hidden: 2, name: att}\n"
+        "  - {type: flatten, name: f}\n  - {type: layernorm, name: ln}\n");
+    const std::vector<std::string> want = {"att",       "att/query", "att/key", "att/value",
+                                           "att/softmax", "att/proj", "f",       "ln"};
+    EXPECT_EQ(precision_layer_paths(net), want);
+    const NetworkSpec ds = NetworkSpec::from_yaml(
+        "input_shape: [4, 3]\nlayers:\n  - type: deepsets\n    name: ds\n"
+        "    phi: [{type: dense, units: 2, name: p0}]\n    rho: [{type: dense, units: 1, name: r0}]\n");
+    const std::vector<std::string> want_ds = {"ds", "ds/phi/p0", "ds/rho/r0"};
+    EXPECT_EQ(precision_layer_paths(ds), want_ds);
+}
+
 TEST(ArchitectureErrors, EmptyNetwork) {
     expect_error("input_shape: [4]\nlayers: []", "the network has no layers");
 }

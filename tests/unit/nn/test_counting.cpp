@@ -99,6 +99,19 @@ TEST(Counting, ConvAttentionBopsByHand) {
     EXPECT_DOUBLE_EQ(c.layers[0].bops.at(BopsConvention::kMacs), 3 * 72.0 + 72.0 + 2 * 162.0);
 }
 
+// LayerNorm over F features: 2·F parameters, 0 BOPs in every convention (bops-and-params §2, §4.4);
+// over [rows, F] gamma and beta are per feature, shared by the rows.
+TEST(Counting, LayerNormParametersAndNoBops) {
+    const auto net = NetworkSpec::from_yaml(
+        "input_shape: [3, 4]\nlayers: [{type: layernorm}, {type: flatten}, {type: dense, units: 2},"
+        " {type: layernorm}]");
+    const auto c = count_network(net, CountOptions{});
+    EXPECT_EQ(c.layers[0].params, 8);
+    EXPECT_EQ(c.layers[3].params, 4);
+    for (const auto& [conv, v] : c.layers[0].bops) EXPECT_EQ(v, 0.0);
+    EXPECT_EQ(c.params, 8 + 12 * 2 + 2 + 4);
+}
+
 TEST(Counting, DeepSetsPoolingTermsAndPhiMultiplicity) {
     auto yaml = std::string(kTinyDeepSets);
     CountOptions o;

@@ -179,6 +179,37 @@ TEST(FixedModel, GeluAgreesWithFloatAndPassesLargeInputsThrough) {
     EXPECT_LT(worst, 16.0 / 4096 * 1.2);
 }
 
+// Layer norm: with wide types and a fine 1/sqrt table (variance range [0, 8), 2^16 entries) the
+// only difference from the float layer is the table's step; a wrong axis, a missing gamma/beta or
+// a variance with the wrong divisor would differ by O(0.1) on these outputs.
+TEST(FixedModel, LayerNormAgreesWithFloat) {
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [3, 5]\nlayers:\n  - {type: layernorm, name: ln0}\n  - {type: flatten}\n"
+        "  - {type: dense, units: 6}\n  - {type: layernorm, epsilon: 0.01}\n");
+    CheckpointData ck = hls::testing::random_checkpoint(net, 6);
+    HlsSettings s;
+    s.default_precision = {T("ap_fixed<24,6>"), T("ap_fixed<24,6>"), T("ap_fixed<24,8>"),
+                           T("ap_fixed<40,10>")};
+    s.input = T("ap_fixed<24,6>");
+    s.table = T("ap_fixed<28,8>");
+    s.table_size = 1 << 16;
+    const FixedModel m = lower_network(net, ck, s);
+    ASSERT_EQ(m.layers[0].op, FixedOp::kLayerNorm);
+    EXPECT_EQ(m.layers[0].elements, 3);
+    EXPECT_EQ(m.layers[0].features, 5);
+    const int n = 50;
+    const auto x = hls::testing::random_inputs(n, 15, 8, -2.0, 2.0);
+    const std::vector<float> ref = predict(ck, x.data(), n);
+    double worst = 0.0;
+    for (int i = 0; i < n; ++i) {
+        const std::vector<double> y = m.run(x.data() + i * 15);
+        for (int j = 0; j < 6; ++j)
+            worst = std::max(worst, std::abs(y[static_cast<std::size_t>(j)] -
+                                             ref[static_cast<std::size_t>(i * 6 + j)]));
+    }
+    EXPECT_LT(worst, 0.01);
+}
+
 TEST(FixedModel, WarnsAboutLargeLatencyLayersAndRejectsNonFiniteWeights) {
     const NetworkSpec net = NetworkSpec::from_yaml(
         "input_shape: [128]\nlayers:\n  - {type: dense, units: 64}\n  - {type: relu}\n"

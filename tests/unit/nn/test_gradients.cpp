@@ -92,6 +92,12 @@ TEST(Gradients, BatchNormEvalMode) {
 TEST(Gradients, BatchNormOverChannels) {
     check_gradients({"input_shape: [2, 3, 3]\nlayers: [{type: batchnorm}]", 2});
 }
+// Layer norm (oneDNN layer_normalization): gamma, beta and the input gradient, over [F] and
+// row by row over [rows, F].
+TEST(Gradients, LayerNorm) {
+    check_gradients({"input_shape: [5]\nlayers: [{type: dense, units: 6}, {type: layernorm}]"});
+    check_gradients({"input_shape: [3, 4]\nlayers: [{type: layernorm, epsilon: 0.01}]", 2});
+}
 TEST(Gradients, Activations) {
     for (const char* act : {"relu", "tanh", "sigmoid", "gelu", "identity"})
         check_gradients({std::string("input_shape: [4]\nlayers: [{type: dense, units: 6}, {type: ") +

@@ -17,6 +17,7 @@ struct dense_config {
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = latency;
     static const unsigned n_zeros = 0;
+    static const unsigned n_nonzeros = 1;
     static const unsigned multiplier_limit = 1;
 };
 
@@ -74,6 +75,45 @@ void dense_resource(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_out
             const unsigned in_index = w_index % CONFIG_T::n_in;
             const unsigned out_index = w_index / CONFIG_T::n_in;
             acc[out_index] += (typename CONFIG_T::accum_t)(data[in_index] * weights[w_index]);
+        }
+    }
+    for (unsigned j = 0; j < CONFIG_T::n_out; j++) {
+#pragma HLS UNROLL
+        res[j] = (res_T)acc[j];
+    }
+}
+
+// Resource strategy with pruned weights (hls4ml's compressed dense): only the n_nonzeros non-zero
+// weights are stored, each with its input and output index, in transposed order; reuse_factor
+// iterations of a loop pipelined at II = 1 each do ceil(n_nonzeros / reuse_factor) of them, so
+// neither the ROM nor the multipliers hold the zeros.
+template <class data_T, class res_T, typename CONFIG_T>
+void dense_compressed(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_out],
+                      const typename CONFIG_T::weight_t weights[CONFIG_T::n_nonzeros],
+                      const typename CONFIG_T::index_t in_index[CONFIG_T::n_nonzeros],
+                      const typename CONFIG_T::index_t out_index[CONFIG_T::n_nonzeros],
+                      const typename CONFIG_T::bias_t biases[CONFIG_T::n_out]) {
+    const unsigned total = CONFIG_T::n_nonzeros;
+    const unsigned block_factor = (total + CONFIG_T::reuse_factor - 1) / CONFIG_T::reuse_factor;
+#pragma HLS ARRAY_RESHAPE variable = weights block factor = block_factor
+#pragma HLS ARRAY_RESHAPE variable = in_index block factor = block_factor
+#pragma HLS ARRAY_RESHAPE variable = out_index block factor = block_factor
+    typename CONFIG_T::accum_t acc[CONFIG_T::n_out];
+#pragma HLS ARRAY_PARTITION variable = acc complete
+
+    for (unsigned j = 0; j < CONFIG_T::n_out; j++) {
+#pragma HLS UNROLL
+        acc[j] = (typename CONFIG_T::accum_t)biases[j];
+    }
+    for (unsigned ir = 0; ir < CONFIG_T::reuse_factor; ir++) {
+#pragma HLS PIPELINE II = 1 rewind
+        for (unsigned im = 0; im < block_factor; im++) {
+#pragma HLS UNROLL
+            const unsigned k = ir + CONFIG_T::reuse_factor * im;
+            if (k >= total) break;
+            const unsigned i = in_index[k].to_uint();
+            const unsigned j = out_index[k].to_uint();
+            acc[j] += (typename CONFIG_T::accum_t)(data[i] * weights[k]);
         }
     }
     for (unsigned j = 0; j < CONFIG_T::n_out; j++) {
