@@ -12,7 +12,7 @@ foreach(scenario exhausted signal_duplicates locked changed_settings failed_star
         TIMEOUT 300)
 endforeach()
 # Defect 5: Ctrl-C / SIGTERM in every command (tests/integration/reliability/interrupt_test.py).
-foreach(scenario train surrogate hls run second)
+foreach(scenario train surrogate hls run second local local_second)
     snac_add_integration_test(NAME interrupt_${scenario}
         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/reliability/interrupt_test.py ${scenario}
         TIMEOUT 600)
