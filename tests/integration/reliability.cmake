@@ -17,7 +17,9 @@ foreach(scenario train surrogate hls run second local local_second)
         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/reliability/interrupt_test.py ${scenario}
         TIMEOUT 600)
 endforeach()
-add_test(NAME mpi_interrupt_mpirun
-         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/reliability/interrupt_test.py mpirun)
-set_tests_properties(mpi_interrupt_mpirun PROPERTIES LABELS mpi TIMEOUT 600 PROCESSORS 2
-                     ENVIRONMENT "${SNAC_TEST_ENV};MPIEXEC=${MPIEXEC_EXECUTABLE};SNAC_BIN=$<TARGET_FILE:snac>;SNAC_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+foreach(scenario mpirun mpirun_drain)
+    add_test(NAME mpi_interrupt_${scenario}
+             COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/reliability/interrupt_test.py ${scenario})
+    set_tests_properties(mpi_interrupt_${scenario} PROPERTIES LABELS mpi TIMEOUT 600 PROCESSORS 2
+                         ENVIRONMENT "${SNAC_TEST_ENV};MPIEXEC=${MPIEXEC_EXECUTABLE};SNAC_BIN=$<TARGET_FILE:snac>;SNAC_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endforeach()

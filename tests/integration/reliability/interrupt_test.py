@@ -206,6 +206,11 @@ def trial_started(run_dir):
     return '"event":"train"' in ev or '"event": "train"' in ev
 
 
+def train_events(run_dir):
+    ev = text(os.path.join(run_dir, "events.jsonl"))
+    return ev.count('"event":"train"') + ev.count('"event": "train"')
+
+
 def study_states(run_dir):
     db = sqlite3.connect(os.path.join(run_dir, "study.db"))
     return [r[0] for r in db.execute("select state from trials")]
@@ -329,8 +334,8 @@ def scenario_mpirun():
     """SIGTERM to mpirun: the study stays resumable and --resume finishes it to the budget.
     Open MPI 4.1's mpirun forwards SIGTERM to the ranks, SIGKILLs them 1 s later
     (odls_base_sigkill_timeout) and exits 1 even when every rank exited 0, so its exit code is
-    not snac's to give (docs/reliability.md); SIGUSR1, which mpirun forwards and waits for,
-    is the graceful stop (mpi_runtime_sigterm_np3)."""
+    not snac's to give (docs/reliability.md#sigterm-to-mpirun); scripts/mpirun_drain.sh turns
+    SIGTERM/Ctrl-C into SIGUSR1, which mpirun forwards and waits for: exit 0 (mpirun_drain)."""
     run_config(trials=6)
     env = dict(os.environ, SNAC_TEST_PAUSE_MS="600000")
     p = start([MPIEXEC, "-n", "2"] + g.MPI_FLAGS + [SNAC, "global", "config.yaml", "--out", "r",
@@ -350,12 +355,45 @@ def scenario_mpirun():
     g.check(states.count("COMPLETE") == 6, "not 6 COMPLETE trials after --resume: %s" % states)
 
 
+def scenario_mpirun_drain():
+    """SIGTERM, then Ctrl-C, to scripts/mpirun_drain.sh (mpirun whose TERM/INT/HUP reach the
+    ranks as SIGUSR1): exit 0, nothing RUNNING, and --resume finishes the study to the budget
+    with every trial once. (SIGTERM to mpirun itself exits 1: scenario mpirun.)"""
+    wrapper = os.path.join(os.environ["SNAC_SOURCE_DIR"], "scripts", "mpirun_drain.sh")
+    run_config(trials=6)
+    env = dict(os.environ, SNAC_TEST_PAUSE_MS="600000")
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        p = start([wrapper, "-n", "2"] + g.MPI_FLAGS + [SNAC, "global", "config.yaml", "--out",
+                                                        "r", "--resume", "--no-progress"],
+                  env=env)
+        before = train_events("r")
+        wait_for("a trial in training", lambda: train_events("r") > before, p)
+        if sig == signal.SIGINT:
+            ctrl_c(p)  # as a terminal sends it: to the whole foreground process group
+        else:
+            os.kill(p.pid, sig)
+        finish(p, 0, "mpirun_drain.sh after signal %d" % sig)
+        wait_for("the ranks to end", lambda: not session_alive(p.pid), timeout=60)
+        g.check("stopped on request" in text("err.txt") or "drain" in text("err.txt"),
+                "no drain message:\n" + text("err.txt"))
+        g.check("RUNNING" not in study_states("r"), "RUNNING after a drain: %s" %
+                study_states("r"))
+    p = subprocess.run([SNAC, "global", "config.yaml", "--out", "r", "--resume",
+                        "--no-progress"], capture_output=True, text=True, timeout=900)
+    g.check(p.returncode == 0, "--resume after the drains exited %d:\n%s" %
+            (p.returncode, p.stderr))
+    states = study_states("r")
+    g.check(states.count("COMPLETE") == 6, "not 6 COMPLETE trials after --resume: %s" % states)
+    g.check(len(states) == 6, "trials run twice or failed: %s" % states)
+
+
 def main():
     scenario = sys.argv[1]
     os.chdir(tempfile.mkdtemp(prefix="interrupt_" + scenario + "_"))
     {"train": scenario_train, "surrogate": scenario_surrogate, "hls": scenario_hls,
      "run": scenario_run, "second": scenario_second, "local": scenario_local,
-     "local_second": scenario_local_second, "mpirun": scenario_mpirun}[scenario]()
+     "local_second": scenario_local_second, "mpirun": scenario_mpirun,
+     "mpirun_drain": scenario_mpirun_drain}[scenario]()
     print("PASS interrupt " + scenario)
 
 
