@@ -210,6 +210,28 @@ def check_pipeline_stage(run_dir, stage, reference):
             % (run_dir, stage, got, reference))
     left = [f for _, _, fs in os.walk(run_dir) for f in fs if ".snac-tmp-" in f]
     g.check(not left, "%s: temporaries left behind: %s" % (run_dir, left))
+    if stage == "hls":  # every project whole: the unkilled run's files, none empty
+        got_files, ref_files = project_files(run_dir), project_files("reference")
+        g.check(got_files == ref_files, "%s: HLS project files differ from the unkilled run's: "
+                "missing %s, extra %s" % (run_dir, sorted(set(ref_files) - set(got_files)),
+                                          sorted(set(got_files) - set(ref_files))))
+
+
+def project_files(run_dir):
+    """Relative paths of the HLS projects' sources, scripts and results (not build products,
+    whose names depend on the compiler's temporaries)."""
+    root = os.path.join(run_dir, "hls")
+    files = []
+    for d, _, fs in os.walk(root):
+        for f in fs:
+            path = os.path.join(d, f)
+            rel = os.path.relpath(path, root)
+            if f.endswith((".o", ".out", ".log")) or "/build/" in "/" + rel:
+                continue
+            g.check(f == "summary.csv" or os.path.getsize(path) > 0 or f.startswith("."),
+                    "%s: empty file in an HLS project" % path)
+            files.append(rel)
+    return sorted(files)
 
 
 # Holds each finished global trial and local step (src/runtime/signals.cpp, test_hook_pause), so
