@@ -4,7 +4,7 @@
 #include "command.hpp"
 #include "snac/core/config.hpp"
 #include "snac/core/metrics.hpp"
-#include "snac/search/architecture.hpp"
+#include "snac/runtime/global_search.hpp"
 
 namespace snac::app {
 namespace {
@@ -27,8 +27,7 @@ std::function<int()> setup_config(CLI::App& sub) {
         const RunConfig cfg = load_config(*file);
         // Values the architecture language cannot build (an activation it lacks) are config
         // errors too, found here rather than by the first candidate of a search.
-        if (!cfg.search_space.params.empty() || !cfg.search_space.training.empty())
-            search::check_vocabulary(search::SearchSpace(cfg.search_space), cfg.source_file);
+        runtime::check_search_vocabulary(cfg);
         std::cout << "# " << *file << ": valid; resolved configuration follows\n" << to_yaml(cfg);
         return 0;
     };

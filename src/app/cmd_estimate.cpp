@@ -77,20 +77,13 @@ nlohmann::json to_json(const surrogate::HardwareEstimate& e, const HlsSettings& 
     j["reuse_factor"] = e.reuse_factor;
     j["strategy"] = std::string(to_string(hls.strategy));
     j["clock_period_ns"] = hls.clock_period_ns;
-    j["total"] = {{"lut", e.total.lut},
-                  {"ff", e.total.ff},
-                  {"dsp", e.total.dsp},
-                  {"bram_18k", e.total.bram_18k},
-                  {"uram", e.total.uram},
-                  {"lut_pct", e.lut_pct},
-                  {"ff_pct", e.ff_pct},
-                  {"dsp_pct", e.dsp_pct},
-                  {"bram_pct", e.bram_pct},
-                  {"uram_pct", e.uram_pct},
-                  {"avg_resource_pct", e.avg_resource_pct},
-                  {"latency_cycles_min", e.latency_cycles_min},
-                  {"latency_cycles_max", e.latency_cycles_max},
-                  {"ii_cycles", e.ii_cycles}};
+    j["total"] = nlohmann::json::object();
+    for (const auto& f : surrogate::hardware_figures(e)) {
+        if (f.count)
+            j["total"][f.name] = static_cast<std::int64_t>(f.value);
+        else
+            j["total"][f.name] = f.value;
+    }
     j["layers"] = nlohmann::json::array();
     for (const auto& l : e.layers)
         j["layers"].push_back({{"name", l.name},

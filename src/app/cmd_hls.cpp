@@ -13,6 +13,7 @@
 #include "snac/core/error.hpp"
 #include "snac/core/hls_settings.hpp"
 #include "snac/core/log.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/runtime/hls_stage.hpp"
 #include "snac/runtime/model_file.hpp"
 
@@ -105,10 +106,11 @@ void print_result(const runtime::HlsProjectResult& r) {
         std::cout << "\n";
     }
     if (!r.estimate.empty()) {
-        auto e = r.estimate;
-        std::cout << "estimate (" << r.estimate_source << "): LUT " << e["lut"] << ", FF "
-                  << e["ff"] << ", DSP " << e["dsp"] << ", BRAM_18K " << e["bram_18k"]
-                  << ", latency " << e["latency_cycles_max"] << " cycles\n";
+        auto e = [&r](std::string_view k) { return r.estimate.at(std::string(k)); };
+        std::cout << "estimate (" << r.estimate_source << "): LUT " << e(metric::kEstLut) << ", FF "
+                  << e(metric::kEstFf) << ", DSP " << e(metric::kEstDsp) << ", BRAM_18K "
+                  << e(metric::kEstBram) << ", latency " << e(metric::kEstLatencyCycles)
+                  << " cycles\n";
     }
     if (!r.synth.empty()) {
         auto e = r.synth;
@@ -200,8 +202,9 @@ int run_stage(const HlsArgs& a, const CLI::App& sub) {
             if (res.metric_local) std::cout << " (local stage " << *res.metric_local << ")";
         }
         if (!res.estimate.empty())
-            std::cout << ", est. LUT " << res.estimate.at("lut_pct") << " %, latency "
-                      << res.estimate.at("latency_cycles_max") << " cycles";
+            std::cout << ", est. LUT " << res.estimate.at(std::string(metric::kEstLutPct))
+                      << " %, latency " << res.estimate.at(std::string(metric::kEstLatencyCycles))
+                      << " cycles";
         std::cout << (res.fits ? "" : "  [DOES NOT FIT THE PART]") << "\n    " << res.project_dir
                   << "\n";
         for (const auto& w : res.warnings) log::warn(d.design + ": " + w);

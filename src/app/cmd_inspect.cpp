@@ -13,10 +13,6 @@
 namespace snac::app {
 namespace {
 
-constexpr nn::BopsConvention kConventions[] = {nn::BopsConvention::kMacs, nn::BopsConvention::kNac,
-                                               nn::BopsConvention::kSnac,
-                                               nn::BopsConvention::kPaper};
-
 struct InspectArgs {
     std::string path;
     int bits = 32;
@@ -25,7 +21,7 @@ struct InspectArgs {
 
 nlohmann::json bops_json(const std::map<nn::BopsConvention, double>& bops) {
     nlohmann::json j = nlohmann::json::object();
-    for (auto c : kConventions) j[std::string(nn::to_string(c))] = bops.at(c);
+    for (const auto& [name, c] : bops_conventions()) j[std::string(name)] = bops.at(c);
     return j;
 }
 
@@ -57,8 +53,8 @@ int run_inspect(const InspectArgs& a) {
     std::printf("%-32s %-15s %-14s %12lld %14lld\n", "total", "", "",
                 static_cast<long long>(count.params), static_cast<long long>(count.macs));
     std::printf("BOPs at %d bits:", a.bits);
-    for (auto c : kConventions)
-        std::printf("  %s %.6g", std::string(nn::to_string(c)).c_str(), count.bops.at(c));
+    for (const auto& [name, c] : bops_conventions())
+        std::printf("  %s %.6g", std::string(name).c_str(), count.bops.at(c));
     std::printf("\n");
     return 0;
 }

@@ -30,13 +30,10 @@ std::function<int()> setup_run(CLI::App& sub) {
         const GlobalCliOptions& g = a->global;
         runtime::PipelineOptions o;
         o.config_path = g.config;
-        o.out_dir = g.out;
+        o.overrides = config_overrides(g);
         o.resume = g.resume;
         if (!a->from.empty()) o.from = runtime::parse_stage(a->from);
         if (!a->until.empty()) o.until = runtime::parse_stage(a->until);
-        if (g.trials > 0) o.trials = g.trials;
-        if (!g.time_limit.empty()) o.time_limit_s = runtime::parse_duration(g.time_limit);
-        if (g.seed_set) o.seed = g.seed;
         o.progress = !g.no_progress && !global_options().quiet;
         o.synth = a->synth;
         return runtime::run_pipeline(o);

@@ -16,6 +16,7 @@
 #include "cli_checks.hpp"
 #include "command.hpp"
 #include "snac/core/config.hpp"
+#include "snac/core/config/train_genes.hpp"
 #include "snac/core/atomic_file.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/seed.hpp"
@@ -26,7 +27,6 @@
 #include "snac/runtime/model_file.hpp"
 #include "snac/runtime/signals.hpp"
 #include "snac/runtime/trial_replay.hpp"
-#include "snac/search/architecture.hpp"
 
 namespace snac::app {
 namespace {
@@ -125,7 +125,9 @@ int run_train(const TrainArgs& a_in) {
             std::ifstream in(a.arch);
             const std::string text((std::istreambuf_iterator<char>(in)), {});
             origin = runtime::origin_from_architecture(text, a.arch);
-            if (origin) search::apply_training_genes(origin->training, cfg.train);
+            if (origin)
+                for (const auto& [gene, value] : origin->training)
+                    apply_train_gene(cfg.train, gene, value);
         }
     }
     // An ONNX model or a checkpoint brings its weights: training starts from them (fine-tuning a

@@ -39,14 +39,21 @@ inline void add_global_search_options(CLI::App& sub, GlobalCliOptions& o) {
     sub.add_flag("--no-progress", o.no_progress, "No live progress line on stderr");
 }
 
-inline int run_global_search(const GlobalCliOptions& o) {
-    runtime::GlobalRunOptions r;
-    r.config_path = o.config;
+/// The config overrides these flags give (shared by `snac global` and `snac run`).
+inline ConfigOverrides config_overrides(const GlobalCliOptions& o) {
+    ConfigOverrides r;
     r.out_dir = o.out;
-    r.resume = o.resume;
     if (o.trials > 0) r.trials = o.trials;
     if (!o.time_limit.empty()) r.time_limit_s = runtime::parse_duration(o.time_limit);
     if (o.seed_set) r.seed = o.seed;
+    return r;
+}
+
+inline int run_global_search(const GlobalCliOptions& o) {
+    runtime::GlobalRunOptions r;
+    r.config_path = o.config;
+    r.overrides = config_overrides(o);
+    r.resume = o.resume;
     r.progress = !o.no_progress && !global_options().quiet;
     return runtime::run_global(r);
 }

@@ -28,7 +28,7 @@ std::string scaling_to_yaml(const FeatureScaling& scaling,
     for (std::size_t i = 0; i < sample_shape.size(); ++i)
         shape += (i ? ", " : "") + std::to_string(sample_shape[i]);
     shape += "]";
-    return "method: " + scaling.method + "\nsample_shape: " + shape +
+    return "method: " + std::string(to_string(scaling.method)) + "\nsample_shape: " + shape +
            "\nshift: " + float_list(scaling.shift) + "\nscale: " + float_list(scaling.scale) + "\n";
 }
 
@@ -36,7 +36,7 @@ StoredScaling scaling_from_yaml(const std::string& text, const std::string& sour
     StoredScaling s;
     try {
         const YAML::Node root = YAML::Load(text);
-        s.scaling.method = root["method"].as<std::string>("none");
+        s.scaling.method = parse_normalization(root["method"].as<std::string>("none"), source);
         if (root["sample_shape"])
             s.sample_shape = root["sample_shape"].as<std::vector<std::int64_t>>();
         if (root["shift"]) s.scaling.shift = root["shift"].as<std::vector<float>>();
@@ -45,7 +45,7 @@ StoredScaling scaling_from_yaml(const std::string& text, const std::string& sour
         throw UsageError(source + ": the stored input normalisation is not valid: " + e.msg,
                          "re-create the model, or pass --raw to use the inputs as they are");
     }
-    if (s.scaling.method != "none") {
+    if (s.scaling.method != Normalization::kNone) {
         const auto channels = static_cast<std::size_t>(scaling_channels(s.sample_shape));
         if (s.sample_shape.empty() || s.scaling.shift.size() != channels ||
             s.scaling.scale.size() != channels)
@@ -58,7 +58,7 @@ StoredScaling scaling_from_yaml(const std::string& text, const std::string& sour
 }
 
 void apply_scaling(const StoredScaling& s, float* x, std::int64_t n) {
-    if (s.scaling.method == "none" || s.scaling.shift.empty()) return;
+    if (s.scaling.method == Normalization::kNone || s.scaling.shift.empty()) return;
     std::int64_t size = 1;
     for (auto d : s.sample_shape) size *= d;
     std::vector<std::size_t> channel(static_cast<std::size_t>(size));

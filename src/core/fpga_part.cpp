@@ -12,15 +12,17 @@ namespace {
 
 const std::vector<FpgaPart>& table() {
     // Totals as in the "Available" row of HLS reports; BRAM_18K counts 18 Kb halves.
+    // clang-format off
     static const std::vector<FpgaPart> parts = {
-        {"xcvu13p-flga2577-2-e", "vu13p", "virtexuplus", 1728000, 3456000, 12288, 5376, 1280},
-        {"xcu250-figd2104-2L-e", "alveo-u250", "virtexuplus", 1728000, 3456000, 12288, 5376, 1280},
-        {"xcvu9p-flga2104-2L-e", "vu9p", "virtexuplus", 1182240, 2364480, 6840, 4320, 960},
-        {"xcu200-fsgd2104-2-e", "alveo-u200", "virtexuplus", 1182240, 2364480, 6840, 4320, 960},
-        {"xczu9eg-ffvb1156-2-e", "zcu102", "zynquplus", 274080, 548160, 2520, 1824, 0},
-        {"xc7z020clg400-1", "pynq-z2", "zynq7", 53200, 106400, 220, 280, 0},
-        {"xcu55c-fsvh2892-2L-e", "alveo-u55c", "virtexuplus", 1303680, 2607360, 9024, 4032, 960},
+        {"xcvu13p-flga2577-2-e", "vu13p", FpgaFamily::kVirtexUltrascalePlus, 1728000, 3456000, 12288, 5376, 1280},
+        {"xcu250-figd2104-2L-e", "alveo-u250", FpgaFamily::kVirtexUltrascalePlus, 1728000, 3456000, 12288, 5376, 1280},
+        {"xcvu9p-flga2104-2L-e", "vu9p", FpgaFamily::kVirtexUltrascalePlus, 1182240, 2364480, 6840, 4320, 960},
+        {"xcu200-fsgd2104-2-e", "alveo-u200", FpgaFamily::kVirtexUltrascalePlus, 1182240, 2364480, 6840, 4320, 960},
+        {"xczu9eg-ffvb1156-2-e", "zcu102", FpgaFamily::kZynqUltrascalePlus, 274080, 548160, 2520, 1824, 0},
+        {"xc7z020clg400-1", "pynq-z2", FpgaFamily::kZynq7, 53200, 106400, 220, 280, 0},
+        {"xcu55c-fsvh2892-2L-e", "alveo-u55c", FpgaFamily::kVirtexUltrascalePlus, 1303680, 2607360, 9024, 4032, 960},
     };
+    // clang-format on
     return parts;
 }
 

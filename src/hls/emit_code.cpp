@@ -18,10 +18,6 @@ namespace {
 using nn::FixedLayer;
 using nn::FixedOp;
 
-std::string num(std::int64_t v) {
-    return std::to_string(v);
-}
-
 /// One constant array in weights/<var>.h.
 std::string weight_file(const std::string& var, const std::string& type, const FixedType& t,
                         const std::vector<std::int64_t>& raw, const std::string& what) {

@@ -12,10 +12,6 @@ namespace {
 using nn::FixedLayer;
 using nn::FixedOp;
 
-std::string num(std::int64_t v) {
-    return std::to_string(v);
-}
-
 void no_types(std::ostream&, const FixedLayer&, const std::string&) {}
 void no_weights(const WeightSink&, const FixedLayer&, const std::string&, const std::string&) {}
 

@@ -35,6 +35,11 @@ struct OpRecord {
                         const std::string& in, const std::string& out);
 };
 
+/// A count or dimension as C++ source text (shared by the records and the emitter).
+inline std::string num(std::int64_t v) {
+    return std::to_string(v);
+}
+
 /// The record of `op` (every FixedOp has one).
 const OpRecord& op_record(nn::FixedOp op);
 

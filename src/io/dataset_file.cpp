@@ -61,7 +61,7 @@ void write_contents(const std::string& tmp, const Dataset& d,
     }
     {
         h5::Handle g = h5::create_group(f, "normalization");
-        h5::set_attr(g, "method", d.scaling.method);
+        h5::set_attr(g, "method", std::string(to_string(d.scaling.method)));
         h5::write_array<float>(g, "shift", {d.scaling.shift.size()}, d.scaling.shift.data());
         h5::write_array<float>(g, "scale", {d.scaling.scale.size()}, d.scaling.scale.data());
     }
@@ -166,7 +166,8 @@ Dataset load_dataset(const std::string& path) {
             if (i < 0 || i >= d.n_samples) not_a_dataset(path, "a split index is out of range");
     if (h5::exists(f, "normalization")) {
         h5::Handle g = h5::open_group(f, "normalization", path);
-        d.scaling.method = h5::get_string_attr(g, "method").value_or("none");
+        d.scaling.method =
+            parse_normalization(h5::get_string_attr(g, "method").value_or("none"), path);
         d.scaling.shift = h5::read_array<float>(g, "shift", path);
         d.scaling.scale = h5::read_array<float>(g, "scale", path);
     }

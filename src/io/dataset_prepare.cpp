@@ -94,7 +94,8 @@ double quantile(std::vector<float>& v, double q) {
 // The scripts/fetch_data.sh command that writes a missing jet source where snac looks first.
 std::string fetch_command(const DataSourceConfig& source, const std::vector<std::string>& dirs) {
     const std::string dir = dirs.empty() ? std::string("./data") : dirs.front();
-    if (source.format == "jets_hlf") return "scripts/fetch_data.sh --dir " + dir + " jets_hlf";
+    if (source.format == DataFormat::kJetsHlf)
+        return "scripts/fetch_data.sh --dir " + dir + " jets_hlf";
     std::string n = "150";
     static const std::regex kDir("jets_constituents_([0-9]+)p");
     std::smatch m;
@@ -105,34 +106,40 @@ std::string fetch_command(const DataSourceConfig& source, const std::vector<std:
 }  // namespace
 
 Dataset read_source(const DataSourceConfig& source, const std::vector<std::string>& dirs) {
-    const std::string& f = source.format;
-    if (f == "csv") return detail::read_csv_source(source, dirs);
-    if (f == "idx") return detail::read_idx_source(source, dirs);
-    if (f == "npy") return detail::read_npy_source(source, dirs);
-    if (f == "hdf5") return detail::read_hdf5_source(source, dirs);
-    if (f == "jets_hlf" || f == "jets_constituents") {
-        try {
-            return f == "jets_hlf" ? detail::read_jets_hlf_source(source, dirs)
-                                   : detail::read_jets_constituents_source(source, dirs);
-        } catch (const UsageError& e) {
-            if (std::string(e.what()).find("not found (looked in") == std::string::npos) throw;
-            throw UsageError(e.what(), "fetch it with: " + fetch_command(source, dirs) +
-                                           " (or set SNAC_DATA_DIR to the directory holding it)");
+    switch (source.format) {
+        case DataFormat::kCsv:
+            return detail::read_csv_source(source, dirs);
+        case DataFormat::kIdx:
+            return detail::read_idx_source(source, dirs);
+        case DataFormat::kNpy:
+            return detail::read_npy_source(source, dirs);
+        case DataFormat::kHdf5:
+            return detail::read_hdf5_source(source, dirs);
+        case DataFormat::kJetsHlf:
+        case DataFormat::kJetsConstituents:
+            try {
+                return source.format == DataFormat::kJetsHlf
+                           ? detail::read_jets_hlf_source(source, dirs)
+                           : detail::read_jets_constituents_source(source, dirs);
+            } catch (const UsageError& e) {
+                if (std::string(e.what()).find("not found (looked in") == std::string::npos) throw;
+                throw UsageError(e.what(),
+                                 "fetch it with: " + fetch_command(source, dirs) +
+                                     " (or set SNAC_DATA_DIR to the directory holding it)");
+            }
+        case DataFormat::kSynthBragg: {
+            // Generated, not read: the patches follow the physical model of snac data synth bragg.
+            BraggSynthOptions options;
+            options.samples = source.samples;
+            options.seed = source.seed;
+            return synth_bragg(options);
         }
+        case DataFormat::kNone:
+            break;
     }
-    if (f == "synth_bragg") {
-        // Generated, not read: the patches follow the physical model of snac data synth bragg.
-        BraggSynthOptions options;
-        options.samples = source.samples;
-        options.seed = source.seed;
-        return synth_bragg(options);
-    }
-    if (f.empty())
-        throw UsageError("the data section has no 'source' to import the dataset from",
-                         "add 'source: {format: ..., ...}' (docs/config.md) or point 'path' at an "
-                         "existing dataset");
-    throw UsageError("unknown data format '" + f + "'",
-                     "one of: idx, csv, npy, jets_hlf, jets_constituents, hdf5, synth_bragg");
+    throw UsageError("the data section has no 'source' to import the dataset from",
+                     "add 'source: {format: ..., ...}' (docs/config.md) or point 'path' at an "
+                     "existing dataset");
 }
 
 void split_dataset(Dataset& data, const SplitConfig& split) {
@@ -162,9 +169,8 @@ void split_dataset(Dataset& data, const SplitConfig& split) {
 }
 
 void normalize_dataset(Dataset& data, Normalization method) {
-    static const char* kNames[] = {"none", "standardize", "minmax", "robust"};
     data.scaling = FeatureScaling{};
-    data.scaling.method = kNames[static_cast<int>(method)];
+    data.scaling.method = method;
     if (method == Normalization::kNone) return;
     const std::int64_t channels = scaling_channels(data.sample_shape);
     const std::int64_t ss = data.sample_size();
@@ -239,8 +245,8 @@ std::string import_signature(const DataConfig& config) {
     const auto& s = config.source;
     std::ostringstream out;
     out.precision(17);
-    out << "importer=1;format=" << s.format << ";file=" << s.file << ";images=" << s.images
-        << ";labels=" << s.labels << ";x=" << s.x << ";y=" << s.y
+    out << "importer=1;format=" << to_string(s.format) << ";file=" << s.file
+        << ";images=" << s.images << ";labels=" << s.labels << ";x=" << s.x << ";y=" << s.y
         << ";label_column=" << s.label_column << ";resize=";
     for (auto r : s.resize) out << r << ',';
     out << ";subset=" << s.subset << ";task=" << kTask[static_cast<int>(s.task)] << ";features=";
@@ -248,11 +254,11 @@ std::string import_signature(const DataConfig& config) {
     // The run directory's config.yaml spells out the default particle array: both spellings
     // must sign alike, or every later stage re-imports the dataset.
     const std::string particles =
-        s.particles.empty() && s.format == "jets_constituents" ? "jetConstituentList" : s.particles;
+        s.particles.empty() && s.format == DataFormat::kJetsConstituents ? "jetConstituentList" : s.particles;
     out << ";particles=" << particles << ";n_particles=" << s.n_particles
         << ";layout=" << (s.layout == ParticleLayout::kSet ? "set" : "flat")
-        << ";samples=" << (s.format == "synth_bragg" ? s.samples : 0)
-        << ";synth_seed=" << (s.format == "synth_bragg" ? s.seed : 0)
+        << ";samples=" << (s.format == DataFormat::kSynthBragg ? s.samples : 0)
+        << ";synth_seed=" << (s.format == DataFormat::kSynthBragg ? s.seed : 0)
         << ";normalize=" << kNorm[static_cast<int>(config.normalize)]
         << ";split=" << config.split.train << ',' << config.split.val << ',' << config.split.test
         << ";seed=" << config.split.seed << ";stratify=" << (config.split.stratify ? 1 : 0);
@@ -263,9 +269,9 @@ std::map<std::string, std::string> import_provenance(const DataConfig& config, c
     const auto& s = config.source;
     std::string files;
     for (const auto* f : {&s.file, &s.images, &s.labels, &s.x, &s.y})
-        if (!f->empty() && !(s.format == "hdf5" && (f == &s.x || f == &s.y)))
+        if (!f->empty() && !(s.format == DataFormat::kHdf5 && (f == &s.x || f == &s.y)))
             files += (files.empty() ? "" : ";") + *f;
-    return {{"source_format", s.format},
+    return {{"source_format", std::string(to_string(s.format))},
             {"source_files", files},
             {"import_signature", import_signature(config)},
             {"snac_version", SNAC_VERSION}};

@@ -24,7 +24,8 @@ std::string import_into(const DataConfig& config, const std::string& base_dir,
                         const std::string& out) {
     std::vector<std::string> dirs = data_search_dirs();
     if (!base_dir.empty()) dirs.push_back(base_dir);
-    log::info("importing dataset '" + config.name + "' (" + config.source.format + ") into " + out);
+    log::info("importing dataset '" + config.name + "' (" +
+              std::string(to_string(config.source.format)) + ") into " + out);
     const Dataset data = import_dataset(config, dirs);
     write_dataset(out, data, import_provenance(config, data));
     return out;
@@ -44,7 +45,7 @@ std::vector<std::string> data_search_dirs() {
 
 std::string resolve_dataset(const DataConfig& config, const std::string& base_dir,
                             Reimport reimport) {
-    const bool has_source = !config.source.format.empty();
+    const bool has_source = config.source.format != DataFormat::kNone;
     const std::string signature = has_source ? import_signature(config) : std::string();
     auto usable = [&](const std::string& candidate) {
         if (!is_dataset(candidate))

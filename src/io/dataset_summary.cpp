@@ -67,8 +67,8 @@ std::string describe_dataset(const Dataset& d, const std::map<std::string, std::
         static_cast<std::int64_t>(d.train_idx.size() + d.val_idx.size() + d.test_idx.size());
     if (unused > 0) out << ", unused " << unused;
     out << "\n";
-    out << "normalization:  " << d.scaling.method;
-    if (d.scaling.method != "none")
+    out << "normalization:  " << to_string(d.scaling.method);
+    if (d.scaling.method != Normalization::kNone)
         out << " (fitted on the training split, " << d.scaling.shift.size() << " channel(s))";
     out << "\n";
     if (auto it = prov.find("source_format"); it != prov.end())

@@ -148,7 +148,8 @@ Dataset synth_bragg(const BraggSynthOptions& o) {
     const auto n_val = static_cast<std::int64_t>(std::floor(o.val * static_cast<double>(o.samples)));
     for (std::int64_t i = 0; i < o.samples; ++i)
         (i < n_train ? d.train_idx : i < n_train + n_val ? d.val_idx : d.test_idx).push_back(i);
-    d.scaling.method = "none";  // each patch is min-max normalised on its own, as BraggNN does
+    d.scaling.method =
+        Normalization::kNone;  // each patch is min-max normalised on its own, as BraggNN does
     return d;
 }
 

@@ -27,9 +27,7 @@ void add_linear(LayerCount& c, double n, double m, double k, double spatial, con
 }
 
 void zero_bops(LayerCount& c) {
-    for (auto conv : {BopsConvention::kMacs, BopsConvention::kNac, BopsConvention::kSnac,
-                      BopsConvention::kPaper})
-        c.bops[conv] += 0.0;
+    for (const auto& [name, conv] : bops_conventions()) c.bops[conv] += 0.0;
 }
 
 void count_sequence(const std::vector<LayerSpec>& layers, Shape shape, const std::string& prefix,
@@ -147,24 +145,6 @@ NetworkCount count_network(const NetworkSpec& net, const CountOptions& options) 
         for (const auto& [k, v] : c.bops) out.bops[k] += v;
     }
     return out;
-}
-
-std::string_view to_string(BopsConvention c) noexcept {
-    switch (c) {
-        case BopsConvention::kMacs: return "macs";
-        case BopsConvention::kNac: return "nac";
-        case BopsConvention::kSnac: return "snac";
-        case BopsConvention::kPaper: return "paper";
-    }
-    return "?";
-}
-
-BopsConvention parse_bops_convention(std::string_view name) {
-    for (auto c : {BopsConvention::kMacs, BopsConvention::kNac, BopsConvention::kSnac,
-                   BopsConvention::kPaper})
-        if (to_string(c) == name) return c;
-    throw UsageError("unknown BOPs convention '" + std::string(name) + "'",
-                     "use one of: macs, nac, snac, paper");
 }
 
 }  // namespace snac::nn

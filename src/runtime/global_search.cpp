@@ -33,24 +33,6 @@ namespace snac::runtime {
 namespace fs = std::filesystem;
 namespace {
 
-RunConfig load_with_overrides(const GlobalRunOptions& o) {
-    RunConfig cfg = load_config(o.config_path);
-    if (o.trials) {
-        if (*o.trials < 1) throw UsageError("--trials must be at least 1");
-        if (*o.trials > kMaxTrials)
-            throw UsageError("--trials " + std::to_string(*o.trials) +
-                                 " is beyond the largest budget, 2^40 = " +
-                                 std::to_string(kMaxTrials) + " trials",
-                             "a search stops by itself when its space is exhausted: give at most "
-                             "2^40, or set a --time-limit");
-        cfg.search.trials = *o.trials;
-    }
-    if (o.time_limit_s) cfg.search.time_limit_s = *o.time_limit_s;
-    if (o.seed) cfg.search.seed = *o.seed;
-    if (!o.out_dir.empty()) cfg.output.dir = o.out_dir;
-    return cfg;
-}
-
 /// oneDNN threads per trainer (src/runtime/threads.hpp). Rank 0 (or the one process) says what
 /// it chose; any rank warns when it runs more compute threads than CPUs it may use.
 int default_threads(const RunConfig& cfg, int trainers_here, bool announce) {
@@ -67,11 +49,6 @@ int default_threads(const RunConfig& cfg, int trainers_here, bool announce) {
     return c.threads;
 }
 
-/// Values of the search space the architecture language cannot build: config errors before
-/// anything is written (otherwise the first candidate would fail with a RUNNING trial).
-void check_vocabulary(const RunConfig& cfg) {
-    search::check_vocabulary(search::SearchSpace(cfg.search_space), cfg.source_file);
-}
 
 search::ArchitectureContext context_of(const Dataset& data) {
     search::ArchitectureContext ctx;
@@ -166,7 +143,7 @@ struct Setup {
 Setup prepare_run_dir(const RunConfig& cfg, const GlobalRunOptions& o,
                       std::optional<Dataset>* data) {
     // Checks that need no file come first; nothing is written before the lock is held.
-    check_vocabulary(cfg);
+    check_search_vocabulary(cfg);
     Setup s;
     s.run_dir = fs::absolute(cfg.output.dir).lexically_normal().string();
     const fs::path study = fs::path(s.run_dir) / "study.db";
@@ -392,16 +369,21 @@ double parse_duration(const std::string& text) {
     return total;
 }
 
+void check_search_vocabulary(const RunConfig& cfg) {
+    if (cfg.search_space.params.empty() && cfg.search_space.training.empty()) return;
+    search::check_vocabulary(search::SearchSpace(cfg.search_space), cfg.source_file);
+}
+
 int run_global(const GlobalRunOptions& options) {
     MpiSession session;
     install_signal_handlers();
     if (!session.active() || session.size() == 1) {
-        const RunConfig cfg = load_with_overrides(options);
+        const RunConfig cfg = load_config(options.config_path, options.overrides);
         return run_embedded(cfg, options);
     }
     RunConfig cfg;
     try {
-        cfg = load_with_overrides(options);
+        cfg = load_config(options.config_path, options.overrides);
         return run_distributed(session, cfg, options);
     } catch (const Error& e) {
         if (session.rank() == 0) throw;  // rank 0 reports; every rank sees the same config

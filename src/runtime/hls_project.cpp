@@ -13,6 +13,7 @@
 #include "snac/core/error.hpp"
 #include "snac/core/fpga_part.hpp"
 #include "snac/core/log.hpp"
+#include "snac/core/metrics.hpp"
 #include "snac/hls/project.hpp"
 #include "snac/hls/synth.hpp"
 #include "snac/io/checkpoint_io.hpp"
@@ -114,23 +115,6 @@ std::optional<double> task_metric(const T* out, std::int64_t n, std::int64_t out
     return distance / static_cast<double>(n);
 }
 
-std::map<std::string, double> estimate_map(const surrogate::HardwareEstimate& e) {
-    return {{"lut", static_cast<double>(e.total.lut)},
-            {"ff", static_cast<double>(e.total.ff)},
-            {"dsp", static_cast<double>(e.total.dsp)},
-            {"bram_18k", static_cast<double>(e.total.bram_18k)},
-            {"uram", static_cast<double>(e.total.uram)},
-            {"lut_pct", e.lut_pct},
-            {"ff_pct", e.ff_pct},
-            {"dsp_pct", e.dsp_pct},
-            {"bram_pct", e.bram_pct},
-            {"uram_pct", e.uram_pct},
-            {"avg_resource_pct", e.avg_resource_pct},
-            {"latency_cycles_min", static_cast<double>(e.latency_cycles_min)},
-            {"latency_cycles_max", static_cast<double>(e.latency_cycles_max)},
-            {"ii_cycles", static_cast<double>(e.ii_cycles)}};
-}
-
 void check_layer_names(const nn::NetworkSpec& net, const HlsSettings& settings) {
     std::vector<std::string> names;
     collect_names(net.layers, "", names);
@@ -221,23 +205,25 @@ PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
             surrogate::make_cost_model(job.surrogate, job.surrogate_base_dir, io::read_checkpoint);
         HlsSettings pruned = settings;  // pruned kernels lower the multiplier count
         apply_checkpoint_sparsity(ck, pruned);
-        r.estimate = estimate_map(cost->estimate(net, pruned, part));
+        const surrogate::HardwareEstimate e = cost->estimate(net, pruned, part);
+        r.estimate = surrogate::metric_values(e);
         r.estimate_source = std::string(cost->name());
-        for (const char* k : {"lut_pct", "ff_pct", "dsp_pct", "bram_pct", "uram_pct"})
-            if (r.estimate[k] > 100.0) r.fits = false;
+        for (const std::string_view k : {metric::kEstLutPct, metric::kEstFfPct, metric::kEstDspPct,
+                                         metric::kEstBramPct, metric::kEstUramPct})
+            if (r.estimate[std::string(k)] > 100.0) r.fits = false;
         if (!r.fits) {
             std::ostringstream w;
             w.precision(3);
-            w << "does not fit " << part.part << ": estimated LUT " << r.estimate["lut_pct"]
-              << " %, FF " << r.estimate["ff_pct"] << " %, DSP " << r.estimate["dsp_pct"]
-              << " %, BRAM " << r.estimate["bram_pct"] << " % of the part";
+            w << "does not fit " << part.part << ": estimated LUT " << e.lut_pct << " %, FF "
+              << e.ff_pct << " %, DSP " << e.dsp_pct << " %, BRAM " << e.bram_pct
+              << " % of the part";
             r.warnings.push_back(w.str());
         }
+        for (const auto& f : surrogate::hardware_figures(e)) p.extras.estimate[f.name] = f.value;
+        p.extras.estimate_source = r.estimate_source;
     } catch (const Error& e) {
         r.warnings.push_back(std::string("no surrogate estimate: ") + e.what());
     }
-    p.extras.estimate = r.estimate;
-    p.extras.estimate_source = r.estimate_source;
     return p;
 }
 

@@ -29,6 +29,7 @@
 #include "snac/runtime/signals.hpp"
 #include "snac/runtime/pipeline.hpp"
 #include "snac/runtime/select.hpp"
+#include "snac/surrogate/hardware_estimate.hpp"
 #include "study_driver.hpp"
 
 namespace snac::runtime {
@@ -207,10 +208,10 @@ void record_design(io::StudyStore& study, const HlsDesignResult& d, const std::s
     }
     if (r.metric_float) attrs.push_back({"metric_float", json(*r.metric_float).dump()});
     if (r.metric_local) attrs.push_back({"metric_fixed_local", json(*r.metric_local).dump()});
-    for (const auto& [k, v] : r.estimate) attrs.push_back({"est_" + k, json(v).dump()});
+    for (const auto& [k, v] : r.estimate) attrs.push_back({k, json(v).dump()});
     for (const auto& [k, v] : r.synth) attrs.push_back({"synth_" + k, json(v).dump()});
     const std::int64_t n = study.create_trial({}, {});
-    const auto avg = r.estimate.find("avg_resource_pct");
+    const auto avg = r.estimate.find(std::string(metric::kEstAvgResourcePct));
     if (status == "ok" && r.metric_fixed && avg != r.estimate.end()) {
         study.finish_trial(n, TrialState::kComplete, {*r.metric_fixed, avg->second}, attrs);
     } else {
@@ -256,23 +257,13 @@ std::string num(std::optional<double> v) {
 
 std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignResult>& designs,
                         const HlsSettings& settings) {
-    static const char* kEst[] = {"lut",
-                                 "ff",
-                                 "dsp",
-                                 "bram_18k",
-                                 "lut_pct",
-                                 "ff_pct",
-                                 "dsp_pct",
-                                 "bram_pct",
-                                 "avg_resource_pct",
-                                 "latency_cycles_min",
-                                 "latency_cycles_max",
-                                 "ii_cycles"};
+    // The estimate columns are the metric registry's hardware metrics, named as in the study.
+    const std::vector<std::string>& est = surrogate::metric_names();
     std::ostringstream csv;
     csv << "design,model,trial,precision,sparsity,checkpoint,project,status,csim_samples,"
            "csim_mismatches,metric,metric_float,metric_fixed,metric_fixed_local,"
            "max_abs_diff_vs_float";
-    for (const char* k : kEst) csv << ",est_" << k;
+    for (const std::string& k : est) csv << "," << k;
     // csynth's figures beside the estimates (--synth; empty when it did not run).
     static const char* kSynth[] = {"lut",      "ff",       "dsp",      "bram_18k",
                                    "lut_pct",  "ff_pct",   "dsp_pct",  "bram_pct",
@@ -290,7 +281,7 @@ std::string summary_csv(const std::string& run_dir, const std::vector<HlsDesignR
             << r.csim_mismatches << "," << r.metric << "," << num(r.metric_float) << ","
             << num(r.metric_fixed) << "," << num(r.metric_local) << ","
             << num(r.max_abs_diff_vs_float);
-        for (const char* k : kEst) {
+        for (const std::string& k : est) {
             auto it = r.estimate.find(k);
             csv << "," << (it == r.estimate.end() ? "" : num(it->second));
         }

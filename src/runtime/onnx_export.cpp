@@ -4,6 +4,7 @@
 // precisions: on the input, on every weight and bias, and on every layer's result.
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <optional>
 
 #include "onnx_common.hpp"
@@ -254,6 +255,20 @@ private:
             case LayerType::kSoftmax:
                 cur_ = node("Softmax", name, {cur_}, {attr_int("axis", -1)});
                 return result_quant(path, name);
+            case LayerType::kGelu: {
+                // Opset 13 has no Gelu: the erf form PyTorch writes, which the importer reads
+                // back (the Div carries the layer's name).
+                const std::string x = cur_;
+                const std::string scaled =
+                    node("Div", name,
+                         {x, init(name + "_sqrt2", {}, {static_cast<float>(std::numbers::sqrt2)})});
+                const std::string erf = node("Erf", name + "_erf", {scaled});
+                const std::string a =
+                    node("Add", name + "_add", {erf, init(name + "_one", {}, {1.0f})});
+                const std::string xa = node("Mul", name + "_mul", {x, a});
+                cur_ = node("Mul", name + "_half", {xa, init(name + "_point5", {}, {0.5f})});
+                return result_quant(path, name);
+            }
             case LayerType::kIdentity:
                 cur_ = node("Identity", name, {cur_});
                 return;
@@ -301,12 +316,11 @@ private:
                 return;
             }
             case LayerType::kConvAttention:
-            case LayerType::kGelu:
                 break;
         }
         throw UsageError(
             "layer '" + path + "' (" + std::string(nn::to_string(l.type)) + ") has no ONNX export",
-            "ONNX export covers dense, batchnorm, activations, dropout, conv2d, "
+            "ONNX export covers dense, batchnorm, activations (gelu included), dropout, conv2d, "
             "pooling, flatten and deepsets (docs/onnx.md)");
     }
 };

@@ -1,10 +1,13 @@
 // ONNX graph -> snac checkpoint (docs/onnx.md). The graph must be a chain: every supported node
 // takes the previous node's output as its data input and constants (initializers or Constant
 // nodes) for everything else. The Deep Sets pattern is recognised as "per-element ops on a
-// [N, elements, features] input, then ReduceMean/ReduceMax/ReduceSum over axis 1".
+// [N, elements, features] input, then ReduceMean/ReduceMax/ReduceSum over axis 1". GELU is
+// the Gelu operator (opset 20) or, as PyTorch writes it for older opsets, x * (1 + erf(x / sqrt 2))
+// * 0.5 spread over five nodes.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <deque>
 #include <map>
@@ -26,7 +29,8 @@ using nn::Shape;
 constexpr const char* kSupported =
     "snac imports Gemm, MatMul(+Add), Conv, BatchNormalization, Relu, LeakyRelu, Tanh, Sigmoid, "
     "Softmax, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Flatten, Reshape, Dropout, "
-    "Identity, zero-width Pad and the Deep Sets pattern (docs/onnx.md)";
+    "Identity, Gelu (also as PyTorch's Div/Erf/Add/Mul/Mul form), zero-width Pad and the Deep "
+    "Sets pattern (docs/onnx.md)";
 
 // ONNX stores float attributes as float32; the architecture file holds doubles. The shortest
 // decimal that round-trips the float gives 0.001 for 0.001f, so export -> import is exact.
@@ -56,8 +60,12 @@ class Importer {
 public:
     Importer(const io::OnnxModel& m, std::string path) : m_(m), path_(std::move(path)) {
         for (const auto& t : m_.initializers) consts_[t.name] = &t;
-        for (const auto& n : m_.nodes)
+        for (std::size_t k = 0; k < m_.nodes.size(); ++k) {
+            const io::OnnxNode& n = m_.nodes[k];
             for (const auto& i : n.inputs) ++uses_[i];
+            for (const auto& i : std::set<std::string>(n.inputs.begin(), n.inputs.end()))
+                consumers_[i].push_back(k);
+        }
         for (const auto& o : m_.outputs) ++uses_[o.name];
         opset_ = 13;
         for (const auto& [domain, v] : m_.opsets)
@@ -66,10 +74,14 @@ public:
 
     CheckpointData run() {
         read_input();
-        for (next_ = 0; next_ < m_.nodes.size();) {
-            const io::OnnxNode& n = m_.nodes[next_++];
-            node(n);
-        }
+        // Constant nodes first: a pattern matched across several nodes (GELU) reads constants
+        // that PyTorch places between them.
+        for (const auto& n : m_.nodes)
+            if (n.op_type == "Constant" && (n.domain.empty() || n.domain == "ai.onnx"))
+                constant_node(n);
+        done_.assign(m_.nodes.size(), false);
+        for (std::size_t k = 0; k < m_.nodes.size(); ++k)
+            if (!done_[k]) node(m_.nodes[k]);
         finish();
         return checkpoint();
     }
@@ -79,8 +91,9 @@ private:
     std::string path_;
     std::map<std::string, const io::OnnxTensor*> consts_;
     std::map<std::string, int> uses_;
+    std::map<std::string, std::vector<std::size_t>> consumers_;  // node indices reading a tensor
+    std::vector<bool> done_;  // nodes already taken into a layer by a pattern
     std::int64_t opset_ = 13;
-    std::size_t next_ = 0;
     std::string cur_;  // the tensor flowing through the chain
     Shape shape_;      // its per-sample shape (phi: [elements, features])
     Shape input_shape_;
@@ -185,27 +198,12 @@ private:
 
     bool per_element() const { return stage_ == Stage::kPhi; }
 
-    // The next node when it is the only consumer of `tensor` and has op `op`.
-    const io::OnnxNode* follows(const std::string& tensor, const char* op) const {
-        if (next_ >= m_.nodes.size()) return nullptr;
-        const io::OnnxNode& n = m_.nodes[next_];
-        if (n.op_type != op || uses_.at(tensor) != 1) return nullptr;
-        if (std::find(n.inputs.begin(), n.inputs.end(), tensor) == n.inputs.end()) return nullptr;
-        return &n;
-    }
-
     void node(const io::OnnxNode& n) {
         const std::string& op = n.op_type;
         if (!n.domain.empty() && n.domain != "ai.onnx")
             fail(n, "operators of domain '" + n.domain + "' are not supported");
-        if (op == "Constant") {
-            const io::OnnxAttribute* v = n.find("value");
-            if (!v || v->kind != io::OnnxAttrKind::kTensor)
-                fail(n, "only Constant nodes with a tensor 'value' are supported");
-            owned_.push_back(v->t);
-            consts_[n.outputs.at(0)] = &owned_.back();
-            return;
-        }
+        if (op == "Constant") return;  // read before the chain (constant_node)
+        if ((op == "Div" || op == "Mul") && gelu_erf_form(n)) return;  // x may be either operand
         data_input(n);
         if (op == "Gemm") return gemm(n);
         if (op == "MatMul") return matmul(n);
@@ -221,6 +219,11 @@ private:
                 float_attr_to_double(n.get_float("alpha", 0.01f));
             return;
         }
+        if (op == "Gelu") return gelu(n);
+        if (op == "Div" || op == "Mul")
+            fail(n, "operator " + op +
+                        " is supported only as part of GELU's erf form x * (1 + erf(x / sqrt 2)) * "
+                        "0.5");
         if (op == "Softmax") return softmax(n);
         if (op == "Dropout") return dropout(n);
         if (op == "MaxPool" || op == "AveragePool") return pool(n);
@@ -229,7 +232,104 @@ private:
         if (op == "Reshape") return reshape(n);
         if (op == "ReduceMean" || op == "ReduceMax" || op == "ReduceSum") return reduce(n);
         if (op == "Pad") return zero_pad(n);
+        if (op == "Shape")
+            fail(n, "the graph computes a shape at run time (e.g. PyTorch's x.view(x.size(0), -1))",
+                 "flatten with nn.Flatten() or torch.flatten(x, 1), or reshape to a constant "
+                 "target such as x.reshape(-1, N)");
         fail(n, "operator " + op + " is not supported");
+    }
+
+    void constant_node(const io::OnnxNode& n) {
+        const io::OnnxAttribute* v = n.find("value");
+        if (!v || v->kind != io::OnnxAttrKind::kTensor)
+            fail(n, "only Constant nodes with a tensor 'value' are supported");
+        owned_.push_back(v->t);
+        consts_[n.outputs.at(0)] = &owned_.back();
+    }
+
+    // The node that alone reads `tensor` (read once, not a graph output), when its op is `op`.
+    const io::OnnxNode* sole_consumer(const std::string& tensor, const char* op) const {
+        auto it = consumers_.find(tensor);
+        if (it == consumers_.end() || it->second.size() != 1 || uses_.at(tensor) != 1)
+            return nullptr;
+        const io::OnnxNode& n = m_.nodes[it->second[0]];
+        return n.op_type == op && (n.domain.empty() || n.domain == "ai.onnx") ? &n : nullptr;
+    }
+
+    // The other operand of a binary node one of whose operands is `t` (null otherwise).
+    static const std::string* other_operand(const io::OnnxNode& n, const std::string& t) {
+        if (n.inputs.size() != 2 || n.inputs[0] == n.inputs[1]) return nullptr;
+        if (n.inputs[0] == t) return &n.inputs[1];
+        if (n.inputs[1] == t) return &n.inputs[0];
+        return nullptr;
+    }
+
+    // A float constant holding one value within float rounding of `v`.
+    bool is_scalar(const std::string* name, double v) const {
+        const io::OnnxTensor* t = name ? constant(*name) : nullptr;
+        return t && t->type == io::OnnxDataType::kFloat && t->floats.size() == 1 &&
+               std::abs(t->floats[0] - v) <= 1e-6 * std::max(1.0, std::abs(v));
+    }
+
+    // Native Gelu (ai.onnx opset 20): snac's gelu is the exact (erf) form.
+    void gelu(const io::OnnxNode& n) {
+        const std::string approximate = n.get_string("approximate", "none");
+        if (approximate != "none")
+            fail(n, "approximate = '" + approximate + "' is not supported",
+                 "snac's gelu layer is the exact erf form: export with nn.GELU() "
+                 "(approximate='none')");
+        add(n, LayerType::kGelu, n.outputs.at(0));
+    }
+
+    // GELU as torch.onnx.export writes it before opset 20: Div(x, sqrt 2) -> Erf -> Add(1) ->
+    // Mul(x) -> Mul(0.5), each constant on either side. Also accepted: Mul(x, 1/sqrt 2) for the
+    // Div, and the two products grouped as (x * 0.5) * a or x * (a * 0.5). Every intermediate
+    // tensor must be read only inside the pattern. `n` is the Div/Mul reading the chain tensor.
+    bool gelu_erf_form(const io::OnnxNode& n) {
+        const std::string x = cur_;
+        const double sqrt2 = std::sqrt(2.0);
+        const std::string* c = other_operand(n, x);
+        const bool scaled = n.op_type == "Div" ? c && n.inputs[0] == x && is_scalar(c, sqrt2)
+                                               : is_scalar(c, 1.0 / sqrt2);
+        if (!scaled || uses_.at(x) != 2) return false;
+        const io::OnnxNode* erf = sole_consumer(n.outputs.at(0), "Erf");
+        const io::OnnxNode* plus = erf ? sole_consumer(erf->outputs.at(0), "Add") : nullptr;
+        if (!plus || !is_scalar(other_operand(*plus, erf->outputs.at(0)), 1.0)) return false;
+        const std::string& a = plus->outputs.at(0);  // 1 + erf(x / sqrt 2)
+        // The one other reader of x: a Mul by a, by 0.5, or by a * 0.5.
+        const std::vector<std::size_t>& readers = consumers_.at(x);
+        if (readers.size() != 2) return false;
+        const io::OnnxNode& mx = m_.nodes[readers[0] == index(n) ? readers[1] : readers[0]];
+        const std::string* y = mx.op_type == "Mul" ? other_operand(mx, x) : nullptr;
+        if (!y) return false;
+        std::vector<const io::OnnxNode*> nodes{&n, erf, plus, &mx};
+        const io::OnnxNode* last = nullptr;
+        if (*y == a) {  // (x * a) * 0.5
+            last = sole_consumer(mx.outputs.at(0), "Mul");
+            if (!last || !is_scalar(other_operand(*last, mx.outputs.at(0)), 0.5) ||
+                sole_consumer(a, "Mul") != &mx)
+                return false;
+            nodes.push_back(last);
+        } else if (is_scalar(y, 0.5)) {  // (x * 0.5) * a
+            last = sole_consumer(mx.outputs.at(0), "Mul");
+            const std::string* o = last ? other_operand(*last, mx.outputs.at(0)) : nullptr;
+            if (!o || *o != a || sole_consumer(a, "Mul") != last) return false;
+            nodes.push_back(last);
+        } else {  // x * (a * 0.5)
+            const io::OnnxNode* half = sole_consumer(a, "Mul");
+            if (!half || !is_scalar(other_operand(*half, a), 0.5) || half->outputs.at(0) != *y ||
+                sole_consumer(*y, "Mul") != &mx)
+                return false;
+            nodes.push_back(half);
+            last = &mx;
+        }
+        for (const io::OnnxNode* p : nodes) done_[index(*p)] = true;
+        add(n, LayerType::kGelu, last->outputs.at(0));
+        return true;
+    }
+
+    std::size_t index(const io::OnnxNode& n) const {
+        return static_cast<std::size_t>(&n - m_.nodes.data());
     }
 
     void dense(const io::OnnxNode& n, std::vector<float> kernel, std::int64_t in,
@@ -290,14 +390,14 @@ private:
             fail(n, "B must be [" + std::to_string(shape_.back()) + ", units]");
         std::string output = n.outputs.at(0);
         std::vector<float> bias;
-        if (const io::OnnxNode* add_node = follows(output, "Add")) {
+        if (const io::OnnxNode* add_node = sole_consumer(output, "Add")) {
             const std::string& other =
                 add_node->inputs.at(0) == output ? add_node->inputs.at(1) : add_node->inputs.at(0);
             const io::OnnxTensor* c = constant(other);
             if (c && c->type == io::OnnxDataType::kFloat && numel(c->shape) == b.shape[1]) {
                 bias = c->floats;
                 output = add_node->outputs.at(0);
-                ++next_;
+                done_[index(*add_node)] = true;
             }
         }
         dense(n, b.floats, b.shape[0], b.shape[1], bias.empty() ? nullptr : &bias, output);
@@ -387,16 +487,12 @@ private:
         const auto perm = n.get_ints("perm", {});
         const std::vector<std::int64_t> swap{0, 2, 1};
         const io::OnnxNode* bn = per_element() && perm == swap
-                                     ? follows(n.outputs.at(0), "BatchNormalization")
+                                     ? sole_consumer(n.outputs.at(0), "BatchNormalization")
                                      : nullptr;
-        const io::OnnxNode* back = nullptr;
-        if (bn) {
-            ++next_;
-            back = follows(bn->outputs.at(0), "Transpose");
-            if (!back || back->get_ints("perm", {}) != swap) back = nullptr;
-        }
-        if (!back) fail(n, "Transpose is supported only around a BatchNormalization in phi");
-        ++next_;
+        const io::OnnxNode* back = bn ? sole_consumer(bn->outputs.at(0), "Transpose") : nullptr;
+        if (!back || back->get_ints("perm", {}) != swap)
+            fail(n, "Transpose is supported only around a BatchNormalization in phi");
+        done_[index(*bn)] = done_[index(*back)] = true;
         add_batchnorm(*bn, back->outputs.at(0), shape_[1]);
     }
 

@@ -130,7 +130,7 @@ void print_summary(const std::string& run_dir, const RunConfig& cfg,
     std::string line;
     if (in && std::getline(in, line)) {
         const std::vector<std::string> header = split_csv(line);
-        auto col = [&](const std::vector<std::string>& row, const std::string& name) {
+        auto col = [&](const std::vector<std::string>& row, std::string_view name) {
             for (std::size_t i = 0; i < header.size() && i < row.size(); ++i)
                 if (header[i] == name) return row[i];
             return std::string();
@@ -193,20 +193,7 @@ std::vector<std::string> changed_stage_keys(const RunConfig& before, const RunCo
 }
 
 int run_pipeline(const PipelineOptions& o) {
-    RunConfig cfg = load_config(o.config_path);
-    if (o.trials) {
-        if (*o.trials < 1) throw UsageError("--trials must be at least 1");
-        if (*o.trials > kMaxTrials)
-            throw UsageError("--trials " + std::to_string(*o.trials) +
-                                 " is beyond the largest budget, 2^40 = " +
-                                 std::to_string(kMaxTrials) + " trials",
-                             "a search stops by itself when its space is exhausted: give at most "
-                             "2^40, or set a --time-limit");
-        cfg.search.trials = *o.trials;
-    }
-    if (o.time_limit_s) cfg.search.time_limit_s = *o.time_limit_s;
-    if (o.seed) cfg.search.seed = *o.seed;
-    if (!o.out_dir.empty()) cfg.output.dir = o.out_dir;
+    RunConfig cfg = load_config(o.config_path, o.overrides);
     const std::string run_dir = fs::absolute(cfg.output.dir).lexically_normal().string();
     const auto& stages = all_stages();
     const auto index = [&](Stage s) {
@@ -310,13 +297,11 @@ int run_pipeline(const PipelineOptions& o) {
                 case Stage::kGlobal: {
                     GlobalRunOptions g;
                     g.config_path = o.config_path;
-                    g.out_dir = run_dir;
+                    g.overrides = o.overrides;
+                    g.overrides.out_dir = run_dir;
                     // An existing study is continued (the interrupted-stage case, or --from
                     // global with a larger budget); the study driver checks it fits the config.
                     g.resume = has_study;
-                    g.trials = o.trials;
-                    g.time_limit_s = o.time_limit_s;
-                    g.seed = o.seed;
                     g.progress = o.progress;
                     code = run_global(g);
                     if (code == 0 && !drain_requested() && rank == 0) {

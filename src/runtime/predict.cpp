@@ -113,7 +113,7 @@ PredictSummary run_predict(const PredictOptions& o) {
     } else if (o.scaling == InputScaling::kRaw) {
         summary.normalisation = "none (--raw)";
     } else if (const auto s = stored_scaling(m)) {
-        if (s->scaling.method != "none") {
+        if (s->scaling.method != Normalization::kNone) {
             std::int64_t ss = 1;
             for (auto d : s->sample_shape) ss *= d;
             if (ss != size)
@@ -123,7 +123,8 @@ PredictSummary run_predict(const PredictOptions& o) {
                                  "pass --raw and normalise the samples yourself");
             apply_scaling(*s, in.x.data(), in.n);
         }
-        summary.normalisation = s->scaling.method + " (stored with the model)";
+        summary.normalisation =
+            std::string(to_string(s->scaling.method)) + " (stored with the model)";
     } else {
         summary.normalisation = "none (the model stores no input normalisation)";
     }

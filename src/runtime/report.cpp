@@ -390,16 +390,16 @@ ReportResult run_report(const ReportOptions& options) {
         ++result.panels;
     };
     pg.raw("<div class=\"panels\">\n");
-    scatter("bops", "BOPs", true, metric, metric);
-    scatter("est_avg_resource_pct", "est. avg resource %", false, metric, metric);
-    scatter("est_latency_cycles", "est. latency (cycles)", false, metric, metric);
+    scatter(std::string(metric::kBops), "BOPs", true, metric, metric);
+    scatter(std::string(metric::kEstAvgResourcePct), "est. avg resource %", false, metric, metric);
+    scatter(std::string(metric::kEstLatencyCycles), "est. latency (cycles)", false, metric, metric);
     const auto& obj = cfg.search.objectives;
     if (obj.size() >= 3)
         for (std::size_t i = 0; i < obj.size(); ++i)
             for (std::size_t j = i + 1; j < obj.size(); ++j)
-                if (!(i == 0 && obj[j].metric == "bops"))
-                    scatter(obj[j].metric, obj[j].metric, obj[j].metric == "bops", obj[i].metric,
-                            obj[i].metric);
+                if (!(i == 0 && obj[j].metric == metric::kBops))
+                    scatter(obj[j].metric, obj[j].metric, obj[j].metric == metric::kBops,
+                            obj[i].metric, obj[i].metric);
     {
         auto [xs, ys] = hypervolume_curve(trials, cfg);
         if (!xs.empty()) {
@@ -434,12 +434,12 @@ ReportResult run_report(const ReportOptions& options) {
         pg.p("Rule: " + std::string(to_string(selection.rule)) + " (select: section).");
         std::vector<std::vector<std::string>> rows;
         for (const auto& m : selection.models) {
-            auto g = [&](const char* k) {
-                auto it = m.metrics.find(k);
+            auto g = [&](std::string_view k) {
+                auto it = m.metrics.find(std::string(k));
                 return it == m.metrics.end() ? std::string("–") : fmt(it->second);
             };
-            rows.push_back({m.name, std::to_string(m.trial), g(metric.c_str()), g("bops"),
-                            g("params"), g("est_avg_resource_pct"), m.why});
+            rows.push_back({m.name, std::to_string(m.trial), g(metric), g(metric::kBops),
+                            g(metric::kParams), g(metric::kEstAvgResourcePct), m.why});
         }
         pg.table({"model", "trial", metric, "BOPs", "params", "est. avg res. %", "why"}, rows, 1);
         for (const auto& w : selection.warnings)
@@ -492,18 +492,18 @@ ReportResult run_report(const ReportOptions& options) {
         const std::string pct_head = synthesized ? " % (est. / csynth)" : " %";
         for (const auto& d : designs) {
             auto g = [&](std::string_view k) {
-                const auto it = d.find(std::string(k));
-                return it != d.end() ? it->second : std::string();
+                auto it = d.find(std::string(k));
+                return it == d.end() ? std::string() : it->second;
             };
             auto n = [&](std::string_view k, int digits = 4) { return fmt(to_num(g(k)), digits); };
             double bops = NAN, params = NAN, fl = NAN;
             for (const auto& m : selection.models)
                 if (m.name == g("model")) {
-                    if (m.metrics.count("bops")) bops = m.metrics.at("bops");
-                    if (m.metrics.count("params")) params = m.metrics.at("params");
+                    if (auto v = find_metric_value(m.metrics, metric::kBops)) bops = *v;
+                    if (auto v = find_metric_value(m.metrics, metric::kParams)) params = *v;
                     if (m.metrics.count(metric)) fl = m.metrics.at(metric);
                 }
-            const double lat = to_num(g("est_latency_cycles_max"));
+            const double lat = to_num(g(metric::kEstLatencyCycles));
             const double ii = to_num(g(metric::kEstIiCycles));
             rows.push_back(
                 {g("design"), fmt(fl), n("metric_float"), n("metric_fixed"), n("metric_fixed_local"),
@@ -567,9 +567,10 @@ ReportResult run_report(const ReportOptions& options) {
         } else {
             const Dataset d = io::load_dataset(dataset);
             const auto& sc = d.scaling;
-            pg.p("Feed the firmware x' = (x − shift) / scale per channel (method " + sc.method +
-                 ", fitted on the training split of " + dataset + "). " +
-                 std::to_string(sc.shift.size()) + " channel(s); all in normalisation.csv.");
+            pg.p("Feed the firmware x' = (x − shift) / scale per channel (method " +
+                 std::string(to_string(sc.method)) + ", fitted on the training split of " +
+                 dataset + "). " + std::to_string(sc.shift.size()) +
+                 " channel(s); all in normalisation.csv.");
             norm_csv = "channel,shift,scale\n";
             std::vector<std::vector<std::string>> rows;
             for (std::size_t c = 0; c < sc.shift.size(); ++c) {
@@ -604,16 +605,18 @@ ReportResult run_report(const ReportOptions& options) {
     std::ostringstream tcsv;
     tcsv << "trial,state";
     for (const auto& o : obj) tcsv << "," << o.metric;
-    tcsv
-        << ",params,bops,est_avg_resource_pct,est_latency_cycles,pareto,selected,reason,baseline\n";
+    const std::string_view extra[] = {metric::kParams, metric::kBops, metric::kEstAvgResourcePct,
+                                      metric::kEstLatencyCycles};
+    for (const auto k : extra) tcsv << "," << k;
+    tcsv << ",pareto,selected,reason,baseline\n";
     for (const auto& t : trials) {
         tcsv << t.number << "," << snac::to_string(t.state);
         for (const auto& o : obj) {
             auto v = metric_of(t, o.metric);
             tcsv << "," << (v ? fmt(*v, 10) : "");
         }
-        for (const char* k : {"params", "bops", "est_avg_resource_pct", "est_latency_cycles"}) {
-            auto v = metric_of(t, k);
+        for (const auto k : extra) {
+            auto v = metric_of(t, std::string(k));
             tcsv << "," << (v ? fmt(*v, 10) : "");
         }
         tcsv << "," << (t.front ? 1 : 0) << "," << (selected.count(t.number) ? 1 : 0) << ","

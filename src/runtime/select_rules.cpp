@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <set>
 
-#include "snac/core/metrics.hpp"
 #include "snac/core/error.hpp"
 #include "snac/core/metrics.hpp"
 #include "snac/runtime/select.hpp"
@@ -33,7 +32,7 @@ bool feasible(const SelectTrial& t) {
 std::string ranking_metric(const SelectConfig& select, const SearchConfig& search) {
     if (!select.metric.empty()) return select.metric;
     for (const auto& o : search.objectives)
-        if (select.rule != SelectRule::kBopsBins || o.metric != "bops") return o.metric;
+        if (select.rule != SelectRule::kBopsBins || o.metric != metric::kBops) return o.metric;
     return search.objectives.empty() ? "accuracy" : search.objectives.front().metric;
 }
 
@@ -57,7 +56,8 @@ SelectedModel model_of(const SelectTrial& t, const SearchConfig& search,
     m.checkpoint = t.checkpoint;
     std::vector<std::string> names;
     for (const auto& o : search.objectives) names.push_back(o.metric);
-    for (const char* n : {"params", "bops", "est_avg_resource_pct"}) names.emplace_back(n);
+    for (const auto n : {metric::kParams, metric::kBops, metric::kEstAvgResourcePct})
+        names.emplace_back(n);
     if (!extra_metric.empty()) names.push_back(extra_metric);
     for (const auto& n : names)
         if (auto v = value_of(t, n)) m.metrics[n] = *v;
@@ -73,15 +73,34 @@ void need_metric(std::span<const SelectTrial> pool, const std::string& metric) {
                      "est_*, val_*/test_* (snac study show RUN_DIR --all lists them)");
 }
 
+constexpr const char* kNoFeasible =
+    "no COMPLETE trial meets the search constraints; nothing selected";
+
 std::vector<const SelectTrial*> feasible_pool(std::span<const SelectTrial> trials,
                                               const std::string& metric,
                                               std::vector<std::string>& warnings) {
     std::vector<const SelectTrial*> pool;
     for (const auto& t : trials)
         if (feasible(t) && (metric.empty() || value_of(t, metric))) pool.push_back(&t);
-    if (pool.empty() && !trials.empty())
-        warnings.push_back("no COMPLETE trial meets the search constraints; nothing selected");
+    if (pool.empty() && !trials.empty()) warnings.push_back(kNoFeasible);
     return pool;
+}
+
+/// What bops_bins and top rank by: the metric, its direction, and the feasible trials with it.
+struct Ranking {
+    std::string metric;
+    Direction dir;
+    std::vector<const SelectTrial*> pool;
+};
+
+Ranking ranking(std::span<const SelectTrial> trials, const SelectConfig& select,
+                const SearchConfig& search, std::vector<std::string>& warnings) {
+    Ranking r;
+    r.metric = ranking_metric(select, search);
+    need_metric(trials, r.metric);
+    r.dir = metric_direction(r.metric, search);
+    r.pool = feasible_pool(trials, r.metric, warnings);
+    return r;
 }
 
 Selection knee(std::span<const SelectTrial> trials, const SelectConfig& select,
@@ -95,9 +114,7 @@ Selection knee(std::span<const SelectTrial> trials, const SelectConfig& select,
     std::vector<std::size_t> front = search::pareto_front(points);
     std::erase_if(front, [&](std::size_t i) { return !feasible(trials[i]); });
     if (front.empty()) {
-        if (!trials.empty())
-            s.warnings.push_back(
-                "no COMPLETE trial meets the search constraints; nothing selected");
+        if (!trials.empty()) s.warnings.push_back(kNoFeasible);
         return s;
     }
     // Normalised to [0, 1] over the front, a 2-objective front runs from (0, 1) to (1, 0), so the
@@ -138,17 +155,18 @@ Selection knee(std::span<const SelectTrial> trials, const SelectConfig& select,
 Selection bops_bins(std::span<const SelectTrial> trials, const SelectConfig& select,
                     const SearchConfig& search) {
     Selection s;
-    const std::string metric = ranking_metric(select, search);
-    need_metric(trials, metric);
-    need_metric(trials, "bops");
-    const Direction dir = metric_direction(metric, search);
-    std::vector<const SelectTrial*> pool = feasible_pool(trials, metric, s.warnings);
-    std::erase_if(pool, [](const SelectTrial* t) { return !t->metrics.count("bops"); });
+    const std::string bops(metric::kBops);
+    Ranking rk = ranking(trials, select, search, s.warnings);
+    need_metric(trials, bops);
+    const std::string& metric = rk.metric;
+    const Direction dir = rk.dir;
+    auto& pool = rk.pool;
+    std::erase_if(pool, [&](const SelectTrial* t) { return !t->metrics.count(bops); });
     if (pool.empty()) return s;
     double lo = INFINITY, hi = -INFINITY;
     for (const auto* t : pool) {
-        lo = std::min(lo, t->metrics.at("bops"));
-        hi = std::max(hi, t->metrics.at("bops"));
+        lo = std::min(lo, t->metrics.at(bops));
+        hi = std::max(hi, t->metrics.at(bops));
     }
     // Log-spaced bins (BOPs span orders of magnitude); linear when a count is 0.
     const int bins = select.bins > 0 ? select.bins : select.count;
@@ -160,7 +178,7 @@ Selection bops_bins(std::span<const SelectTrial> trials, const SelectConfig& sel
     };
     std::map<int, const SelectTrial*> best;
     for (const auto* t : pool) {
-        const double x = logs ? std::log(t->metrics.at("bops")) : t->metrics.at("bops");
+        const double x = logs ? std::log(t->metrics.at(bops)) : t->metrics.at(bops);
         const int bin =
             b > a ? std::clamp(static_cast<int>((x - a) / (b - a) * bins), 0, bins - 1) : 0;
         auto [it, fresh] = best.emplace(bin, t);
@@ -190,10 +208,10 @@ Selection bops_bins(std::span<const SelectTrial> trials, const SelectConfig& sel
 Selection top(std::span<const SelectTrial> trials, const SelectConfig& select,
               const SearchConfig& search) {
     Selection s;
-    const std::string metric = ranking_metric(select, search);
-    need_metric(trials, metric);
-    const Direction dir = metric_direction(metric, search);
-    std::vector<const SelectTrial*> pool = feasible_pool(trials, metric, s.warnings);
+    Ranking rk = ranking(trials, select, search, s.warnings);
+    const std::string& metric = rk.metric;
+    const Direction dir = rk.dir;
+    auto& pool = rk.pool;
     std::sort(pool.begin(), pool.end(), [&](const SelectTrial* x, const SelectTrial* y) {
         return better(*x, *y, metric, dir);
     });

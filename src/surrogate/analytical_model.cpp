@@ -177,7 +177,7 @@ double dsp_const_fraction(const AnalyticalCoefficients& c, int input_bits, int w
 int dsp_per_multiplier(int a_bits, int b_bits, const FpgaPart& part) {
     // DSP48E2 (UltraScale+) multiplies 27×18 signed; DSP48E1 (7-series) 25×18. Wider operands
     // are split into partial products, one slice each.
-    const int wide_port = part.family == "zynq7" ? 25 : 27;
+    const int wide_port = part.family == FpgaFamily::kZynq7 ? 25 : 27;
     const int a = std::max(a_bits, b_bits);
     const int b = std::min(a_bits, b_bits);
     const int wa = (a + wide_port - 1) / wide_port;

@@ -49,22 +49,28 @@ namespace {
 using Getter = std::function<double(const HardwareEstimate&)>;
 const std::map<std::string, Getter>& getters() {
     static const std::map<std::string, Getter> m = {
-        {std::string(metric::kEstLut), [](const HardwareEstimate& e) { return double(e.total.lut); }},
+        {std::string(metric::kEstLut),
+         [](const HardwareEstimate& e) { return double(e.total.lut); }},
         {std::string(metric::kEstFf), [](const HardwareEstimate& e) { return double(e.total.ff); }},
-        {std::string(metric::kEstDsp), [](const HardwareEstimate& e) { return double(e.total.dsp); }},
-        {std::string(metric::kEstBram), [](const HardwareEstimate& e) { return double(e.total.bram_18k); }},
-        {std::string(metric::kEstUram), [](const HardwareEstimate& e) { return double(e.total.uram); }},
+        {std::string(metric::kEstDsp),
+         [](const HardwareEstimate& e) { return double(e.total.dsp); }},
+        {std::string(metric::kEstBram),
+         [](const HardwareEstimate& e) { return double(e.total.bram_18k); }},
+        {std::string(metric::kEstUram),
+         [](const HardwareEstimate& e) { return double(e.total.uram); }},
         {std::string(metric::kEstLutPct), [](const HardwareEstimate& e) { return e.lut_pct; }},
         {std::string(metric::kEstFfPct), [](const HardwareEstimate& e) { return e.ff_pct; }},
         {std::string(metric::kEstDspPct), [](const HardwareEstimate& e) { return e.dsp_pct; }},
         {std::string(metric::kEstBramPct), [](const HardwareEstimate& e) { return e.bram_pct; }},
         {std::string(metric::kEstUramPct), [](const HardwareEstimate& e) { return e.uram_pct; }},
-        {std::string(metric::kEstAvgResourcePct), [](const HardwareEstimate& e) { return e.avg_resource_pct; }},
+        {std::string(metric::kEstAvgResourcePct),
+         [](const HardwareEstimate& e) { return e.avg_resource_pct; }},
         {std::string(metric::kEstLatencyCycles),
          [](const HardwareEstimate& e) { return double(e.latency_cycles_max); }},
         {std::string(metric::kEstLatencyCyclesMin),
          [](const HardwareEstimate& e) { return double(e.latency_cycles_min); }},
-        {std::string(metric::kEstIiCycles), [](const HardwareEstimate& e) { return double(e.ii_cycles); }},
+        {std::string(metric::kEstIiCycles),
+         [](const HardwareEstimate& e) { return double(e.ii_cycles); }},
     };
     return m;
 }
@@ -79,6 +85,30 @@ const std::vector<std::string>& metric_names() {
         return v;
     }();
     return names;
+}
+
+std::map<std::string, double> metric_values(const HardwareEstimate& e) {
+    std::map<std::string, double> out;
+    for (const auto& [name, get] : getters()) out[name] = get(e);
+    return out;
+}
+
+std::vector<HardwareFigure> hardware_figures(const HardwareEstimate& e) {
+    auto n = [](std::int64_t v) { return static_cast<double>(v); };
+    return {{"lut", n(e.total.lut), true},
+            {"ff", n(e.total.ff), true},
+            {"dsp", n(e.total.dsp), true},
+            {"bram_18k", n(e.total.bram_18k), true},
+            {"uram", n(e.total.uram), true},
+            {"lut_pct", e.lut_pct},
+            {"ff_pct", e.ff_pct},
+            {"dsp_pct", e.dsp_pct},
+            {"bram_pct", e.bram_pct},
+            {"uram_pct", e.uram_pct},
+            {"avg_resource_pct", e.avg_resource_pct},
+            {"latency_cycles_min", n(e.latency_cycles_min), true},
+            {"latency_cycles_max", n(e.latency_cycles_max), true},
+            {"ii_cycles", n(e.ii_cycles), true}};
 }
 
 double metric(const HardwareEstimate& e, std::string_view name) {

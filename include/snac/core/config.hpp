@@ -1,6 +1,8 @@
 #pragma once
 /// One YAML file describes a whole run (docs/config.md). Parsing and validation live in
 /// src/core/config/; every problem is reported at once as a ConfigError.
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "snac/core/config/data_config.hpp"
@@ -36,6 +38,15 @@ struct RunConfig {
 RunConfig parse_config(const std::string& yaml_text, const std::string& file_name);
 /// Reads and parses a file. Throws UsageError if unreadable, ConfigError listing every problem.
 RunConfig load_config(const std::string& path);
+/// Command-line values that replace config values (`snac global`, `snac run`); unset = keep.
+struct ConfigOverrides {
+    std::string out_dir;                 ///< output.dir (RUN_DIR)
+    std::optional<std::int64_t> trials;  ///< search.trials (>= 1)
+    std::optional<double> time_limit_s;  ///< search.time_limit, seconds
+    std::optional<std::uint64_t> seed;   ///< search.seed
+};
+/// load_config(path) with `overrides` applied. Throws UsageError for trials < 1.
+RunConfig load_config(const std::string& path, const ConfigOverrides& overrides);
 /// The resolved configuration (every default filled in) as YAML that parse_config accepts.
 std::string to_yaml(const RunConfig& config);
 

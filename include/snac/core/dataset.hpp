@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "snac/core/config/data_config.hpp"
+
 namespace snac {
 
 enum class TaskType { kClassification, kRegression };
@@ -15,7 +17,7 @@ enum class Split { kTrain, kVal, kTest };
 /// stored = (raw - shift[c]) / scale[c]. Channels: [F] -> each feature; [K, F] -> the last axis
 /// (a feature shared by all set elements); [C, H, W] -> the first axis (image channel).
 struct FeatureScaling {
-    std::string method = "none";      ///< none | standardize | minmax | robust
+    Normalization method = Normalization::kNone;
     std::vector<float> shift, scale;  ///< one entry per channel; empty for "none"
 };
 

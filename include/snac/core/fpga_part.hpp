@@ -8,10 +8,14 @@
 
 namespace snac {
 
+/// Device family (hls4ml's virtexuplus, zynquplus, zynq7): what family-dependent costs (the DSP
+/// port width) depend on.
+enum class FpgaFamily { kVirtexUltrascalePlus, kZynqUltrascalePlus, kZynq7 };
+
 struct FpgaPart {
-    std::string part;    ///< e.g. "xcvu13p-flga2577-2-e"
-    std::string board;   ///< e.g. "vu13p" or "pynq-z2"; aliases are matched case-insensitively
-    std::string family;  ///< "virtexuplus", "zynquplus", "zynq7"
+    std::string part;   ///< e.g. "xcvu13p-flga2577-2-e"
+    std::string board;  ///< e.g. "vu13p" or "pynq-z2"; aliases are matched case-insensitively
+    FpgaFamily family = FpgaFamily::kVirtexUltrascalePlus;
     std::int64_t lut = 0;
     std::int64_t ff = 0;
     std::int64_t dsp = 0;

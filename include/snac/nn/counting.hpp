@@ -36,7 +36,5 @@ struct NetworkCount {
 };
 
 NetworkCount count_network(const NetworkSpec& net, const CountOptions& options = {});
-std::string_view to_string(BopsConvention c) noexcept;       ///< "macs" | "nac" | "snac" | "paper"
-BopsConvention parse_bops_convention(std::string_view name);  ///< throws UsageError
 
 }  // namespace snac::nn

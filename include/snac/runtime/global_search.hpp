@@ -13,18 +13,19 @@ namespace snac::runtime {
 
 struct GlobalRunOptions {
     std::string config_path;
-    std::string out_dir;                    ///< RUN_DIR; "" = the config's output.dir
-    bool resume = false;                    ///< continue the study in RUN_DIR
-    std::optional<std::int64_t> trials;     ///< overrides search.trials
-    std::optional<double> time_limit_s;     ///< overrides search.time_limit (seconds)
-    std::optional<std::uint64_t> seed;      ///< overrides search.seed
-    bool progress = true;                   ///< live progress line on stderr
+    ConfigOverrides overrides;  ///< RUN_DIR, trials, time limit, seed from the command line
+    bool resume = false;        ///< continue the study in RUN_DIR
+    bool progress = true;       ///< live progress line on stderr
 };
 
 /// Runs the global search; returns the process exit code (0 also after a drain by signal: the
 /// study is consistent and resumable). Throws UsageError/ConfigError for bad input (rank 0
 /// reports it; other ranks return the same code quietly).
 int run_global(const GlobalRunOptions& options);
+
+/// Values of the search space the architecture language cannot build (an activation it lacks):
+/// config errors before anything is written — `snac config check` and every search start.
+void check_search_vocabulary(const RunConfig& cfg);
 
 /// Throws UsageError naming the keys when `config` changes settings of the study in RUN_DIR
 /// (its config.yaml) that --resume must keep: everything the global stage reads except

@@ -53,7 +53,7 @@ struct HlsProjectResult {
     std::optional<double> metric_float;
     std::optional<double> metric_fixed;
     std::optional<double> metric_local;
-    std::map<std::string, double> estimate;  ///< lut, ff, dsp, bram_18k, *_pct, latency, ii
+    std::map<std::string, double> estimate;  ///< surrogate::metric_values: est_lut_pct, ...
     std::string estimate_source;
     std::map<std::string, double> synth;  ///< csynth report when --synth ran
     bool fits = true;                     ///< every resource <= 100 % of the part

@@ -52,14 +52,11 @@ namespace snac::runtime {
 /// `snac run CONFIG --out RUN_DIR [--resume] [--from STAGE] [--until STAGE]` (docs/pipeline.md).
 struct PipelineOptions {
     std::string config_path;
-    std::string out_dir;                 ///< RUN_DIR; "" = the config's output.dir
-    bool resume = false;                 ///< skip finished stages, continue an interrupted one
-    std::optional<Stage> from;           ///< re-run this stage and every later one
-    std::optional<Stage> until;          ///< stop after this stage
-    std::optional<std::int64_t> trials;  ///< global: overrides search.trials
-    std::optional<double> time_limit_s;  ///< global: overrides search.time_limit
-    std::optional<std::uint64_t> seed;   ///< global: overrides search.seed
-    bool progress = true;                ///< global: live progress line on stderr
+    ConfigOverrides overrides;   ///< RUN_DIR; global: trials, time limit, seed
+    bool resume = false;         ///< skip finished stages, continue an interrupted one
+    std::optional<Stage> from;   ///< re-run this stage and every later one
+    std::optional<Stage> until;  ///< stop after this stage
+    bool progress = true;        ///< global: live progress line on stderr
     bool synth = false;                  ///< hls: also run Vitis HLS csynth (refused up front
                                          ///< when the tool is not on PATH)
 };

@@ -2,6 +2,7 @@
 /// What a hardware cost model returns for one network: per-layer and total FPGA resources,
 /// latency and initiation interval (docs/surrogate.md).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,5 +75,17 @@ struct HardwareEstimate {
 const std::vector<std::string>& metric_names();
 /// The value of a named metric; throws UsageError listing metric_names() for an unknown name.
 double metric(const HardwareEstimate& e, std::string_view name);
+/// Every metric of metric_names() by its registry name (the est_* keys of trials, the local
+/// stage's and the HLS stage's summaries).
+std::map<std::string, double> metric_values(const HardwareEstimate& e);
+/// The totals in the hardware naming shared with csynth reports (hls::SynthResult::report):
+/// lut, ff, dsp, bram_18k, uram, *_pct, avg_resource_pct, latency_cycles_min/max, ii_cycles.
+/// Used by `snac estimate --json` ("total") and the HLS project manifest ("estimate").
+struct HardwareFigure {
+    std::string name;
+    double value = 0.0;
+    bool count = false;  ///< a whole number (resources, cycles), not a percentage
+};
+std::vector<HardwareFigure> hardware_figures(const HardwareEstimate& e);
 
 }  // namespace snac::surrogate

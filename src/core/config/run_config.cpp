@@ -80,6 +80,22 @@ RunConfig load_config(const std::string& path) {
     return cfg;
 }
 
+RunConfig load_config(const std::string& path, const ConfigOverrides& o) {
+    if (o.trials && *o.trials < 1) throw UsageError("--trials must be at least 1");
+    if (o.trials && *o.trials > kMaxTrials)
+        throw UsageError("--trials " + std::to_string(*o.trials) +
+                             " is beyond the largest budget, 2^40 = " + std::to_string(kMaxTrials) +
+                             " trials",
+                         "a search stops by itself when its space is exhausted: give at most "
+                         "2^40, or set a --time-limit");
+    RunConfig cfg = load_config(path);
+    if (o.trials) cfg.search.trials = *o.trials;
+    if (o.time_limit_s) cfg.search.time_limit_s = *o.time_limit_s;
+    if (o.seed) cfg.search.seed = *o.seed;
+    if (!o.out_dir.empty()) cfg.output.dir = o.out_dir;
+    return cfg;
+}
+
 std::string to_yaml(const RunConfig& c) {
     YAML::Emitter out;
     out.SetDoublePrecision(12);  // 0.7 prints as 0.7, not 0.69999999999999996

@@ -1,7 +1,20 @@
 #include "config/sections.hpp"
+#include "snac/core/error.hpp"
 
 namespace snac::config {
 namespace {
+
+constexpr EnumNames<Normalization, 4> kNormalizations{{{"none", Normalization::kNone},
+                                                       {"standardize", Normalization::kStandardize},
+                                                       {"minmax", Normalization::kMinMax},
+                                                       {"robust", Normalization::kRobust}}};
+constexpr EnumNames<DataFormat, 7> kFormats{{{"idx", DataFormat::kIdx},
+                                             {"csv", DataFormat::kCsv},
+                                             {"npy", DataFormat::kNpy},
+                                             {"jets_hlf", DataFormat::kJetsHlf},
+                                             {"jets_constituents", DataFormat::kJetsConstituents},
+                                             {"hdf5", DataFormat::kHdf5},
+                                             {"synth_bragg", DataFormat::kSynthBragg}}};
 
 // The keys each source format cannot do without; reported as missing required keys.
 void require_source_keys(MapReader& src, const DataSourceConfig& s) {
@@ -9,24 +22,25 @@ void require_source_keys(MapReader& src, const DataSourceConfig& s) {
         if (!value.empty()) return;
         src.error_at(key,
                      "missing required key 'data.source." + std::string(key) + "' for format '" +
-                         s.format + "'",
+                         std::string(to_string(s.format)) + "'",
                      std::string("add '") + key + ": " + what + "'");
     };
-    if (s.format == "idx") {
+    if (s.format == DataFormat::kIdx) {
         need("images", s.images, "<images .idx or .idx.gz file>");
         need("labels", s.labels, "<labels .idx or .idx.gz file>");
-    } else if (s.format == "csv") {
+    } else if (s.format == DataFormat::kCsv) {
         need("file", s.file, "<.csv or .csv.gz file>");
         need("label_column", s.label_column, "<name of the label column>");
-    } else if (s.format == "npy") {
+    } else if (s.format == DataFormat::kNpy) {
         need("x", s.x, "<samples .npy file>");
         need("y", s.y, "<labels or targets .npy file>");
-    } else if (s.format == "hdf5") {
+    } else if (s.format == DataFormat::kHdf5) {
         need("file", s.file, "<.h5 file>");
         need("x", s.x, "<name of the samples dataset in the file>");
         need("y", s.y, "<name of the labels dataset in the file>");
-    } else if (s.format != "synth_bragg") {  // synth_bragg generates its samples: no file
-        need("file", s.file, s.format == "jets_hlf" ? "<.csv or .csv.gz file>" : "<.h5 file>");
+    } else if (s.format != DataFormat::kSynthBragg) {  // generates its samples: no file
+        need("file", s.file,
+             s.format == DataFormat::kJetsHlf ? "<.csv or .csv.gz file>" : "<.h5 file>");
     }
 }
 
@@ -41,7 +55,8 @@ void parse_data(MapReader& in, DataConfig& out) {
     {
         auto src = in.map("source");
         auto& s = out.source;
-        if (src.present()) src.require("format", s.format);
+        std::string format;
+        if (src.present()) src.require("format", format);
         src.get("file", s.file);
         src.get("images", s.images);
         src.get("labels", s.labels);
@@ -66,28 +81,25 @@ void parse_data(MapReader& in, DataConfig& out) {
             src.error_at("resize",
                          "'data.source.resize' must be two positive sizes [height, width]",
                          "e.g. resize: [8, 8]");
-        static const char* kFormats[] = {
-            "idx", "csv", "npy", "jets_hlf", "jets_constituents", "hdf5", "synth_bragg"};
-        if (!s.format.empty()) {
-            bool ok = false;
+        if (!format.empty()) {
             std::vector<std::string> names;
-            for (const char* f : kFormats) ok |= s.format == f, names.emplace_back(f);
-            if (!ok) {
-                auto close = did_you_mean(s.format, names);
-                src.error_at("format", "unknown data format '" + s.format + "'",
+            std::string list;
+            for (const auto& [name, f] : kFormats) {
+                if (name == format) s.format = f;
+                names.emplace_back(name);
+                list += (list.empty() ? "" : ", ") + std::string(name);
+            }
+            if (s.format == DataFormat::kNone) {
+                auto close = did_you_mean(format, names);
+                src.error_at("format", "unknown data format '" + format + "'",
                              (close.empty() ? std::string() : "did you mean '" + close + "'? ") +
-                                 "one of: idx, csv, npy, jets_hlf, jets_constituents, hdf5, "
-                                 "synth_bragg");
+                                 "one of: " + list);
             } else {
                 require_source_keys(src, s);
             }
         }
     }
-    in.get_enum("normalize", out.normalize,
-                {{"none", Normalization::kNone},
-                 {"standardize", Normalization::kStandardize},
-                 {"minmax", Normalization::kMinMax},
-                 {"robust", Normalization::kRobust}});
+    in.get_enum("normalize", out.normalize, kNormalizations);
     auto split = in.map("split");
     split.get("train", out.split.train, 0.0, 1.0);
     split.get("val", out.split.val, 0.0, 1.0);
@@ -101,12 +113,11 @@ void parse_data(MapReader& in, DataConfig& out) {
 }
 
 void emit_data(YAML::Emitter& out, const DataConfig& c) {
-    static const char* kNorm[] = {"none", "standardize", "minmax", "robust"};
     out << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << c.name;
     out << YAML::Key << "path" << YAML::Value << c.path;
     out << YAML::Key << "source" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "format" << YAML::Value << c.source.format;
+    out << YAML::Key << "format" << YAML::Value << std::string(to_string(c.source.format));
     if (!c.source.file.empty()) out << YAML::Key << "file" << YAML::Value << c.source.file;
     if (!c.source.images.empty()) out << YAML::Key << "images" << YAML::Value << c.source.images;
     if (!c.source.labels.empty()) out << YAML::Key << "labels" << YAML::Value << c.source.labels;
@@ -121,7 +132,7 @@ void emit_data(YAML::Emitter& out, const DataConfig& c) {
     out << YAML::Key << "task" << YAML::Value << kTask[static_cast<int>(c.source.task)];
     if (!c.source.features.empty())
         out << YAML::Key << "features" << YAML::Value << YAML::Flow << c.source.features;
-    if (c.source.format == "jets_constituents") {
+    if (c.source.format == DataFormat::kJetsConstituents) {
         out << YAML::Key << "particles" << YAML::Value
             << (c.source.particles.empty() ? std::string("jetConstituentList")
                                            : c.source.particles);
@@ -129,12 +140,12 @@ void emit_data(YAML::Emitter& out, const DataConfig& c) {
         out << YAML::Key << "layout" << YAML::Value
             << (c.source.layout == ParticleLayout::kSet ? "set" : "flat");
     }
-    if (c.source.format == "synth_bragg") {
+    if (c.source.format == DataFormat::kSynthBragg) {
         out << YAML::Key << "samples" << YAML::Value << c.source.samples;
         out << YAML::Key << "seed" << YAML::Value << c.source.seed;
     }
     out << YAML::EndMap;
-    out << YAML::Key << "normalize" << YAML::Value << kNorm[static_cast<int>(c.normalize)];
+    out << YAML::Key << "normalize" << YAML::Value << enum_name(kNormalizations, c.normalize);
     out << YAML::Key << "split" << YAML::Value << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "train" << YAML::Value << c.split.train;
     out << YAML::Key << "val" << YAML::Value << c.split.val;
@@ -146,3 +157,29 @@ void emit_data(YAML::Emitter& out, const DataConfig& c) {
 }
 
 }  // namespace snac::config
+
+namespace snac {
+
+std::string_view to_string(Normalization n) noexcept {
+    for (const auto& [name, v] : config::kNormalizations)
+        if (v == n) return name;
+    return "?";
+}
+
+Normalization parse_normalization(std::string_view name, const std::string& where) {
+    std::string list;
+    for (const auto& [n, v] : config::kNormalizations) {
+        if (n == name) return v;
+        list += (list.empty() ? "" : ", ") + std::string(n);
+    }
+    throw UsageError(where + ": unknown normalisation method '" + std::string(name) + "'",
+                     "one of: " + list);
+}
+
+std::string_view to_string(DataFormat f) noexcept {
+    for (const auto& [name, v] : config::kFormats)
+        if (v == f) return name;
+    return "";
+}
+
+}  // namespace snac

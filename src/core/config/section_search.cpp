@@ -1,6 +1,7 @@
 #include <sstream>
 
 #include "config/sections.hpp"
+#include "snac/core/error.hpp"
 #include "snac/core/metrics.hpp"
 
 namespace snac::config {
@@ -16,6 +17,35 @@ constexpr EnumNames<Crossover, 2> kCrossovers{{{"uniform", Crossover::kUniform},
 constexpr EnumNames<StudyJournal, 3> kJournals{{{"auto", StudyJournal::kAuto},
                                                 {"wal", StudyJournal::kWal},
                                                 {"delete", StudyJournal::kDelete}}};
+
+}  // namespace
+}  // namespace snac::config
+
+namespace snac {
+
+std::span<const std::pair<std::string_view, BopsConvention>> bops_conventions() noexcept {
+    return config::kBopsConventions;
+}
+
+std::string_view to_string(BopsConvention c) noexcept {
+    for (const auto& [name, v] : config::kBopsConventions)
+        if (v == c) return name;
+    return "?";
+}
+
+BopsConvention parse_bops_convention(std::string_view name) {
+    for (const auto& [n, v] : config::kBopsConventions)
+        if (n == name) return v;
+    std::string names;
+    for (const auto& [n, v] : config::kBopsConventions)
+        names += (names.empty() ? "" : ", ") + std::string(n);
+    throw UsageError("unknown BOPs convention '" + std::string(name) + "'", "use one of: " + names);
+}
+
+}  // namespace snac
+
+namespace snac::config {
+namespace {
 
 // Objectives and constraints name metrics of the registry (snac/core/metrics.hpp).
 bool check_metric(MapReader& in, std::string_view key, const std::string& metric) {

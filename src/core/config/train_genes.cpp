@@ -12,17 +12,18 @@
 namespace snac {
 namespace {
 
-constexpr std::array<std::pair<OptimizerKind, std::string_view>, 3> kOptimizers{{
-    {OptimizerKind::kAdam, "adam"},
-    {OptimizerKind::kSgd, "sgd"},
-    {OptimizerKind::kRmsprop, "rmsprop"},
+// The names of the closed training settings: the genes below, the `train:` parser and emitter.
+constexpr std::array<std::pair<std::string_view, OptimizerKind>, 3> kOptimizers{{
+    {"adam", OptimizerKind::kAdam},
+    {"sgd", OptimizerKind::kSgd},
+    {"rmsprop", OptimizerKind::kRmsprop},
 }};
-constexpr std::array<std::pair<LrSchedule, std::string_view>, 5> kSchedules{{
-    {LrSchedule::kConstant, "constant"},
-    {LrSchedule::kStep, "step"},
-    {LrSchedule::kCosine, "cosine"},
-    {LrSchedule::kExponential, "exponential"},
-    {LrSchedule::kPlateau, "reduce_on_plateau"},
+constexpr std::array<std::pair<std::string_view, LrSchedule>, 5> kSchedules{{
+    {"constant", LrSchedule::kConstant},
+    {"step", LrSchedule::kStep},
+    {"cosine", LrSchedule::kCosine},
+    {"exponential", LrSchedule::kExponential},
+    {"reduce_on_plateau", LrSchedule::kPlateau},
 }};
 
 std::string number(std::string_view text, double& out) {
@@ -49,9 +50,9 @@ std::string whole(TrainConfig& c, std::string_view text) {
 
 template <class E, std::size_t N, E TrainConfig::*F>
 std::string word(TrainConfig& c, std::string_view text,
-                 const std::array<std::pair<E, std::string_view>, N>& names) {
+                 const std::array<std::pair<std::string_view, E>, N>& names) {
     std::string list;
-    for (const auto& [value, name] : names) {
+    for (const auto& [name, value] : names) {
         if (name == text) {
             c.*F = value;
             return {};
@@ -126,15 +127,23 @@ void apply_train_gene(TrainConfig& config, std::string_view name, std::string_vi
 }
 
 std::string_view to_string(OptimizerKind k) noexcept {
-    for (const auto& [v, n] : kOptimizers)
+    for (const auto& [n, v] : kOptimizers)
         if (v == k) return n;
     return "?";
 }
 
 std::string_view to_string(LrSchedule s) noexcept {
-    for (const auto& [v, n] : kSchedules)
+    for (const auto& [n, v] : kSchedules)
         if (v == s) return n;
     return "?";
+}
+
+std::span<const std::pair<std::string_view, OptimizerKind>> optimizer_names() noexcept {
+    return kOptimizers;
+}
+
+std::span<const std::pair<std::string_view, LrSchedule>> schedule_names() noexcept {
+    return kSchedules;
 }
 
 }  // namespace snac

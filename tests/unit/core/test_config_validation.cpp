@@ -39,7 +39,7 @@ const char* kGoodData = R"(data:
 TEST(ConfigValidation, QuickstartConfigParsesWithItsDataSection) {
     const RunConfig cfg = load_config(std::string(SNAC_SOURCE_DIR) + "/configs/quickstart.yaml");
     EXPECT_EQ(cfg.data.name, "mnist8x8");
-    EXPECT_EQ(cfg.data.source.format, "idx");
+    EXPECT_EQ(cfg.data.source.format, DataFormat::kIdx);
     EXPECT_EQ(cfg.data.source.images, "mnist/t10k-images-idx3-ubyte.gz");
     EXPECT_EQ(cfg.data.source.resize, (std::vector<std::int64_t>{8, 8}));
     EXPECT_EQ(cfg.data.normalize, Normalization::kStandardize);

@@ -141,7 +141,7 @@ TEST(DatasetNormalize, ImagesArePerChannelSetsPerFeature) {
 // generated with other settings is not reused.
 TEST(DatasetSource, SynthBraggGeneratesTheConfiguredPatches) {
     DataSourceConfig s;
-    s.format = "synth_bragg";
+    s.format = DataFormat::kSynthBragg;
     s.samples = 64;
     s.seed = 9;
     const Dataset a = read_source(s, {});
@@ -180,7 +180,7 @@ search_space: {family: mlp, params: {units_0: [8]}}
 // A missing jet source names the exact fetch command for the directory snac looks in first.
 TEST(DatasetSource, MissingJetDataNamesTheFetchCommand) {
     DataSourceConfig s;
-    s.format = "jets_constituents";
+    s.format = DataFormat::kJetsConstituents;
     s.file = "jets_constituents_30p";
     try {
         read_source(s, {"/nonexistent/snac-data"});

@@ -43,7 +43,7 @@ protected:
     static DataConfig qubit(const std::string& name) {
         DataConfig c;
         c.name = name;
-        c.source.format = "csv";
+        c.source.format = DataFormat::kCsv;
         c.source.file = "qubit_readout_iq_q3/std_a_3600.csv.gz";
         c.source.label_column = "label";
         return c;
@@ -69,7 +69,7 @@ TEST_F(StoreTest, WriteThenLoadRoundTrips) {
     EXPECT_EQ(b.train_idx, a.train_idx);
     EXPECT_EQ(b.val_idx, a.val_idx);
     EXPECT_EQ(b.test_idx, a.test_idx);
-    EXPECT_EQ(b.scaling.method, "standardize");
+    EXPECT_EQ(b.scaling.method, Normalization::kStandardize);
     EXPECT_EQ(b.scaling.shift, a.scaling.shift);
     EXPECT_EQ(b.scaling.scale, a.scaling.scale);
     const auto prov = read_provenance("out/std_a.h5");

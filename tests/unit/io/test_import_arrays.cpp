@@ -52,7 +52,7 @@ TEST(ImportArrays, NpyImagesWithOneHotLabels) {
     write_npy(d / "y.npy", "<f8", "(4, 3)",
               std::vector<double>{0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1});
     DataSourceConfig s;
-    s.format = "npy";
+    s.format = DataFormat::kNpy;
     s.x = "x.npy";
     s.y = "y.npy";
     const Dataset data = read_source(s, {d.path.string()});
@@ -69,7 +69,7 @@ TEST(ImportArrays, NpyFloatTargetsAreRegressionAndSubsetApplies) {
     write_npy(d / "y.npy", "<f4", "(5, 2)",
               std::vector<float>{0.5f, 1, 1.5f, 2, 2.5f, 3, 3.5f, 4, 4.5f, 5});
     DataSourceConfig s;
-    s.format = "npy";
+    s.format = DataFormat::kNpy;
     s.x = d / "x.npy";
     s.y = d / "y.npy";
     s.subset = 3;
@@ -92,7 +92,7 @@ TEST(ImportArrays, NpyBigEndianAndMismatchedCounts) {
     write_npy(d / "x.npy", ">f4", "(2,)", be);
     write_npy(d / "y.npy", "|u1", "(2,)", std::vector<std::uint8_t>{3, 7});
     DataSourceConfig s;
-    s.format = "npy";
+    s.format = DataFormat::kNpy;
     s.x = d / "x.npy";
     s.y = d / "y.npy";
     const Dataset data = read_source(s, {});
@@ -116,7 +116,7 @@ TEST(ImportArrays, PlainHdf5Datasets) {
         h5::write_array<std::int64_t>(g, "target", {3}, y.data());
     }
     DataSourceConfig s;
-    s.format = "hdf5";
+    s.format = DataFormat::kHdf5;
     s.file = d / "a.h5";
     s.x = "train/features";
     s.y = "train/target";

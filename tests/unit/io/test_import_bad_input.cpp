@@ -49,7 +49,7 @@ void expect_usage_error(const std::function<void()>& fn, const std::vector<std::
 
 DataSourceConfig csv(const std::string& file, const std::string& label = "y") {
     DataSourceConfig s;
-    s.format = "csv";
+    s.format = DataFormat::kCsv;
     s.file = file;
     s.label_column = label;
     return s;
@@ -110,7 +110,7 @@ TEST(ImportBadInput, TruncatedGzipIsReported) {
 
 DataSourceConfig idx(const std::string& images, const std::string& labels) {
     DataSourceConfig s;
-    s.format = "idx";
+    s.format = DataFormat::kIdx;
     s.images = images;
     s.labels = labels;
     return s;
@@ -164,7 +164,7 @@ TEST(ImportBadInput, NpyUnsupportedDtypeFortranOrderAndTruncation) {
     const std::int64_t ys[2] = {0, 1};
     const std::string ydata(reinterpret_cast<const char*>(ys), sizeof ys);
     DataSourceConfig s;
-    s.format = "npy";
+    s.format = DataFormat::kNpy;
     s.x = d.write("x.npy", npy("<f4", "(2, 2)", xdata));
     s.y = d.write("y.npy", npy("<i8", "(2,)", ydata));
     const Dataset ok = read_source(s, {});

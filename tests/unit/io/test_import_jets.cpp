@@ -52,7 +52,7 @@ TEST(ImportJets, HlfOneHotColumnsGiveFixedClassOrder) {
     TempDir dir;
     write_hlf_onehot(dir / "jets.csv", 12, true);
     DataSourceConfig s;
-    s.format = "jets_hlf";
+    s.format = DataFormat::kJetsHlf;
     s.file = dir / "jets.csv";
     const Dataset d = read_source(s, {});
     ASSERT_EQ(d.n_samples, 12);
@@ -80,7 +80,7 @@ TEST(ImportJets, HlfOpenMlNamesWithTextClassColumn) {
     }
     out.close();
     DataSourceConfig s;
-    s.format = "jets_hlf";
+    s.format = DataFormat::kJetsHlf;
     s.file = dir / "openml.csv";
     s.features = {"mass_mmdt", "multiplicity"};
     const Dataset d = read_source(s, {});
@@ -104,7 +104,7 @@ TEST(ImportJets, HlfRejectsRowsThatAreNotOneHot) {
         out << "1,1,0,0,0\n";
     }
     DataSourceConfig s;
-    s.format = "jets_hlf";
+    s.format = DataFormat::kJetsHlf;
     s.file = dir / "bad.csv";
     try {
         read_source(s, {});
@@ -154,7 +154,7 @@ TEST(ImportJets, ConstituentsFlattenedKeepsLeadingParticlesAndChosenFeatures) {
     TempDir dir;
     write_constituents(dir / "c.h5", 7, 6, true);
     DataSourceConfig s;
-    s.format = "jets_constituents";
+    s.format = DataFormat::kJetsConstituents;
     s.file = dir / "c.h5";
     s.n_particles = 4;
     s.features = {"pt", "eta", "j1_phi"};
@@ -177,7 +177,7 @@ TEST(ImportJets, ConstituentsAsSetWithLabelsDataset) {
     TempDir dir;
     write_constituents(dir / "c.h5", 5, 3, false);
     DataSourceConfig s;
-    s.format = "jets_constituents";
+    s.format = DataFormat::kJetsConstituents;
     s.file = dir / "c.h5";
     s.n_particles = 2;
     s.features = {"px", "pt"};
@@ -204,7 +204,7 @@ TEST(ImportJets, ConstituentDirectoryConcatenatesFilesInNameOrder) {
     write_constituents(dir / "val/jetImage_1_30p_10000_20000.h5", 2, 4, true);
     std::ofstream(dir / "val/README.txt") << "not data";
     DataSourceConfig s;
-    s.format = "jets_constituents";
+    s.format = DataFormat::kJetsConstituents;
     s.file = dir / "val";
     s.n_particles = 2;
     s.features = {"pt"};
@@ -222,7 +222,7 @@ TEST(ImportJets, ConstituentsRejectTooManyParticlesAndUnknownFeatures) {
     TempDir dir;
     write_constituents(dir / "c.h5", 3, 3, true);
     DataSourceConfig s;
-    s.format = "jets_constituents";
+    s.format = DataFormat::kJetsConstituents;
     s.file = dir / "c.h5";
     s.n_particles = 8;
     EXPECT_THROW(read_source(s, {}), UsageError);

@@ -16,7 +16,7 @@ const std::vector<std::string> kDirs{SNAC_SHARED_DATA_DIR};
 
 DataSourceConfig mnist_source() {
     DataSourceConfig s;
-    s.format = "idx";
+    s.format = DataFormat::kIdx;
     s.images = "mnist/t10k-images-idx3-ubyte.gz";
     s.labels = "mnist/t10k-labels-idx1-ubyte.gz";
     return s;
@@ -74,7 +74,7 @@ TEST(ImportReal, MnistAreaDownsizeTo8x8PreservesEachImageMean) {
 
 TEST(ImportReal, Htru2Has17898RowsAnd2Classes) {
     DataSourceConfig s;
-    s.format = "csv";
+    s.format = DataFormat::kCsv;
     s.file = "htru2_pulsar/pulsar_stars.csv.gz";
     s.label_column = "target_class";
     const Dataset d = read_source(s, kDirs);
@@ -92,7 +92,7 @@ TEST(ImportReal, Htru2Has17898RowsAnd2Classes) {
 
 TEST(ImportReal, QubitIqHas49108BalancedShots) {
     DataSourceConfig s;
-    s.format = "csv";
+    s.format = DataFormat::kCsv;
     s.file = "qubit_readout_iq_q3/q3_iq_fixed.csv.gz";
     s.label_column = "label";
     const Dataset d = read_source(s, kDirs);
@@ -136,7 +136,7 @@ TEST(ImportReal, QuickstartImportSplitsStratifiedAndNormalisesOnTrain) {
     const double n = 7000.0 * 64;
     EXPECT_NEAR(sum / n, 0.0, 1e-4);
     EXPECT_NEAR(sq / n, 1.0, 1e-3);
-    EXPECT_EQ(d.scaling.method, "standardize");
+    EXPECT_EQ(d.scaling.method, Normalization::kStandardize);
     ASSERT_EQ(d.scaling.shift.size(), 1u);
     EXPECT_GT(d.scaling.scale[0], 0.1f);
 }

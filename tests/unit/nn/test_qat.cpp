@@ -32,7 +32,7 @@ const Dataset& mnist8x8(bool images) {
         DataConfig cfg;
         cfg.name = "mnist8x8_qat_unit";
         cfg.path = (dir / "mnist8x8.h5").string();
-        cfg.source.format = "idx";
+        cfg.source.format = DataFormat::kIdx;
         cfg.source.images = "mnist/t10k-images-idx3-ubyte.gz";
         cfg.source.labels = "mnist/t10k-labels-idx1-ubyte.gz";
         cfg.source.resize = {8, 8};

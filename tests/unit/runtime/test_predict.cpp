@@ -34,7 +34,7 @@ struct Fixture {
         const std::string src = std::string(SNAC_SOURCE_DIR) + "/tests/data/onnx/";
         ck = import_onnx(src + "mlp_bn.onnx");
         x = io::read_samples(src + "mlp_bn_input.npy");
-        scaling.scaling.method = "standardize";
+        scaling.scaling.method = Normalization::kStandardize;
         scaling.sample_shape = {16};
         for (int c = 0; c < 16; ++c) {
             scaling.scaling.shift.push_back(0.5f - 0.1f * static_cast<float>(c));

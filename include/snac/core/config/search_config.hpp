@@ -1,7 +1,10 @@
 #pragma once
 /// `search:` section — objectives, constraints, budget and the sampler of the global search.
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace snac {
@@ -33,6 +36,11 @@ struct ConstraintConfig {
 /// The largest trial budget (search.trials, --trials): far beyond any search, small enough that
 /// no count derived from it overflows.
 inline constexpr std::int64_t kMaxTrials = std::int64_t{1} << 40;
+/// Every BOPs convention with its name (`search.bops_convention`, `snac inspect`), in docs order:
+/// the one table the config parser and emitter, nn's counting and the CLI read.
+std::span<const std::pair<std::string_view, BopsConvention>> bops_conventions() noexcept;
+std::string_view to_string(BopsConvention c) noexcept;        ///< "macs" | "nac" | "snac" | "paper"
+BopsConvention parse_bops_convention(std::string_view name);  ///< throws UsageError
 
 struct SearchConfig {
     std::vector<ObjectiveConfig> objectives;  ///< default: maximize accuracy, minimize bops

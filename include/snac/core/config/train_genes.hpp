@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "snac/core/config/train_config.hpp"
@@ -33,5 +34,7 @@ void apply_train_gene(TrainConfig& config, std::string_view name, std::string_vi
 /// Names of the optimizer and schedule enums, shared by the `train:` parser and the genes.
 std::string_view to_string(OptimizerKind k) noexcept;
 std::string_view to_string(LrSchedule s) noexcept;
+std::span<const std::pair<std::string_view, OptimizerKind>> optimizer_names() noexcept;
+std::span<const std::pair<std::string_view, LrSchedule>> schedule_names() noexcept;
 
 }  // namespace snac
