@@ -1,11 +1,12 @@
 #pragma once
 // Private to nn: one trainable layer of a network, forward and backward on a batch, backed by
 // oneDNN primitives built once per batch size and reused (docs/training.md).
-#include <oneapi/dnnl/dnnl.hpp>
-
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "snac/core/checkpoint_data.hpp"
@@ -35,8 +36,8 @@ std::int64_t numel(const Shape& s);
 /// A layer maps a batch of `n` samples of in_shape() to n samples of out_shape(), both row-major.
 class Layer {
 public:
-    Layer(const LayerSpec& spec, Shape in, Shape out) : spec_(spec), in_(std::move(in)),
-                                                        out_(std::move(out)) {}
+    Layer(const LayerSpec& spec, Shape in, Shape out)
+        : spec_(spec), in_(std::move(in)), out_(std::move(out)) {}
     virtual ~Layer() = default;
     Layer(const Layer&) = delete;
     Layer& operator=(const Layer&) = delete;
@@ -52,6 +53,20 @@ public:
     virtual void save(std::vector<LayerWeights>& out, const std::string& prefix) const;
     /// Reads this layer's arrays from `weights` (looked up by prefixed name).
     virtual void load(const std::vector<LayerWeights>& weights, const std::string& prefix);
+    /// The kernels of nested dense/conv2d members by path (`prefix` + name + "/phi/<member>"
+    /// for Deep Sets), which pruning masks address like top-level kernels. Plain layers: none.
+    virtual std::vector<std::pair<std::string, Param>> nested_kernels(const std::string& prefix) {
+        (void)prefix;
+        return {};
+    }
+    /// Records the largest magnitude of each nested intermediate result of the last forward
+    /// (Deep Sets members and aggregation, ConvAttn parts and attention products) under its
+    /// path (`prefix` + name + "/..."), for QAT's `int_bits: auto`. Plain layers have none.
+    virtual void observe_ranges(const std::string& prefix,
+                                std::map<std::string, double>& max_abs) const {
+        (void)prefix;
+        (void)max_abs;
+    }
 
     const LayerSpec& spec() const { return spec_; }
     const Shape& in_shape() const { return in_; }
@@ -74,7 +89,10 @@ class SequenceHook {
 public:
     virtual ~SequenceHook() = default;
     /// The mode layer i runs in (QAT runs batch norm and dropout as at inference).
-    virtual Mode layer_mode(std::size_t i, Mode mode) { (void)i; return mode; }
+    virtual Mode layer_mode(std::size_t i, Mode mode) {
+        (void)i;
+        return mode;
+    }
     /// Called after layer i computed y from x (n samples); may overwrite y.
     virtual void after_forward(std::size_t i, const float* x, float* y, std::int64_t n,
                                Mode mode) = 0;
@@ -117,7 +135,7 @@ private:
     std::vector<std::vector<float>> grads_;  ///< dL/d(output) of each layer
     std::int64_t capacity_ = 0;              ///< samples the buffers hold
     SequenceHook* hook_ = nullptr;
-    std::vector<float> hook_grad_;           ///< dL/dy copy the hook may modify
+    std::vector<float> hook_grad_;  ///< dL/dy copy the hook may modify
 };
 
 /// Builds one layer; `seed` is this layer's own stream.

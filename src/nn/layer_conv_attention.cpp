@@ -5,6 +5,8 @@
 // Every product is a batched oneDNN matmul over the [n, channels, positions] view of the NCHW
 // data (shared weights broadcast over the batch, transposes expressed as strides); the attention
 // softmax is oneDNN's softmax over the last axis of [n * positions, positions].
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "layer.hpp"
@@ -27,8 +29,8 @@ struct Mm {
     std::unordered_map<int, memory> args;  ///< built once: memory objects are handles
 
     Mm() = default;
-    Mm(const dnnl::engine& eng, const memory::desc& s, const memory::desc& w,
-       const memory::desc& d, const memory::desc* b = nullptr, bool accumulate = false) {
+    Mm(const dnnl::engine& eng, const memory::desc& s, const memory::desc& w, const memory::desc& d,
+       const memory::desc* b = nullptr, bool accumulate = false) {
         dnnl::primitive_attr attr;
         if (accumulate) {
             dnnl::post_ops po;
@@ -47,8 +49,7 @@ struct Mm {
         }
     }
 
-    void run(dnnl::stream& st, const float* s, const float* w, float* d,
-             const float* b = nullptr) {
+    void run(dnnl::stream& st, const float* s, const float* w, float* d, const float* b = nullptr) {
         src.set_data_handle(const_cast<float*>(s));
         wei.set_data_handle(const_cast<float*>(w));
         dst.set_data_handle(d);
@@ -75,8 +76,8 @@ struct Pointwise {
 
 class ConvAttentionLayer final : public Layer {
 public:
-    ConvAttentionLayer(const LayerSpec& spec, const Shape& in, const Shape& out,
-                       DnnlContext& ctx, std::uint64_t seed)
+    ConvAttentionLayer(const LayerSpec& spec, const Shape& in, const Shape& out, DnnlContext& ctx,
+                       std::uint64_t seed)
         : Layer(spec, in, out), ctx_(ctx), c_(in[0]), h_(spec.hidden), e_(in[1] * in[2]) {
         Rng rng(seed);
         for (auto* p : {&q_, &k_, &v_}) p->init(c_, h_, rng);
@@ -146,14 +147,48 @@ public:
         return out;
     }
 
+    /// Q, K, V under "<name>/query|key|value"; the block's own result type covers the scores
+    /// S = QᵀK and the attended values O (recorded under "<name>"; the caller adds y).
+    void observe_ranges(const std::string& prefix,
+                        std::map<std::string, double>& max_abs) const override {
+        const std::int64_t he = h_ * e_;
+        if (he == 0 || qb_.empty()) return;
+        const std::int64_t n = static_cast<std::int64_t>(qb_.size()) / he;
+        const std::string path = prefix + spec_.name;
+        auto largest = [](const std::vector<float>& v) {
+            double m = 0.0;
+            for (const float x : v) m = std::max(m, static_cast<double>(std::fabs(x)));
+            return m;
+        };
+        double s_max = 0.0;
+        for (std::int64_t b = 0; b < n; ++b)
+            for (std::int64_t i = 0; i < e_; ++i)
+                for (std::int64_t j = 0; j < e_; ++j) {
+                    double s = 0.0;
+                    for (std::int64_t hh = 0; hh < h_; ++hh)
+                        s += static_cast<double>(
+                                 qb_[static_cast<std::size_t>(b * he + hh * e_ + i)]) *
+                             kb_[static_cast<std::size_t>(b * he + hh * e_ + j)];
+                    s_max = std::max(s_max, std::fabs(s));
+                }
+        const std::pair<const char*, double> found[] = {{"/query", largest(qb_)},
+                                                        {"/key", largest(kb_)},
+                                                        {"/value", largest(vb_)},
+                                                        {"", std::max(s_max, largest(ob_))}};
+        for (const auto& [suffix, m] : found) {
+            double& slot = max_abs[path + suffix];
+            slot = std::max(slot, m);
+        }
+    }
+
 protected:
     std::vector<NamedTensor> tensors() const override {
         std::vector<NamedTensor> t;
         const char* names[] = {"query", "key", "value", "proj"};
         const Pointwise* parts[] = {&q_, &k_, &v_, &proj_};
         for (int i = 0; i < 4; ++i) {
-            t.push_back({std::string(names[i]) + "_kernel", {parts[i]->in, parts[i]->out},
-                         parts[i]->w});
+            t.push_back(
+                {std::string(names[i]) + "_kernel", {parts[i]->in, parts[i]->out}, parts[i]->w});
             t.push_back({std::string(names[i]) + "_bias", {parts[i]->out}, parts[i]->b});
         }
         return t;
@@ -183,7 +218,8 @@ private:
         const std::size_t size = g.size();
         std::fill(g.begin(), g.end(), 0.0f);
         for (std::int64_t b = 0; b < n; ++b)
-            for (std::size_t i = 0; i < size; ++i) g[i] += tmp[static_cast<std::size_t>(b) * size + i];
+            for (std::size_t i = 0; i < size; ++i)
+                g[i] += tmp[static_cast<std::size_t>(b) * size + i];
     }
     /// Bias gradient of a 1x1 conv: dz is [n, channels, positions].
     void bias_grad(const float* dz, std::int64_t n, std::int64_t channels,
@@ -204,20 +240,20 @@ private:
         const auto& eng = ctx_.engine;
         const std::int64_t c = c_, h = h_, e = e_;
         const auto x_md = md3(n, c, e), hid_md = md3(n, h, e), att_md = md3(n, e, e);
-        const auto hid_t = md3(n, e, h, {h * e, 1, e});       // [n, h, E] read as [n, E, h]
-        const auto att_t = md3(n, e, e, {e * e, 1, e});       // A read transposed
+        const auto hid_t = md3(n, e, h, {h * e, 1, e});  // [n, h, E] read as [n, E, h]
+        const auto att_t = md3(n, e, e, {e * e, 1, e});  // A read transposed
         const auto bias_h = md3(1, h, 1), bias_c = md3(1, c, 1);
         Prims p;
         // Q = W^T X + b with the [C, h] kernel read as [h, C].
         p.proj_in = Mm(eng, md3(1, h, c, {h * c, 1, h}), x_md, hid_md, &bias_h);
-        p.scores = Mm(eng, hid_t, hid_md, att_md);               // Q^T K  and  dO^T V
-        p.attend = Mm(eng, hid_md, att_t, hid_md);               // V A^T  and  K dS^T
-        p.plain = Mm(eng, hid_md, att_md, hid_md);               // dO A   and  Q dS
+        p.scores = Mm(eng, hid_t, hid_md, att_md);  // Q^T K  and  dO^T V
+        p.attend = Mm(eng, hid_md, att_t, hid_md);  // V A^T  and  K dS^T
+        p.plain = Mm(eng, hid_md, att_md, hid_md);  // dO A   and  Q dS
         p.proj_out = Mm(eng, md3(1, c, h, {c * h, 1, c}), hid_md, x_md, &bias_c, true);
-        p.d_o = Mm(eng, md3(1, h, c), x_md, hid_md);             // W_p dY
+        p.d_o = Mm(eng, md3(1, h, c), x_md, hid_md);                               // W_p dY
         p.wgrad_out = Mm(eng, hid_md, md3(n, e, c, {c * e, 1, e}), md3(n, h, c));  // O dY^T
-        p.wgrad_in = Mm(eng, x_md, hid_t, md3(n, c, h));          // X dZ^T
-        p.dx_in = Mm(eng, md3(1, c, h), hid_md, x_md, nullptr, true);  // dX += W dZ
+        p.wgrad_in = Mm(eng, x_md, hid_t, md3(n, c, h));                           // X dZ^T
+        p.dx_in = Mm(eng, md3(1, c, h), hid_md, x_md, nullptr, true);              // dX += W dZ
         const auto rows = plain_md({n * e, e});
         const dnnl::softmax_forward::primitive_desc sf_pd(
             dnnl::softmax_forward::desc(dnnl::prop_kind::forward_training, rows, 1), eng);
@@ -232,16 +268,15 @@ private:
     DnnlContext& ctx_;
     std::int64_t c_, h_, e_;
     Pointwise q_, k_, v_, proj_;
-    std::vector<float> qb_, kb_, vb_, ab_, ob_;     ///< saved by forward for backward
+    std::vector<float> qb_, kb_, vb_, ab_, ob_;  ///< saved by forward for backward
     std::vector<float> dob_, dqb_, dkb_, dvb_, dsb_, wtmp_;
     std::map<std::int64_t, Prims> cache_;
 };
 
 }  // namespace
 
-std::unique_ptr<Layer> make_conv_attention(const LayerSpec& spec, const Shape& in,
-                                           const Shape& out, DnnlContext& ctx,
-                                           std::uint64_t seed) {
+std::unique_ptr<Layer> make_conv_attention(const LayerSpec& spec, const Shape& in, const Shape& out,
+                                           DnnlContext& ctx, std::uint64_t seed) {
     return std::make_unique<ConvAttentionLayer>(spec, in, out, ctx, seed);
 }
 

@@ -4,6 +4,8 @@
 // primitive on the [n][elements][width] buffer viewed as NHWC with H = elements (oneDNN 2.6's
 // reduction primitive is a reference implementation, several times slower here); it also has a
 // backward, which reduction lacks.
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "layer.hpp"
@@ -20,7 +22,9 @@ class DeepSetsLayer final : public Layer {
 public:
     DeepSetsLayer(const LayerSpec& spec, const Shape& in, const Shape& out, DnnlContext& ctx,
                   std::uint64_t seed)
-        : Layer(spec, in, out), ctx_(ctx), elements_(in[0]),
+        : Layer(spec, in, out),
+          ctx_(ctx),
+          elements_(in[0]),
           phi_(spec.phi, {in[1]}, ctx, derive_seed(seed, 0, "phi")),
           rho_(spec.rho, phi_.out_shape(), ctx, derive_seed(seed, 1, "rho")),
           width_(numel(phi_.out_shape())) {}
@@ -61,6 +65,41 @@ public:
     void load(const std::vector<LayerWeights>& weights, const std::string& prefix) override {
         phi_.load(weights, prefix + spec_.name + "/phi/");
         rho_.load(weights, prefix + spec_.name + "/rho/");
+    }
+
+    std::vector<std::pair<std::string, Param>> nested_kernels(const std::string& prefix) override {
+        std::vector<std::pair<std::string, Param>> out;
+        const std::pair<Sequence*, const char*> parts[] = {{&phi_, "/phi/"}, {&rho_, "/rho/"}};
+        for (const auto& [seq, infix] : parts)
+            for (std::size_t i = 0; i < seq->size(); ++i) {
+                Layer& l = seq->layer(i);
+                if (l.spec().type != LayerType::kDense && l.spec().type != LayerType::kConv2d)
+                    continue;
+                const std::vector<Param> ps = l.params();
+                if (!ps.empty())
+                    out.emplace_back(prefix + spec_.name + infix + l.spec().name, ps[0]);
+            }
+        return out;
+    }
+
+    void observe_ranges(const std::string& prefix,
+                        std::map<std::string, double>& max_abs) const override {
+        if (width_ == 0 || pooled_.empty()) return;
+        const std::int64_t n = static_cast<std::int64_t>(pooled_.size()) / width_;
+        const std::string path = prefix + spec_.name;
+        auto record = [&](const std::string& key, const float* v, std::int64_t size) {
+            double m = 0.0;
+            for (std::int64_t i = 0; i < size; ++i)
+                m = std::max(m, static_cast<double>(std::fabs(v[i])));
+            max_abs[key] = std::max(max_abs[key], m);
+        };
+        for (std::size_t i = 0; i < phi_.size(); ++i)
+            record(path + "/phi/" + phi_.layer(i).spec().name, phi_.output(i),
+                   n * elements_ * phi_.layer(i).out_size());
+        record(path, pooled_.data(), static_cast<std::int64_t>(pooled_.size()));
+        for (std::size_t i = 0; i < rho_.size(); ++i)
+            record(path + "/rho/" + rho_.layer(i).spec().name, rho_.output(i),
+                   n * rho_.layer(i).out_size());
     }
 
 private:

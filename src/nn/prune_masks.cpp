@@ -40,16 +40,32 @@ void prune_smallest(std::vector<Candidate>& c, std::size_t k,
 
 }  // namespace
 
+namespace {
+
+/// Dense/conv2d kernels of a layer list, Deep Sets members by path ("<block>/phi/<name>").
+void add_masks(const std::vector<LayerSpec>& layers, const std::string& prefix,
+               const CheckpointData& weights, PruneMasks& out) {
+    for (const LayerSpec& l : layers) {
+        const std::string path = prefix + l.name;
+        if (l.type == LayerType::kDeepSets) {
+            add_masks(l.phi, path + "/phi/", weights, out);
+            add_masks(l.rho, path + "/rho/", weights, out);
+            continue;
+        }
+        if (l.type != LayerType::kDense && l.type != LayerType::kConv2d) continue;
+        if (const NamedTensor* k = kernel_of(weights, path))
+            out[path].assign(k->values.size(), 1.0f);
+    }
+}
+
+}  // namespace
+
 PruneMasks full_masks(const NetworkSpec& net, const CheckpointData& weights) {
     PruneMasks out;
-    for (const LayerSpec& l : net.layers) {
-        if (l.type != LayerType::kDense && l.type != LayerType::kConv2d) continue;
-        if (const NamedTensor* k = kernel_of(weights, l.name))
-            out[l.name].assign(k->values.size(), 1.0f);
-    }
+    add_masks(net.layers, "", weights, out);
     if (out.empty())
-        throw UsageError("the network has no top-level dense or conv2d kernel to prune",
-                         "pruning needs dense or conv2d layers outside Deep Sets blocks");
+        throw UsageError("the network has no dense or conv2d kernel to prune",
+                         "pruning needs dense or conv2d layers (top level or inside Deep Sets)");
     return out;
 }
 

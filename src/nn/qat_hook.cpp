@@ -5,19 +5,12 @@
 
 #include <algorithm>
 
+#include "qat_cast.hpp"
 #include "snac/core/error.hpp"
 #include "snac/nn/fixed_arith.hpp"
 
 namespace snac::nn::detail {
 namespace {
-
-/// Whether the straight-through gradient passes at value v for a cast into t: everywhere for
-/// wrapping types (the cast is the identity in range, and a wrapped value has no useful
-/// gradient either way), only within the range for saturating types.
-bool passes(double v, const FixedType& t) {
-    if (t.overflow == OverflowMode::kWrap || t.overflow == OverflowMode::kWrapSm) return true;
-    return v >= t.min_value() && v <= t.max_value();
-}
 
 bool is_weighted(LayerType t) {
     return t == LayerType::kDense || t == LayerType::kConv2d;
@@ -30,23 +23,27 @@ struct QatHook::Quantized {
     float* grad = nullptr;
     std::size_t size = 0;
     std::vector<float> master;
-    std::optional<FixedType> type;  ///< quantize into this type (QAT)
+    std::optional<FloatCast> type;  ///< quantize into this type (QAT)
     const std::vector<float>* mask = nullptr;
 };
 
 struct QatHook::Step {
     enum class Kind { kPass, kCast, kFixed } kind = Kind::kPass;
-    FixedType result, accum;
+    FloatCast result;
+    FixedType accum;
     bool accum_binds = false;
     FixedModel single;  ///< kFixed: this one layer as a model
     bool batchnorm = false;
     std::vector<double> bn_scale;  ///< per channel: dx = dy·scale (statistics frozen)
     std::int64_t bn_hw = 1;
-    std::vector<std::uint8_t> pass;  ///< straight-through mask of the last forward
+    std::vector<float> pass;  ///< straight-through mask of the last forward (1 or 0)
+    bool has_pass = false;    ///< pass holds the last training forward's mask
+    bool trailing_softmax = false;
 };
 
 QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks)
     : net_(net), quantize_(settings != nullptr) {
+    if (settings != nullptr) settings_ = *settings;
     Sequence& seq = net.sequence();
     std::map<std::string, const FixedLayer*> by_name;
     if (quantize_) {
@@ -59,18 +56,17 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
     for (std::size_t i = 0; i < seq.size(); ++i) {
         Layer& layer = seq.layer(i);
         const LayerSpec& spec = layer.spec();
-        if (quantize_ &&
-            (spec.type == LayerType::kDeepSets || spec.type == LayerType::kConvAttention))
-            throw UsageError("layer '" + spec.name + "': quantization-aware training supports " +
-                                 "dense, conv2d, batchnorm, activations, softmax, pooling and " +
-                                 "flatten, not " + std::string(to_string(spec.type)),
-                             "use an architecture without " + std::string(to_string(spec.type)) +
-                                 " for the local stage");
         auto step = std::make_unique<Step>();
         const auto found = by_name.find(spec.name);
         const FixedLayer* fl = found == by_name.end() ? nullptr : found->second;
         if (fl != nullptr) {
-            step->result = fl->result;
+            // The straight-through mask looks at what the layer hands on (rho's output for a
+            // Deep Sets block).
+            step->result = FloatCast(fl->output_type());
+            // Blocks computed by FixedModel whose parameters train in float: their lowered copy
+            // is refreshed after every optimizer step.
+            if (fl->op == FixedOp::kDeepSets || fl->op == FixedOp::kConvAttention)
+                refresh_.push_back(i);
             switch (fl->op) {
                 case FixedOp::kDense:
                 case FixedOp::kConv2d:
@@ -90,6 +86,12 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
                     step->single.layers = {*fl};
                     break;
             }
+            // A trailing softmax feeds only the loss, whose gradient with respect to the logits
+            // skips it (Network::Head::kSkipSoftmax): in training its firmware rounding would
+            // change the loss value, not what the logits learn, and costs a FixedModel run per
+            // sample; training keeps the float layer's softmax of the quantized logits there.
+            // Evaluation (and every reported metric) runs the firmware's softmax.
+            step->trailing_softmax = fl->op == FixedOp::kSoftmax && i + 1 == seq.size();
             if (fl->op == FixedOp::kBatchNorm) {
                 step->batchnorm = true;
                 for (const std::int64_t w : fl->weights)
@@ -101,14 +103,19 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
 
         // Parameters: kernels and biases of dense/conv layers are managed here.
         std::vector<Param> ps = layer.params();
+        const auto nested = layer.nested_kernels("");
         for (std::size_t k = 0; k < ps.size(); ++k) {
             Param p = ps[k];
             const std::vector<float>* mask = nullptr;
-            if (masks != nullptr && k == 0 && is_weighted(spec.type)) {
-                const auto m = masks->find(spec.name);
+            std::string kernel_name;
+            if (k == 0 && is_weighted(spec.type)) kernel_name = spec.name;
+            for (const auto& [path, np] : nested)
+                if (np.value == p.value) kernel_name = path;
+            if (masks != nullptr && !kernel_name.empty()) {
+                const auto m = masks->find(kernel_name);
                 if (m != masks->end()) {
                     if (m->second.size() != p.size)
-                        throw UsageError("pruning mask of layer '" + spec.name + "' has " +
+                        throw UsageError("pruning mask of layer '" + kernel_name + "' has " +
                                              std::to_string(m->second.size()) + " entries, the " +
                                              "kernel " + std::to_string(p.size),
                                          "the mask does not belong to this architecture");
@@ -123,7 +130,7 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
                 q->grad = p.grad;
                 q->size = p.size;
                 q->master.assign(p.value, p.value + p.size);
-                if (quantized) q->type = k == 0 ? fl->weight : fl->bias;
+                if (quantized) q->type = FloatCast(k == 0 ? fl->weight : fl->bias);
                 q->mask = mask;
                 p.value = q->master.data();
                 tensors_.push_back(std::move(q));
@@ -132,16 +139,11 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
         }
     }
     if (masks != nullptr && masks_used != masks->size())
-        throw UsageError("pruning masks name layers that are not top-level dense or conv2d layers",
-                         "prune only dense and conv2d kernels outside Deep Sets blocks");
+        throw UsageError("pruning masks name layers that are not dense or conv2d layers",
+                         "prune only dense and conv2d kernels (top level or inside Deep Sets)");
+    if (quantize_) input_cast_ = std::make_unique<FloatCast>(model_->input_type);
     // The starting weights as given (masked, quantized); masters are clamped only after steps.
-    for (const auto& q : tensors_)
-        for (std::size_t k = 0; k < q->size; ++k) {
-            if (q->mask && (*q->mask)[k] == 0.0f) q->master[k] = 0.0f;
-            const float m = q->master[k];
-            q->value[k] =
-                q->type ? static_cast<float>(fx::quantize(static_cast<double>(m), *q->type)) : m;
-        }
+    for (const auto& q : tensors_) write(*q);
     seq.set_hook(this);
 }
 
@@ -149,13 +151,30 @@ QatHook::~QatHook() {
     net_.sequence().set_hook(nullptr);
 }
 
+void QatHook::write(Quantized& q) {
+    if (q.mask)
+        for (std::size_t k = 0; k < q.size; ++k)
+            q.master[k] = (*q.mask)[k] != 0.0f ? q.master[k] : 0.0f;
+    if (q.type)
+        q.type->apply(q.master.data(), q.value, q.size);
+    else
+        std::copy_n(q.master.data(), q.size, q.value);
+}
+
 void QatHook::before_step() {
-    for (const auto& q : tensors_)
-        for (std::size_t k = 0; k < q->size; ++k) {
-            if ((q->mask && (*q->mask)[k] == 0.0f) ||
-                (q->type && !passes(static_cast<double>(q->master[k]), *q->type)))
-                q->grad[k] = 0.0f;
+    for (const auto& q : tensors_) {
+        if (q->mask)
+            for (std::size_t k = 0; k < q->size; ++k)
+                if ((*q->mask)[k] == 0.0f) q->grad[k] = 0.0f;
+        if (q->type && !q->type->wraps()) {
+            const auto lo = static_cast<double>(q->type->lo());
+            const auto hi = static_cast<double>(q->type->hi());
+            for (std::size_t k = 0; k < q->size; ++k) {
+                const auto m = static_cast<double>(q->master[k]);
+                if (!(m >= lo && m <= hi)) q->grad[k] = 0.0f;
+            }
         }
+    }
 }
 
 void QatHook::after_step() {
@@ -164,17 +183,38 @@ void QatHook::after_step() {
         // optimizer's momentum may still push it outwards: it would stay stuck at the saturated
         // value for good (long QAT runs lost accuracy that way). Clamped to the range it sits on
         // the boundary, where the gradient passes and can bring it back.
-        const bool clamp = q->type && q->type->overflow != OverflowMode::kWrap &&
-                           q->type->overflow != OverflowMode::kWrapSm;
-        const auto lo = clamp ? static_cast<float>(q->type->min_value()) : 0.0f;
-        const auto hi = clamp ? static_cast<float>(q->type->max_value()) : 0.0f;
-        for (std::size_t k = 0; k < q->size; ++k) {
-            if (q->mask && (*q->mask)[k] == 0.0f) q->master[k] = 0.0f;
-            if (clamp) q->master[k] = std::clamp(q->master[k], lo, hi);
-            const float m = q->master[k];
-            q->value[k] =
-                q->type ? static_cast<float>(fx::quantize(static_cast<double>(m), *q->type)) : m;
+        if (q->type && !q->type->wraps()) {
+            const auto lo = static_cast<float>(q->type->lo());
+            const auto hi = static_cast<float>(q->type->hi());
+            for (std::size_t k = 0; k < q->size; ++k)
+                q->master[k] = std::clamp(q->master[k], lo, hi);
         }
+        write(*q);
+    }
+    refresh_blocks();
+}
+
+std::vector<LayerWeights> QatHook::save_masters() {
+    std::vector<std::vector<float>> kept;
+    for (const auto& q : tensors_) {
+        kept.emplace_back(q->value, q->value + q->size);
+        std::copy_n(q->master.data(), q->size, q->value);
+    }
+    std::vector<LayerWeights> out = net_.save();
+    for (std::size_t i = 0; i < tensors_.size(); ++i)
+        std::copy(kept[i].begin(), kept[i].end(), tensors_[i]->value);
+    return out;
+}
+
+void QatHook::refresh_blocks() {
+    if (refresh_.empty()) return;
+    CheckpointData ck;
+    ck.layers = net_.save();
+    const FixedModel m = lower_network(net_.spec(), ck, settings_);
+    for (const std::size_t i : refresh_) {
+        const std::string& name = net_.sequence().layer(i).spec().name;
+        for (const FixedLayer& l : m.layers)
+            if (l.name == name) steps_[i]->single.layers = {l};
     }
 }
 
@@ -182,8 +222,7 @@ const float* QatHook::input(const float* x, std::int64_t n) {
     if (!quantize_) return x;
     const auto size = static_cast<std::size_t>(n * net_.in_size());
     input_.resize(size);
-    for (std::size_t k = 0; k < size; ++k)
-        input_[k] = static_cast<float>(fx::quantize(static_cast<double>(x[k]), model_->input_type));
+    input_cast_->apply(x, input_.data(), size);
     return input_.data();
 }
 
@@ -200,10 +239,18 @@ void QatHook::after_forward(std::size_t i, const float* x, float* y, std::int64_
     if (s.kind == Step::Kind::kPass) return;
     const Layer& layer = net_.sequence().layer(i);
     const auto size = static_cast<std::size_t>(n * layer.out_size());
+    if (mode == Mode::kTrain && s.trailing_softmax) {
+        s.has_pass = false;
+        return;
+    }
     if (mode == Mode::kTrain) {
         s.pass.resize(size);
-        for (std::size_t k = 0; k < size; ++k)
-            s.pass[k] = passes(static_cast<double>(y[k]), s.result) ? 1 : 0;
+        s.result.pass_mask(y, s.pass.data(), size);
+        s.has_pass = !s.result.wraps();
+    }
+    if (s.kind == Step::Kind::kCast && !s.accum_binds) {
+        s.result.apply(y, y, size);
+        return;
     }
     if (s.kind == Step::Kind::kCast) {
         for (std::size_t k = 0; k < size; ++k) {
@@ -212,7 +259,7 @@ void QatHook::after_forward(std::size_t i, const float* x, float* y, std::int64_
             // matrix product cannot do; one cast of the sum approximates it (qat_settings never
             // chooses such accumulators).
             if (s.accum_binds) v = fx::quantize(v, s.accum);
-            y[k] = static_cast<float>(fx::quantize(v, s.result));
+            y[k] = static_cast<float>(fx::quantize(v, s.result.type()));
         }
         return;
     }
@@ -230,8 +277,8 @@ bool QatHook::before_backward(std::size_t i, const float*, float* dy, float* dx,
     if (s.kind == Step::Kind::kPass) return false;
     const Layer& layer = net_.sequence().layer(i);
     const auto size = static_cast<std::size_t>(n * layer.out_size());
-    for (std::size_t k = 0; k < size && k < s.pass.size(); ++k)
-        if (!s.pass[k]) dy[k] = 0.0f;
+    if (s.has_pass && s.pass.size() >= size)
+        for (std::size_t k = 0; k < size; ++k) dy[k] = s.pass[k] != 0.0f ? dy[k] : 0.0f;
     if (!s.batchnorm) return false;
     if (dx != nullptr) {
         const auto hw = static_cast<std::size_t>(s.bn_hw);

@@ -18,6 +18,8 @@
 
 namespace snac::nn::detail {
 
+class FloatCast;  // qat_cast.hpp
+
 /// Kernel masks by layer name (1 keeps a weight, 0 prunes it), same layout as the kernel.
 using MaskMap = std::map<std::string, std::vector<float>>;
 
@@ -39,6 +41,9 @@ public:
     /// Masks the masters and writes the quantized values into the layers. Call after each
     /// optimizer step (and once at construction).
     void after_step();
+    /// The network's weights with the float masters in place of the quantized values (the layer
+    /// storage is restored afterwards).
+    std::vector<LayerWeights> save_masters();
     /// The network input cast to input_t (n samples); returns `x` unchanged without QAT.
     const float* input(const float* x, std::int64_t n);
 
@@ -51,13 +56,22 @@ private:
     struct Quantized;  // per-tensor master, type, mask
     struct Step;       // per layer: what after_forward / before_backward do
 
+    /// Lowers the network's current weights again and replaces the FixedModel copies of the
+    /// Deep Sets and ConvAttn blocks (their parameters train in float inside the block).
+    void refresh_blocks();
+    /// Masks the master and writes it, quantized, into the layer's storage.
+    static void write(Quantized& q);
+
     Network& net_;
     bool quantize_ = false;
+    HlsSettings settings_;
+    std::vector<std::size_t> refresh_;  ///< sequence indices of blocks to re-lower per step
     std::optional<FixedModel> model_;
     std::vector<std::unique_ptr<Quantized>> tensors_;
     std::vector<std::unique_ptr<Step>> steps_;
     std::vector<Param> params_;
     std::vector<float> input_;
+    std::unique_ptr<FloatCast> input_cast_;  ///< input_t
 };
 
 }  // namespace snac::nn::detail

@@ -267,6 +267,8 @@ TrainResult train_once(const NetworkSpec& spec, const Dataset& data, const Train
     }
     // Early stopping returns the weights of the best validation epoch.
     if (!best_weights.empty()) net.load(best_weights);
+    if (qat != nullptr && options.quantize != nullptr && best_weights.empty())
+        result.master_weights = qat->save_masters();
     if (result.status == TrainStatus::kOk || result.status == TrainStatus::kStopped) {
         for (const auto& [k, v] : evaluate(net, data, Split::kVal, task, config.batch_size, b, qat))
             result.metrics[training_metric_key(k, EvalSplit::kValidation)] = v;

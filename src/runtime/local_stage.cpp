@@ -4,9 +4,6 @@
 // each chain to an idle trainer rank and is the only writer of the study. A chain resumes after
 // its last finished step.
 #include "snac/runtime/local_stage.hpp"
-#include "snac/runtime/model_file.hpp"
-#include "snac/runtime/run_lock.hpp"
-#include "snac/runtime/pipeline.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -45,6 +42,7 @@
 #include "snac/runtime/model_file.hpp"
 #include "snac/runtime/mpi.hpp"
 #include "snac/runtime/pipeline.hpp"
+#include "snac/runtime/run_lock.hpp"
 #include "snac/runtime/signals.hpp"
 #include "snac/runtime/transport.hpp"
 #include "snac/surrogate/cost_model.hpp"
@@ -279,11 +277,24 @@ public:
             nn::qat_settings(net, m.float_weights, data_, qp, cfg_.hls.to_settings());
         const fs::path dir = fs::path(run_dir_) / "local" / m.name / p.label;
         fs::create_directories(dir);
-        CheckpointData current, warm;
+        // `current` is the last step's checkpoint (weights on the ap_fixed grid); `master` its
+        // float QAT masters (stepNN.master.h5), which the next step prunes by and starts from:
+        // on the grid, what fine-tuning moved by less than half a step would be lost at every
+        // step (at 4 bits most of it).
+        CheckpointData current, warm, master, warm_master;
+        auto masters_of = [&](int step, const CheckpointData& fallback) {
+            const fs::path f = dir / ("step" + two_digits(step) + ".master.h5");
+            if (!fs::exists(f)) return fallback;
+            CheckpointData c = io::read_checkpoint(f.string());
+            c.architecture_yaml = fallback.architecture_yaml;
+            return c;
+        };
         nn::PruneMasks masks = nn::full_masks(net, m.float_weights);
         if (last >= 0) {
             current = io::read_checkpoint((dir / ("step" + two_digits(last) + ".h5")).string());
             warm = io::read_checkpoint((dir / "step00.h5").string());
+            master = masters_of(last, current);
+            warm_master = masters_of(0, warm);
             const nn::PruneMasks stored = nn::masks_from_checkpoint(current);
             if (!stored.empty()) masks = stored;
             log::info("local: " + m.name + "/" + p.label + " resumes after step " +
@@ -335,11 +346,11 @@ public:
             if (separated) {
                 start = &fcur.layers;
             } else if (step > 0) {
-                masks = nn::prune_step(current, masks, step_rate(cfg_.local, step), scope);
+                masks = nn::prune_step(master, masks, step_rate(cfg_.local, step), scope);
                 if (cfg_.local.rewind == PruningRewind::kNone)
-                    start = &current.layers;
+                    start = &master.layers;
                 else if (cfg_.local.rewind == PruningRewind::kWarmup)
-                    start = &warm.layers;
+                    start = &warm_master.layers;
             }
             tc.epochs = step == 0 || separated ? cfg_.local.qat_epochs : cfg_.local.pruning_epochs;
             nn::TrainOptions to;
@@ -367,6 +378,12 @@ public:
             r.checkpoint.attributes["sparsity"] = std::to_string(rec.sparsity);
             r.checkpoint.final_metrics["fixed_val_" + metric_name(data_)] = rec.metric;
             r.checkpoint.final_metrics["fixed_test_" + metric_name(data_)] = rec.test_metric;
+            CheckpointData step_master;
+            step_master.architecture_yaml = r.checkpoint.architecture_yaml;
+            step_master.layers = r.master_weights.empty() ? r.checkpoint.layers : r.master_weights;
+            if (!r.master_weights.empty())
+                io::write_checkpoint((dir / ("step" + two_digits(step) + ".master.h5")).string(),
+                                     step_master);
             io::write_checkpoint((fs::path(run_dir_) / rec.checkpoint).string(), r.checkpoint);
             std::vector<io::JsonAttr> attrs = {
                 {"local_model", json(m.name).dump()},
@@ -387,7 +404,11 @@ public:
                       " " + std::to_string(rec.metric) + " (firmware arithmetic)");
             test_hook_pause(stop_);
             current = std::move(r.checkpoint);
-            if (step == 0) warm = current;
+            master = std::move(step_master);
+            if (step == 0) {
+                warm = current;
+                warm_master = master;
+            }
         }
         return true;
     }

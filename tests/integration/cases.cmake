@@ -20,11 +20,10 @@ snac_add_integration_test(NAME case_jets_mlp_quick
             $<TARGET_FILE:case_jets_fixture> $<TARGET_FILE:case_trivial_baseline>
             configs/jets_mlp_quick.yaml
     TIMEOUT 300)
-# Deep Sets: no local stage (QAT does not support the deepsets layer).
 snac_add_integration_test(NAME case_jets_deepsets_quick
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cases/jets_end_to_end.sh
             $<TARGET_FILE:case_jets_fixture> $<TARGET_FILE:case_trivial_baseline>
-            configs/jets_deepsets_quick.yaml --no-local
+            configs/jets_deepsets_quick.yaml
     TIMEOUT 300)
 # The jet configs without their data: they check, and the error names the fetch command.
 snac_add_integration_test(NAME case_jets_missing_data

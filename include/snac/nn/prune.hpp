@@ -1,8 +1,9 @@
 #pragma once
 /// Iterative magnitude pruning (Han et al., arXiv:1506.02626; Frankle & Carbin, arXiv:1803.03635):
-/// masks over the kernels of top-level dense and conv2d layers (biases and batch norm are never
-/// pruned). A step removes a fraction of the *remaining* weights with the smallest magnitudes,
-/// with one threshold across layers (global) or one per layer. TrainOptions::masks keeps them.
+/// masks over the kernels of dense and conv2d layers, Deep Sets members included by path (biases
+/// and batch norm are never pruned). A step removes a fraction of the *remaining* weights with the
+/// smallest magnitudes, with one threshold across layers (global) or one per layer.
+/// TrainOptions::masks keeps them.
 #include <map>
 #include <string>
 #include <vector>

@@ -34,6 +34,13 @@ struct QatPrecision {
 /// moves activations and unseen samples exceed the training range.
 constexpr int kActivationHeadroomBits = 1;
 
+/// The headroom `auto` gives layer results at a total width: kActivationHeadroomBits from 8 bits
+/// up; none below, where one integer bit more halves the few fractional steps left and costs
+/// more than the saturation of the rare values beyond the observed range.
+constexpr int activation_headroom_bits(int width) {
+    return width >= 8 ? kActivationHeadroomBits : 0;
+}
+
 /// ap_fixed<W,I> (sign included in I, rounding to nearest even, saturating) with the fewest
 /// integer bits whose range holds magnitudes up to max_abs, plus `headroom` integer bits. The
 /// fraction is capped at 24 bits (tiny tensors), and max_abs 0 gives I = 1.

@@ -26,9 +26,9 @@ struct EpochReport {
 
 struct TrainOptions {
     std::uint64_t seed = 1;
-    int threads = 0;                               ///< 0: leave OpenMP's setting
+    int threads = 0;                                   ///< 0: leave OpenMP's setting
     std::function<void(const EpochReport&)> on_epoch;  ///< progress; may be empty
-    const std::atomic<bool>* stop = nullptr;       ///< checked between batches: stop early
+    const std::atomic<bool>* stop = nullptr;           ///< checked between batches: stop early
     /// Start from these weights (e.g. a trained checkpoint's layers) instead of random ones.
     const std::vector<LayerWeights>* initial_weights = nullptr;
     /// Quantization-aware training with these per-layer precisions (snac/nn/qat.hpp): the
@@ -43,10 +43,15 @@ struct TrainOptions {
 
 struct TrainResult {
     TrainStatus status = TrainStatus::kOk;
-    std::string reason;                            ///< why, when status is not kOk
-    std::map<std::string, double> metrics;         ///< final: val_* and test_* metrics
+    std::string reason;                     ///< why, when status is not kOk
+    std::map<std::string, double> metrics;  ///< final: val_* and test_* metrics
     std::vector<EpochReport> history;
-    CheckpointData checkpoint;                     ///< weights + architecture + history
+    CheckpointData checkpoint;  ///< weights + architecture + history
+    /// Under QAT (TrainOptions::quantize): the float masters of the quantized weights (the
+    /// checkpoint holds them on their ap_fixed grid), in checkpoint layout. A chain continues
+    /// and prunes from these, as the grid loses what fine-tuning moved by less than half a step.
+    /// Empty without QAT and when early stopping restored an earlier epoch.
+    std::vector<LayerWeights> master_weights;
     double seconds = 0.0;
 };
 

@@ -7,7 +7,7 @@ beats the trivial baseline of the config's own dataset (majority class / mean pr
 computed from the dataset by case_trivial_baseline. Prints the wall time of the run.
 
 Usage: case_test.py BASELINE_BIN CONFIG [--no-local] [run flags...]. --no-local accepts a config
-whose local stage is disabled (Deep Sets: QAT does not support the deepsets layer). Needs SNAC_BIN, SNAC_SOURCE_DIR,
+whose local stage is disabled. Needs SNAC_BIN, SNAC_SOURCE_DIR,
 SNAC_DATA_DIR. CONFIG is relative to SNAC_SOURCE_DIR or absolute. The config is copied into a
 temporary directory (so the imported dataset and the run stay out of the source tree); the data
 sources resolve against $SNAC_DATA_DIR.

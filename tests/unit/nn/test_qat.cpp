@@ -6,13 +6,17 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
+#include <random>
 #include <set>
 
 #include "network.hpp"
+#include "qat_cast.hpp"
 #include "qat_hook.hpp"
 #include "snac/core/error.hpp"
 #include "snac/io/dataset_store.hpp"
 #include "snac/nn/fixed_arith.hpp"
+#include "snac/nn/prune.hpp"
 #include "snac/nn/qat.hpp"
 #include "snac/nn/trainer.hpp"
 #include "synthetic.hpp"
@@ -66,7 +70,8 @@ CheckpointData trained(const std::string& yaml, const Dataset& d, int epochs) {
 }
 
 /// Every test sample: qat_forward's outputs equal FixedModel::run's exactly.
-void expect_bit_exact(const std::string& yaml, const Dataset& d, int total_bits) {
+void expect_bit_exact(const std::string& yaml, const Dataset& d, int total_bits,
+                      double tolerance_8bit = 0.05) {
     const CheckpointData ck = trained(yaml, d, 6);
     const NetworkSpec net = NetworkSpec::from_yaml(yaml);
     QatPrecision p;
@@ -98,7 +103,7 @@ void expect_bit_exact(const std::string& yaml, const Dataset& d, int total_bits)
     if (total_bits >= 8) {
         // The firmware's accuracy is close to the float network's at 8 bits.
         const double fixed = evaluate_fixed(model, d, Split::kTest).at("accuracy");
-        EXPECT_NEAR(fixed, ck.final_metrics.at("test_accuracy"), 0.05);
+        EXPECT_NEAR(fixed, ck.final_metrics.at("test_accuracy"), tolerance_8bit);
         EXPECT_GT(fixed, 0.3);  // well above chance (0.1)
     }
 }
@@ -124,6 +129,83 @@ TEST(Qat, ConvForwardEqualsFixedModelOnMnist) {
         "  - {type: relu}\n  - {type: avgpool2d, size: 2}\n  - {type: flatten}\n"
         "  - {type: dense, units: 10}\n";
     for (int bits : {8, 4}) expect_bit_exact(yaml, mnist8x8(true), bits);
+}
+
+// Deep Sets (phi with gelu, mean aggregation, rho): each image is a set of its 8 rows of 8
+// pixels; the block trains in float inside and runs FixedModel's arithmetic forward.
+TEST(Qat, DeepSetsForwardEqualsFixedModelOnMnist) {
+    Dataset d = mnist8x8(false);
+    d.sample_shape = {8, 8};
+    const std::string yaml =
+        "input_shape: [8, 8]\nlayers:\n  - type: deepsets\n    aggregate: mean\n"
+        "    phi: [{type: dense, units: 16}, {type: gelu}, {type: dense, units: 16}, "
+        "{type: relu}]\n"
+        "    rho: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 10}]\n"
+        "  - {type: softmax}\n";
+    for (int bits : {8, 4}) expect_bit_exact(yaml, d, bits, 0.15);
+}
+
+// conv_attention (query/key/value, the attention softmax, projection, residual) after a conv.
+TEST(Qat, ConvAttentionForwardEqualsFixedModelOnMnist) {
+    const std::string yaml =
+        "input_shape: [1, 8, 8]\nlayers:\n  - {type: conv2d, filters: 4, kernel: 3, padding: "
+        "same}\n  - {type: relu}\n  - {type: maxpool2d, size: 2}\n"
+        "  - {type: conv_attention, hidden: 4}\n  - {type: flatten}\n"
+        "  - {type: dense, units: 10}\n";
+    for (int bits : {8, 4}) expect_bit_exact(yaml, mnist8x8(true), bits, 0.15);
+}
+
+// The fake quantizers' float cast equals fx::quantize (the definition) for every quantization and
+// overflow mode, signed and unsigned, on random values, exact ties, values far out of range and
+// non-finite values; widths up to 22 take the float path, up to 50 the double path, wider ones
+// the exact fallback.
+TEST(Qat, FloatCastEqualsFxQuantizeForEveryMode) {
+    std::mt19937 rng(7);
+    std::vector<float> x;
+    std::uniform_real_distribution<float> u(-40.0f, 40.0f);
+    for (int i = 0; i < 4000; ++i) x.push_back(u(rng));
+    for (int i = -300; i <= 300; ++i) x.push_back(static_cast<float>(i) / 16.0f + 1.0f / 64.0f);
+    for (int i = -300; i <= 300; ++i) x.push_back(static_cast<float>(i) / 32.0f);  // ties
+    for (float v :
+         {0.0f, -0.0f, 1e-30f, -1e-30f, 1e-44f, -1e-44f, 3e9f, -3e9f, 1e30f, -1e30f, 1e38f, -1e38f})
+        x.push_back(v);
+    std::vector<float> special = x;
+    special.push_back(std::numeric_limits<float>::infinity());
+    special.push_back(-std::numeric_limits<float>::infinity());
+    const QuantMode quants[] = {QuantMode::kTrn,     QuantMode::kTrnZero,   QuantMode::kRnd,
+                                QuantMode::kRndZero, QuantMode::kRndMinInf, QuantMode::kRndInf,
+                                QuantMode::kRndConv};
+    const OverflowMode overflows[] = {OverflowMode::kWrap, OverflowMode::kSat,
+                                      OverflowMode::kSatZero, OverflowMode::kSatSym,
+                                      OverflowMode::kWrapSm};
+    std::int64_t checked = 0;
+    for (const auto& [w, i] : std::vector<std::pair<int, int>>{{4, 2},
+                                                               {8, 3},
+                                                               {8, -1},
+                                                               {6, 8},
+                                                               {16, 6},
+                                                               {22, 4},
+                                                               {24, 10},
+                                                               {32, 10},
+                                                               {50, 20},
+                                                               {53, 10}})
+        for (const Signedness sg : {Signedness::kSigned, Signedness::kUnsigned})
+            for (const QuantMode q : quants)
+                for (const OverflowMode o : overflows) {
+                    const FixedType t{w, i, sg, q, o};
+                    const detail::FloatCast cast(t);
+                    for (const std::vector<float>* in : {&x, &special}) {
+                        std::vector<float> y(in->size());
+                        cast.apply(in->data(), y.data(), in->size());
+                        for (std::size_t k = 0; k < in->size(); ++k) {
+                            const auto ref =
+                                static_cast<float>(fx::quantize(static_cast<double>((*in)[k]), t));
+                            ASSERT_EQ(y[k], ref) << t.str() << " at " << (*in)[k];
+                            ++checked;
+                        }
+                    }
+                }
+    EXPECT_GT(checked, 1000000);
 }
 
 TEST(Qat, IntegerBitsFollowTheQkerasConventionAndAutoRanges) {
@@ -256,22 +338,82 @@ TEST(Qat, PrunedWeightsStayZeroThroughAdamAndSgdMomentum) {
             }
             EXPECT_EQ(zeros, 64u);
             EXPECT_GT(moved, 32u) << "the kept weights must train";
+            // Under QAT the float masters come back too: on the grid they are the checkpoint's
+            // weights, off it they keep what training moved by less than half a step.
+            ASSERT_EQ(r.master_weights.empty(), !quantize);
+            if (quantize) {
+                const auto& mk = r.master_weights[0].tensors[0].values;
+                const FixedType wt = s.for_layer("dense_0").precision.weight;
+                std::size_t off_grid = 0;
+                for (std::size_t i = 0; i < mk.size(); ++i) {
+                    EXPECT_EQ(static_cast<float>(fx::quantize(mk[i], wt)), t[0].values[i]);
+                    if (masks["dense_0"][i] == 0.0f) {
+                        EXPECT_EQ(mk[i], 0.0f);
+                    }
+                    off_grid += mk[i] != t[0].values[i];
+                }
+                EXPECT_GT(off_grid, 0u);
+            }
             EXPECT_GT(r.metrics.at("test_accuracy"), 0.8);
         }
     }
 }
 
-TEST(Qat, DeepSetsIsRejectedWithAHint) {
-    const Dataset d = testing::blobs(60, 6, 2);
-    const NetworkSpec net = NetworkSpec::from_yaml(
-        "input_shape: [3, 2]\nlayers:\n  - {type: deepsets, aggregate: mean, phi: [{type: dense, "
-        "units: 4}], rho: [{type: dense, units: 2}]}\n");
-    Dataset sets = d;
-    sets.sample_shape = {3, 2};
+// QAT of a Deep Sets block with masks on its members: the block's parameters train (the
+// FixedModel copy the forward uses is refreshed per step, so the metric measured during training
+// equals the firmware's metric of the final weights exactly), pruned member weights stay zero.
+TEST(Qat, DeepSetsTrainsUnderQatWithMemberMasks) {
+    Dataset d = mnist8x8(false);
+    d.sample_shape = {8, 8};
+    const std::string yaml =
+        "input_shape: [8, 8]\nlayers:\n  - type: deepsets\n    aggregate: sum\n"
+        "    phi: [{type: dense, units: 16}, {type: relu}]\n"
+        "    rho: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 10}]\n";
+    const NetworkSpec net = NetworkSpec::from_yaml(yaml);
+    const CheckpointData start = trained(yaml, d, 3);
+    PruneMasks masks = full_masks(net, start);
+    ASSERT_EQ(masks.size(), 3u);
+    ASSERT_TRUE(masks.count("deepsets_0/phi/dense_0"));
+    masks = prune_step(start, masks, 0.5, PruneScope::kGlobal);
     QatPrecision p;
     p.total_bits = 8;
-    p.integer_bits = 3;
-    EXPECT_THROW(qat_settings(net, CheckpointData{}, sets, p, HlsSettings{}), UsageError);
+    const HlsSettings s = qat_settings(net, start, d, p, HlsSettings{});
+    TrainConfig c;
+    c.epochs = 2;
+    c.batch_size = 32;
+    c.learning_rate = 1e-3;
+    TrainOptions o;
+    o.threads = 1;
+    o.initial_weights = &start.layers;
+    o.masks = &masks;
+    o.quantize = &s;
+    const TrainResult r = train_network(net, d, c, o);
+    ASSERT_EQ(r.status, TrainStatus::kOk) << r.reason;
+    std::size_t zeros = 0, pruned = 0, moved = 0;
+    for (const LayerWeights& lw : r.checkpoint.layers) {
+        const auto m = masks.find(lw.layer_name);
+        if (m == masks.end()) continue;
+        const NamedTensor* before = nullptr;
+        for (const LayerWeights& sw : start.layers)
+            if (sw.layer_name == lw.layer_name) before = &sw.tensors[0];
+        ASSERT_NE(before, nullptr);
+        ASSERT_EQ(lw.tensors.back().name, "kernel_mask") << lw.layer_name;
+        for (std::size_t i = 0; i < m->second.size(); ++i) {
+            if (m->second[i] == 0.0f) {
+                ++pruned;
+                zeros += lw.tensors[0].values[i] == 0.0f;
+            } else {
+                moved += lw.tensors[0].values[i] != before->values[i];
+            }
+        }
+    }
+    EXPECT_GT(pruned, 0u);
+    EXPECT_EQ(zeros, pruned);
+    EXPECT_GT(moved, pruned / 2) << "the kept member weights must train";
+    const FixedModel model = lower_network(net, r.checkpoint, s);
+    const double fixed = evaluate_fixed(model, d, Split::kTest).at("accuracy");
+    EXPECT_EQ(fixed, r.metrics.at("test_accuracy"));
+    EXPECT_GT(fixed, 0.25);  // chance: 0.1
 }
 
 }  // namespace
