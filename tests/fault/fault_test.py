@@ -199,7 +199,7 @@ def stage_outputs(run_dir, stage):
     return os.path.getsize(os.path.join(run_dir, "report", "index.html")) > 0
 
 
-def check_pipeline_stage(run_dir, stage, reference):
+def check_pipeline_stage(run_dir, stage, reference, reference_dir="reference"):
     g.check(os.path.exists(os.path.join(run_dir, "stages", stage + ".done")),
             "%s: no stages/%s.done after --resume" % (run_dir, stage))
     got = stage_outputs(run_dir, stage)
@@ -211,7 +211,7 @@ def check_pipeline_stage(run_dir, stage, reference):
     left = [f for _, _, fs in os.walk(run_dir) for f in fs if ".snac-tmp-" in f]
     g.check(not left, "%s: temporaries left behind: %s" % (run_dir, left))
     if stage == "hls":  # every project whole: the unkilled run's files, none empty
-        got_files, ref_files = project_files(run_dir), project_files("reference")
+        got_files, ref_files = project_files(run_dir), project_files(reference_dir)
         g.check(got_files == ref_files, "%s: HLS project files differ from the unkilled run's: "
                 "missing %s, extra %s" % (run_dir, sorted(set(ref_files) - set(got_files)),
                                           sorted(set(got_files) - set(ref_files))))
@@ -409,7 +409,7 @@ def scenario_full_disk_stages(fractions):
                 g.check(r.returncode == 0, "%s: resume exited %d:\n%s" % (disk, r.returncode,
                                                                           r.stderr))
                 check_pipeline_stage(out, stage, sorted(reference)
-                                     if isinstance(reference, list) else reference)
+                                     if isinstance(reference, list) else reference, ref)
                 checkpoints_readable(out)
                 print("%s disk %dk (%.0f%% of the stage's %d KiB): exit %d (%s), resumed"
                       % (stage, room, fraction * 100, need, p.returncode,
