@@ -11,6 +11,7 @@ SNAC_TEST_PAUSE_MS hook) before it signals. The timeouts only turn a hang into a
 """
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -254,8 +255,8 @@ def scenario_second():
 def step_checkpoints(run_dir):
     found = []
     for root, _, files in os.walk(os.path.join(run_dir, "local")):
-        found += [os.path.join(root, f) for f in files if f.startswith("step") and
-                  f.endswith(".h5")]
+        # stepNN.h5 (the firmware's weights; stepNN.master.h5 beside it holds the float master)
+        found += [os.path.join(root, f) for f in files if re.fullmatch(r"step\d\d\.h5", f)]
     return sorted(found)
 
 
