@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds snac and runs every test (labels unit, mpi, integration,
 # fault, slurm), then every libFuzzer harness under ASan+UBSan (scripts/sanitize.sh fuzz: its
-# regression inputs, then 15 s from its seeds). SNAC_SANITIZERS=0 skips the fuzzers (they are
-# skipped too when ctest args are given); SNAC_SANITIZERS=full runs the whole sanitizer suite
-# instead: ASan+UBSan unit and integration tests plus the fuzzers, and TSan on the runtime tests
-# (over the 40-minute CI budget; docs/reliability.md#ci-budget).
+# regression inputs, then 15 s from its seeds). SNAC_SANITIZERS=full runs the whole sanitizer
+# suite instead (scripts/sanitize.sh ci): one clang ASan+UBSan build runs the unit, integration
+# and mpi tests and the fuzzers, and a TSan build runs the runtime tests
+# (docs/reliability.md#ci-budget). SNAC_SANITIZERS=0 skips them (they are skipped too when ctest
+# args are given).
 # Usage: scripts/test.sh [ctest args for the main build, e.g. -L unit]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,6 +23,6 @@ else
     ctest --output-on-failure -L slurm
 fi
 case "${SNAC_SANITIZERS:-$([ $# -eq 0 ] && echo 1 || echo 0)}" in
-    1) "$root/scripts/sanitize.sh" fuzz ;;
-    full) "$root/scripts/sanitize.sh" asan tsan ;;
+    1|fuzz) "$root/scripts/sanitize.sh" fuzz ;;
+    full) "$root/scripts/sanitize.sh" ci ;;
 esac

@@ -83,8 +83,10 @@ std::string metric_name(const Dataset& d) {
     return higher_is_better(d) ? "accuracy" : "mean_distance";
 }
 
+/// Models to compress; an empty list when a drain stopped the float training of an --arch model
+/// (nothing is kept of it: it is trained again by the next run).
 std::vector<Model> read_models(const LocalRunOptions& o, const RunConfig& cfg, const Dataset& data,
-                               const std::string& run_dir) {
+                               const std::string& run_dir, const std::atomic<bool>* stop) {
     std::vector<Model> out;
     auto from_checkpoint = [&](const std::string& name, const std::string& path) {
         if (!fs::exists(path))
@@ -117,7 +119,9 @@ std::vector<Model> read_models(const LocalRunOptions& o, const RunConfig& cfg, c
         log::info("training " + a + " in float first (train: section)");
         nn::TrainOptions to;
         to.seed = derive_seed(cfg.search.seed, out.size(), "local-float");
+        to.stop = stop;  // a drain ends it once runtime.drain_timeout has passed
         const nn::TrainResult r = nn::train_network(spec, data, cfg.train, to);
+        if (r.status == nn::TrainStatus::kStopped) return {};
         if (r.status != nn::TrainStatus::kOk)
             throw Error("float training of " + a + " failed: " + r.reason);
         Model m;
@@ -664,7 +668,11 @@ Prepared prepare(const LocalRunOptions& o, const RunConfig& cfg, const Dataset*&
     p.dataset_path = io::resolve_dataset(p.cfg.data, p.cfg.base_dir);
     data = io::load_dataset(p.dataset_path);
     data_out = &*data;
-    p.models = read_models(o, p.cfg, *data, p.run_dir);
+    p.models = read_models(o, p.cfg, *data, p.run_dir, stop);
+    if (p.models.empty()) {  // stopped in a float training: nothing written yet, nothing to keep
+        p.stopped = true;
+        return p;
+    }
     fs::create_directories(local_dir);
     if (!o.config_path.empty())
         snac::write_file_atomic((local_dir / "config.yaml").string(), to_yaml(p.cfg));
@@ -753,6 +761,10 @@ private:
 
 /// Summary, selection and stages/local.done (rank 0, after the chains).
 int finish(const Prepared& p, std::vector<StepRecord> all, const Dataset& data, bool stopped) {
+    if (stopped && p.models.empty()) {
+        log::warn("stopped on request during the float training: nothing was written");
+        return 0;
+    }
     const fs::path local_dir = fs::path(p.run_dir) / "local";
     std::sort(all.begin(), all.end(), [](const StepRecord& a, const StepRecord& b) {
         return std::tie(a.model, a.precision, a.step) < std::tie(b.model, b.precision, b.step);

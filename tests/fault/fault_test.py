@@ -199,7 +199,7 @@ def stage_outputs(run_dir, stage):
     return os.path.getsize(os.path.join(run_dir, "report", "index.html")) > 0
 
 
-def check_pipeline_stage(run_dir, stage, reference):
+def check_pipeline_stage(run_dir, stage, reference, reference_dir="reference"):
     g.check(os.path.exists(os.path.join(run_dir, "stages", stage + ".done")),
             "%s: no stages/%s.done after --resume" % (run_dir, stage))
     got = stage_outputs(run_dir, stage)
@@ -210,6 +210,28 @@ def check_pipeline_stage(run_dir, stage, reference):
             % (run_dir, stage, got, reference))
     left = [f for _, _, fs in os.walk(run_dir) for f in fs if ".snac-tmp-" in f]
     g.check(not left, "%s: temporaries left behind: %s" % (run_dir, left))
+    if stage == "hls":  # every project whole: the unkilled run's files, none empty
+        got_files, ref_files = project_files(run_dir), project_files(reference_dir)
+        g.check(got_files == ref_files, "%s: HLS project files differ from the unkilled run's: "
+                "missing %s, extra %s" % (run_dir, sorted(set(ref_files) - set(got_files)),
+                                          sorted(set(got_files) - set(ref_files))))
+
+
+def project_files(run_dir):
+    """Relative paths of the HLS projects' sources, scripts and results (not build products,
+    whose names depend on the compiler's temporaries)."""
+    root = os.path.join(run_dir, "hls")
+    files = []
+    for d, _, fs in os.walk(root):
+        for f in fs:
+            path = os.path.join(d, f)
+            rel = os.path.relpath(path, root)
+            if f.endswith((".o", ".out", ".log")) or "/build/" in "/" + rel:
+                continue
+            g.check(f == "summary.csv" or os.path.getsize(path) > 0 or f.startswith("."),
+                    "%s: empty file in an HLS project" % path)
+            files.append(rel)
+    return sorted(files)
 
 
 # Holds each finished global trial and local step (src/runtime/signals.cpp, test_hook_pause), so
@@ -387,7 +409,7 @@ def scenario_full_disk_stages(fractions):
                 g.check(r.returncode == 0, "%s: resume exited %d:\n%s" % (disk, r.returncode,
                                                                           r.stderr))
                 check_pipeline_stage(out, stage, sorted(reference)
-                                     if isinstance(reference, list) else reference)
+                                     if isinstance(reference, list) else reference, ref)
                 checkpoints_readable(out)
                 print("%s disk %dk (%.0f%% of the stage's %d KiB): exit %d (%s), resumed"
                       % (stage, room, fraction * 100, need, p.returncode,

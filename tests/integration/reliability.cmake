@@ -12,12 +12,14 @@ foreach(scenario exhausted signal_duplicates locked changed_settings failed_star
         TIMEOUT 300)
 endforeach()
 # Defect 5: Ctrl-C / SIGTERM in every command (tests/integration/reliability/interrupt_test.py).
-foreach(scenario train surrogate hls run second)
+foreach(scenario train surrogate hls run second local local_second)
     snac_add_integration_test(NAME interrupt_${scenario}
         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/reliability/interrupt_test.py ${scenario}
         TIMEOUT 600)
 endforeach()
-add_test(NAME mpi_interrupt_mpirun
-         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/reliability/interrupt_test.py mpirun)
-set_tests_properties(mpi_interrupt_mpirun PROPERTIES LABELS mpi TIMEOUT 600 PROCESSORS 2
-                     ENVIRONMENT "${SNAC_TEST_ENV};MPIEXEC=${MPIEXEC_EXECUTABLE};SNAC_BIN=$<TARGET_FILE:snac>;SNAC_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+foreach(scenario mpirun mpirun_drain)
+    add_test(NAME mpi_interrupt_${scenario}
+             COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/reliability/interrupt_test.py ${scenario})
+    set_tests_properties(mpi_interrupt_${scenario} PROPERTIES LABELS mpi TIMEOUT 600 PROCESSORS 2
+                         ENVIRONMENT "${SNAC_TEST_ENV};MPIEXEC=${MPIEXEC_EXECUTABLE};SNAC_BIN=$<TARGET_FILE:snac>;SNAC_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endforeach()

@@ -2,7 +2,8 @@
 """Defect 5 of issue 13: one Ctrl-C stops every command promptly with consistent files; a second
 Ctrl-C exits at once; SIGTERM to mpirun ends with exit 0 and a resumable study.
 
-Usage: interrupt_test.py SCENARIO (train, surrogate, hls, run, second, mpirun). Needs SNAC_BIN
+Usage: interrupt_test.py SCENARIO (train, surrogate, hls, run, second, local, local_second,
+mpirun). Needs SNAC_BIN
 and SNAC_DATA_DIR (MPIEXEC for mpirun). Ctrl-C is SIGINT to the whole process group, as a
 terminal sends it. No scenario relies on timing: each waits for a sign that the command is in
 the middle of its work (a printed epoch, a running compiler, a finished trial held by the
@@ -10,6 +11,7 @@ SNAC_TEST_PAUSE_MS hook) before it signals. The timeouts only turn a hang into a
 """
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -49,6 +51,8 @@ def wait_for(what, cond, proc=None, timeout=HANG):
             show()
             g.fail("the command ended (exit %s) before %s" % (proc.returncode, what))
         if time.time() - t0 > timeout:
+            if proc is not None:
+                os.killpg(proc.pid, signal.SIGKILL)
             g.fail("timed out waiting for " + what)
         time.sleep(0.1)
 
@@ -176,7 +180,7 @@ def scenario_hls():
         wait_for("the compiler to end", lambda: not session_alive(p.pid), timeout=60)
 
 
-def run_config(trials, epochs=2, extra=""):
+def run_config(trials, epochs=2, extra="", local="qat_epochs: 1, pruning_steps: 1"):
     tiny_config(extra="""search_space:
   family: mlp
   params:
@@ -190,9 +194,9 @@ search:
   population: 4
   seed: 3
 select: {rule: knee, count: 1}
-local: {enabled: true, precisions: [8], qat_epochs: 1, pruning_steps: 1, pruning_epochs: 1}
+local: {enabled: true, precisions: [8], %s, pruning_epochs: 1}
 hls: {part: xcvu13p-flga2577-2-e, precision: "ap_fixed<16,6>"}
-%s""" % (trials, extra))
+%s""" % (trials, local, extra))
     text_ = open("config.yaml").read().replace("epochs: 2,", "epochs: %d," % epochs)
     open("config.yaml", "w").write(text_)
 
@@ -201,6 +205,11 @@ def trial_started(run_dir):
     """A trial was handed to a trainer (SNAC_TEST_PAUSE_MS then holds it until the signal)."""
     ev = text(os.path.join(run_dir, "events.jsonl"))
     return '"event":"train"' in ev or '"event": "train"' in ev
+
+
+def train_events(run_dir):
+    ev = text(os.path.join(run_dir, "events.jsonl"))
+    return ev.count('"event":"train"') + ev.count('"event": "train"')
 
 
 def study_states(run_dir):
@@ -243,12 +252,91 @@ def scenario_second():
     finish(p, -signal.SIGINT, "snac global after a second Ctrl-C")
 
 
+def step_checkpoints(run_dir):
+    found = []
+    for root, _, files in os.walk(os.path.join(run_dir, "local")):
+        # stepNN.h5 (the firmware's weights; stepNN.master.h5 beside it holds the float master)
+        found += [os.path.join(root, f) for f in files if re.fullmatch(r"step\d\d\.h5", f)]
+    return sorted(found)
+
+
+def global_and_select(extra="", local="qat_epochs: 1, pruning_steps: 3"):
+    """A run directory whose global and select stages are done (the local stage's input)."""
+    run_config(trials=2, extra=extra, local=local)
+    p = subprocess.run([SNAC, "run", "config.yaml", "--out", "r", "--until", "select",
+                        "--no-progress"], capture_output=True, text=True, timeout=900)
+    if p.returncode != 0:
+        print(p.stdout, p.stderr, file=sys.stderr)
+        g.fail("snac run --until select exited %d" % p.returncode)
+
+
+def local_studies_running(run_dir):
+    db = sqlite3.connect(os.path.join(run_dir, "study.db"))
+    return db.execute("select count(*) from trials where state = 'RUNNING'").fetchone()[0]
+
+
+def scenario_local():
+    """snac local: Ctrl-C after a finished step (held by SNAC_TEST_PAUSE_MS) stops the stage
+    (exit 0, 'stopped on request', no local.done); every step checkpoint is whole, nothing is
+    RUNNING, no temporary is left; --resume finishes the chain to every step, none twice."""
+    global_and_select()
+    env = dict(os.environ, SNAC_TEST_PAUSE_MS="600000")
+    p = start([SNAC, "local", "r"], env=env)
+    wait_for("a finished local step", lambda: step_checkpoints("r"), p)
+    ctrl_c(p)
+    finish(p, 0, "snac local after Ctrl-C")
+    g.check("stopped on request" in text("err.txt"), "no stop message:\n" + text("err.txt"))
+    g.check(not os.path.exists("r/stages/local.done"), "local.done after an interruption")
+    kept = step_checkpoints("r")
+    g.check(0 < len(kept) < 4, "steps kept after Ctrl-C: %s" % kept)
+    for f in kept:
+        subprocess.run([SNAC, "inspect", f], check=True, capture_output=True)
+    g.check(local_studies_running("r") == 0, "a local step left RUNNING")
+    no_temporaries("r/local")
+    p = subprocess.run([SNAC, "local", "r", "--resume"], capture_output=True, text=True,
+                       timeout=900)
+    if p.returncode != 0:
+        print(p.stdout, p.stderr, file=sys.stderr)
+        g.fail("snac local --resume after Ctrl-C exited %d" % p.returncode)
+    g.check(os.path.exists("r/stages/local.done"), "no local.done after --resume")
+    rows = [l for l in open("r/local/summary.csv").read().splitlines()[1:] if l.strip()]
+    g.check(len(rows) == 4, "summary.csv has %d step rows, expected 4 (steps 0-3):\n%s" %
+            (len(rows), "\n".join(rows)))
+    g.check(len(step_checkpoints("r")) == 4, "step checkpoints: %s" % step_checkpoints("r"))
+    for f in step_checkpoints("r"):
+        subprocess.run([SNAC, "inspect", f], check=True, capture_output=True)
+
+
+def scenario_local_second():
+    """snac local training an --arch model in float first (train.epochs 100000): the first
+    Ctrl-C waits runtime.drain_timeout (600 s) for the training, a second ends snac by SIGINT
+    at once; with drain_timeout 1 s one Ctrl-C stops the training (exit 0, nothing written)."""
+    for timeout in (600, 1):
+        tiny_config(extra="runtime: {drain_timeout: %d}\n" % timeout)
+        text_ = open("config.yaml").read().replace("epochs: 2,", "epochs: 100000,")
+        open("config.yaml", "w").write(text_)
+        out = "r%d" % timeout
+        p = start([SNAC, "local", out, "--config", "config.yaml", "--arch", "mlp.yaml"])
+        wait_for("the float training", lambda: "in float first" in text("err.txt"), p)
+        ctrl_c(p)
+        if timeout == 600:
+            time.sleep(1)  # only gives a wrongly fatal first signal the time to act
+            g.check(p.poll() is None, "the first Ctrl-C ended snac local at once")
+            ctrl_c(p)
+            finish(p, -signal.SIGINT, "snac local after a second Ctrl-C")
+        else:
+            finish(p, 0, "snac local after one Ctrl-C (drain_timeout 1 s)")
+            g.check("nothing was written" in text("err.txt"), "message:\n" + text("err.txt"))
+            g.check(not os.path.exists(os.path.join(out, "local")),
+                    "an interrupted float training left files in %s/local" % out)
+
+
 def scenario_mpirun():
     """SIGTERM to mpirun: the study stays resumable and --resume finishes it to the budget.
     Open MPI 4.1's mpirun forwards SIGTERM to the ranks, SIGKILLs them 1 s later
     (odls_base_sigkill_timeout) and exits 1 even when every rank exited 0, so its exit code is
-    not snac's to give (docs/reliability.md); SIGUSR1, which mpirun forwards and waits for,
-    is the graceful stop (mpi_runtime_sigterm_np3)."""
+    not snac's to give (docs/reliability.md#sigterm-to-mpirun); scripts/mpirun_drain.sh turns
+    SIGTERM/Ctrl-C into SIGUSR1, which mpirun forwards and waits for: exit 0 (mpirun_drain)."""
     run_config(trials=6)
     env = dict(os.environ, SNAC_TEST_PAUSE_MS="600000")
     p = start([MPIEXEC, "-n", "2"] + g.MPI_FLAGS + [SNAC, "global", "config.yaml", "--out", "r",
@@ -268,11 +356,45 @@ def scenario_mpirun():
     g.check(states.count("COMPLETE") == 6, "not 6 COMPLETE trials after --resume: %s" % states)
 
 
+def scenario_mpirun_drain():
+    """SIGTERM, then Ctrl-C, to scripts/mpirun_drain.sh (mpirun whose TERM/INT/HUP reach the
+    ranks as SIGUSR1): exit 0, nothing RUNNING, and --resume finishes the study to the budget
+    with every trial once. (SIGTERM to mpirun itself exits 1: scenario mpirun.)"""
+    wrapper = os.path.join(os.environ["SNAC_SOURCE_DIR"], "scripts", "mpirun_drain.sh")
+    run_config(trials=6)
+    env = dict(os.environ, SNAC_TEST_PAUSE_MS="600000")
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        p = start([wrapper, "-n", "2"] + g.MPI_FLAGS + [SNAC, "global", "config.yaml", "--out",
+                                                        "r", "--resume", "--no-progress"],
+                  env=env)
+        before = train_events("r")
+        wait_for("a trial in training", lambda: train_events("r") > before, p)
+        if sig == signal.SIGINT:
+            ctrl_c(p)  # as a terminal sends it: to the whole foreground process group
+        else:
+            os.kill(p.pid, sig)
+        finish(p, 0, "mpirun_drain.sh after signal %d" % sig)
+        wait_for("the ranks to end", lambda: not session_alive(p.pid), timeout=60)
+        g.check("stopped on request" in text("err.txt") or "drain" in text("err.txt"),
+                "no drain message:\n" + text("err.txt"))
+        g.check("RUNNING" not in study_states("r"), "RUNNING after a drain: %s" %
+                study_states("r"))
+    p = subprocess.run([SNAC, "global", "config.yaml", "--out", "r", "--resume",
+                        "--no-progress"], capture_output=True, text=True, timeout=900)
+    g.check(p.returncode == 0, "--resume after the drains exited %d:\n%s" %
+            (p.returncode, p.stderr))
+    states = study_states("r")
+    g.check(states.count("COMPLETE") == 6, "not 6 COMPLETE trials after --resume: %s" % states)
+    g.check(len(states) == 6, "trials run twice or failed: %s" % states)
+
+
 def main():
     scenario = sys.argv[1]
     os.chdir(tempfile.mkdtemp(prefix="interrupt_" + scenario + "_"))
     {"train": scenario_train, "surrogate": scenario_surrogate, "hls": scenario_hls,
-     "run": scenario_run, "second": scenario_second, "mpirun": scenario_mpirun}[scenario]()
+     "run": scenario_run, "second": scenario_second, "local": scenario_local,
+     "local_second": scenario_local_second, "mpirun": scenario_mpirun,
+     "mpirun_drain": scenario_mpirun_drain}[scenario]()
     print("PASS interrupt " + scenario)
 
 
