@@ -3,8 +3,8 @@
 #   core <- nn, search, surrogate, hls, io <- runtime <- app
 # Every rule of the table:
 # 1. "may use" (snac modules): which snac modules each module's sources and public headers may
-#    include; app uses runtime (and core, which every module uses) — the few app files that still
-#    call a lower module directly are listed by name below, so a new one fails;
+#    include; app uses runtime (and core, which every module uses): every command's work is a
+#    runtime driver (include/snac/runtime/*_command.hpp), app maps flags and calls it;
 # 2. "may use" (libraries): an allowlist of third-party headers per module — anything not named
 #    for the module fails (std and POSIX headers are always allowed). So <mpi.h> only in runtime,
 #    oneDNN only in src/nn, hdf5.h / sqlite3.h only in src/io, TBB only in surrogate and runtime,
@@ -32,17 +32,6 @@ declare -A uses=(
     [runtime]="core nn search surrogate hls io runtime"
     [app]="core runtime"
 )
-# app files that still reach a lower module directly (printing or a command not yet moved to a
-# runtime driver); each names the modules it uses. Shrink this list, never grow it.
-declare -A app_exceptions=(
-    [src/app/cmd_estimate.cpp]="io surrogate"
-    [src/app/cmd_surrogate.cpp]="io surrogate"
-    [src/app/cmd_inspect.cpp]="nn"
-    [src/app/cmd_study.cpp]="io search"
-    [src/app/cmd_predict.cpp]="nn"
-    [src/app/cmd_data.cpp]="io"
-    [src/app/cmd_train.cpp]="io nn"
-)
 for mod in "${!uses[@]}"; do
     dirs=()
     [ -d "src/$mod" ] && dirs+=("src/$mod")
@@ -50,9 +39,8 @@ for mod in "${!uses[@]}"; do
     [ ${#dirs[@]} -eq 0 ] && continue
     while IFS= read -r hit; do
         [ -z "$hit" ] && continue
-        file="${hit%%:*}"
         dep="$(sed -E 's/.*#include[[:space:]]*"snac\/([a-z_]+)\/.*/\1/' <<<"$hit")"
-        allowed="${uses[$mod]} ${app_exceptions[$file]:-}"
+        allowed="${uses[$mod]}"
         [[ " $allowed " == *" $dep "* ]] || fail "$mod may not use $dep, in $hit"
     done < <(grep -RnE '#include[[:space:]]*"snac/[a-z_]+/' "${dirs[@]}" 2>/dev/null || true)
 done

@@ -140,20 +140,22 @@ int main(int argc, char** argv) {
         const SearchSpace space(space_of(problem));
         const auto& ref = kRef.at(problem);
         for (const auto& seed_text : seeds) {
-            SamplerOptions o;
-            o.kind = SamplerKind::kNsga2;
-            o.directions.assign(ref.size(), Direction::kMinimize);
+            SearchConfig o;
+            o.sampler = SamplerKind::kNsga2;
+            for (std::size_t i = 0; i < ref.size(); ++i)
+                o.objectives.push_back({"f" + std::to_string(i + 1), Direction::kMinimize});
             o.population = 50;  // Optuna's default
             o.seed = std::stoull(seed_text);
             // optuna-like | steady-sbx | steady-uniform | generational-sbx
             o.mode = variant.rfind("steady", 0) == 0 ? SearchMode::kSteadyState : SearchMode::kGenerational;
-            o.sbx = variant.find("sbx") != std::string::npos;
+            o.crossover =
+                variant.find("sbx") != std::string::npos ? Crossover::kSbx : Crossover::kUniform;
             auto sampler = make_sampler(space, o);
             const std::string db = dir + "/snac_" + problem + "_" + seed_text + ".db";
             std::filesystem::remove(db);
             io::StudyDefinition def;
             def.name = problem;
-            def.directions = o.directions;
+            def.directions = sampler->directions();
             auto store = io::StudyStore::open(db, def);
             double overhead_s = 0, overhead_cpu_s = 0;
             auto cpu_now = [] {

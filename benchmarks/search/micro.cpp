@@ -36,11 +36,12 @@ std::vector<double> zdt1(const Genome& g) {
 
 void ask_tell(benchmark::State& state, SamplerKind kind, SearchMode mode) {
     const SearchSpace space(zdt_space());
-    SamplerOptions o;
-    o.kind = kind;
+    SearchConfig o;
+    o.sampler = kind;
     o.mode = mode;
-    o.directions = {Direction::kMinimize, Direction::kMinimize};
+    o.objectives = {{"f1", Direction::kMinimize}, {"f2", Direction::kMinimize}};
     o.population = 50;
+    o.seed = 0;
     auto s = make_sampler(space, o);
     for (int i = 0; i < 1000; ++i) {
         auto a = s->ask();

@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "command.hpp"
-#include "snac/nn/network_spec.hpp"
 #include "snac/runtime/predict.hpp"
 
 namespace snac::app {
@@ -45,7 +44,7 @@ std::function<int()> setup_predict(CLI::App& sub) {
             std::printf("%lld samples, %s inference, input normalisation: %s\nwrote %s %s\n",
                         static_cast<long long>(s.samples), s.arithmetic.c_str(),
                         s.normalisation.c_str(), opt.output.c_str(),
-                        nn::shape_str(s.output_shape).c_str());
+                        runtime::output_shape_text(s).c_str());
         return 0;
     };
 }

@@ -138,14 +138,16 @@ TpeOutcome run_local_tpe(const RunConfig& cfg, const Dataset& data, const std::s
     for (const std::int64_t n : study.fail_running("interrupted (local TPE resumed)"))
         study.set_trial_attrs(n, {{"interrupted", "true"}}, {});
 
-    search::SamplerOptions so;
-    so.kind = SamplerKind::kTpe;
-    so.directions = {dir};
+    // The local study's own `search:` section: one objective, no constraints, TPE; only the
+    // candidate count and (derived) seed come from the global section.
+    SearchConfig sc;
+    sc.sampler = SamplerKind::kTpe;
+    sc.objectives = {{metric, dir}};
     // Optuna's default of 10 random start-up trials, fewer for small budgets so TPE acts at all.
-    so.tpe_startup_trials = std::clamp(cfg.local.tpe_trials / 3, 1, 10);
-    so.tpe_candidates = cfg.search.tpe_candidates;
-    so.seed = derive_seed(cfg.search.seed, 0, "local-tpe/" + model);
-    std::unique_ptr<search::Sampler> sampler = search::make_sampler(space, so);
+    sc.tpe_startup_trials = std::clamp(cfg.local.tpe_trials / 3, 1, 10);
+    sc.tpe_candidates = cfg.search.tpe_candidates;
+    sc.seed = derive_seed(cfg.search.seed, 0, "local-tpe/" + model);
+    std::unique_ptr<search::Sampler> sampler = search::make_sampler(space, sc);
 
     TpeOutcome out;
     std::vector<search::TrialRecord> records;

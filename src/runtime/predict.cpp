@@ -152,4 +152,8 @@ PredictSummary run_predict(const PredictOptions& o) {
     return summary;
 }
 
+std::string output_shape_text(const PredictSummary& summary) {
+    return nn::shape_str(summary.output_shape);
+}
+
 }  // namespace snac::runtime

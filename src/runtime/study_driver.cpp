@@ -64,7 +64,7 @@ StudyDriver::StudyDriver(const RunConfig& config, std::string run_dir,
       context_(std::move(context)),
       space_(config.search_space),
       baselines_(load_baselines(config, context_)),
-      sampler_(search::make_sampler(space_, search::sampler_options(config.search))),
+      sampler_(search::make_sampler(space_, config.search)),
       store_(io::StudyStore::open((fs::path(run_dir_) / "study.db").string(),
                                   io::study_definition(config.search))) {
     load_existing();

@@ -21,10 +21,10 @@ namespace {
 
 class Nsga2Sampler final : public Sampler {
 public:
-    Nsga2Sampler(const SearchSpace& space, const SamplerOptions& o) : Sampler(space, o) {}
+    Nsga2Sampler(const SearchSpace& space, const SearchConfig& o) : Sampler(space, o) {}
 
     std::vector<std::int64_t> population() const override {
-        if (options_.mode == SearchMode::kSteadyState) return archive_;
+        if (config_.mode == SearchMode::kSteadyState) return archive_;
         int g = 0;
         for (const auto& t : trials_) g = std::max(g, t.generation);
         auto it = parents_.find(g);
@@ -33,9 +33,9 @@ public:
 
 protected:
     std::optional<Genome> propose(std::int64_t number, int& generation, Rng& rng) override {
-        const auto pop = static_cast<std::size_t>(options_.population);
-        if (options_.mode == SearchMode::kSteadyState) {
-            generation = static_cast<int>(number / options_.population);
+        const auto pop = static_cast<std::size_t>(config_.population);
+        if (config_.mode == SearchMode::kSteadyState) {
+            generation = static_cast<int>(number / config_.population);
             if (static_cast<std::size_t>(number) < pop || archive_.size() < 2) return space_.sample(rng);
             return breed(archive_, rng, Tournament::kRankCrowding);
         }
@@ -85,7 +85,7 @@ private:
     std::optional<int> next_generation() const {
         if (counts_.empty()) return 0;
         const auto& [g, c] = *counts_.rbegin();
-        const auto pop = static_cast<std::size_t>(options_.population);
+        const auto pop = static_cast<std::size_t>(config_.population);
         if (c.complete + c.running < pop) return g;
         if (c.running > 0) return std::nullopt;
         return g + 1;
@@ -94,9 +94,10 @@ private:
     /// Steady state: the new result joins the population, which is cut back to its size.
     void absorb(const TrialRecord& t) {
         absorb_intersection(t.genome);
-        if (options_.mode != SearchMode::kSteadyState) return;
+        if (config_.mode != SearchMode::kSteadyState) return;
         archive_.push_back(t.number);
-        if (archive_.size() > static_cast<std::size_t>(options_.population)) archive_ = elite(archive_);
+        if (archive_.size() > static_cast<std::size_t>(config_.population))
+            archive_ = elite(archive_);
     }
 
     const std::vector<std::int64_t>& parent_population(int g) {
@@ -116,7 +117,7 @@ private:
     std::vector<std::int64_t> elite(const std::vector<std::int64_t>& pool) const {
         std::vector<Point> pts;
         for (auto n : pool) pts.push_back(make_point(*this, *find(n)));
-        const auto pop = static_cast<std::size_t>(options_.population);
+        const auto pop = static_cast<std::size_t>(config_.population);
         std::vector<std::int64_t> out;
         for (const auto& front : nondominated_sort(pts)) {
             if (out.size() + front.size() < pop) {
@@ -181,7 +182,7 @@ private:
             }
         }
         Genome child;
-        if (uniform01(rng) < options_.crossover_prob) {
+        if (uniform01(rng) < config_.crossover_prob) {
             const std::int64_t p0 = select(parents, rng, mode, rank);
             std::vector<std::int64_t> rest;
             for (auto n : parents)
@@ -193,18 +194,18 @@ private:
                 if (!intersection_.count(p.name)) continue;
                 const Gene& a = g0.at(p.name);
                 const Gene& b = g1.at(p.name);
-                if (p.numeric() && options_.sbx)
+                if (p.numeric() && config_.crossover == Crossover::kSbx)
                     child[p.name] = sbx_crossover(p, std::get<double>(a), std::get<double>(b),
-                                                  options_.sbx_eta, rng);
+                                                  config_.sbx_eta, rng);
                 else
-                    child[p.name] = uniform01(rng) >= options_.swapping_prob ? b : a;
+                    child[p.name] = uniform01(rng) >= config_.swapping_prob ? b : a;
             }
         } else {
             const Genome& g = find(parents[uniform_index(rng, parents.size())])->genome;
             for (const auto& name : intersection_) child[name] = g.at(name);
         }
-        const double mp = options_.mutation_prob >= 0
-                              ? options_.mutation_prob
+        const double mp = config_.mutation_prob >= 0
+                              ? config_.mutation_prob
                               : 1.0 / std::max<double>(1.0, static_cast<double>(child.size()));
         Genome kept;
         for (const auto& p : space_.params()) {
@@ -212,9 +213,9 @@ private:
             if (it == child.end()) continue;
             if (uniform01(rng) >= mp) {
                 kept.emplace(p.name, it->second);
-            } else if (p.numeric() && options_.sbx) {
+            } else if (p.numeric() && config_.crossover == Crossover::kSbx) {
                 kept.emplace(p.name, polynomial_mutation(p, std::get<double>(it->second),
-                                                         options_.mutation_eta, rng));
+                                                         config_.mutation_eta, rng));
             }
             // Otherwise dropped: Sampler::ask() repairs it with a uniform random value.
         }
@@ -235,7 +236,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Sampler> make_nsga2_sampler(const SearchSpace& space, const SamplerOptions& o) {
+std::unique_ptr<Sampler> make_nsga2_sampler(const SearchSpace& space, const SearchConfig& o) {
     return std::make_unique<Nsga2Sampler>(space, o);
 }
 

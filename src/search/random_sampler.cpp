@@ -14,7 +14,7 @@ protected:
 
 }  // namespace
 
-std::unique_ptr<Sampler> make_random_sampler(const SearchSpace& space, const SamplerOptions& o) {
+std::unique_ptr<Sampler> make_random_sampler(const SearchSpace& space, const SearchConfig& o) {
     return std::make_unique<RandomSampler>(space, o);
 }
 

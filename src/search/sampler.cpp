@@ -12,35 +12,20 @@
 
 namespace snac::search {
 
-SamplerOptions sampler_options(const SearchConfig& config) {
-    SamplerOptions o;
-    o.kind = config.sampler;
-    for (const auto& obj : config.objectives) o.directions.push_back(obj.direction);
-    o.constraint_count = config.constraints.size();
-    o.population = config.population;
-    o.mode = config.mode;
-    o.crossover_prob = config.crossover_prob;
-    o.swapping_prob = config.swapping_prob;
-    o.mutation_prob = config.mutation_prob;
-    o.sbx = config.crossover == Crossover::kSbx;
-    o.sbx_eta = config.sbx_eta;
-    o.mutation_eta = config.mutation_eta;
-    o.tpe_startup_trials = config.tpe_startup_trials;
-    o.tpe_candidates = config.tpe_candidates;
-    o.tpe_multivariate = config.tpe_multivariate;
-    o.reference_point = config.reference_point;
-    o.seed = config.seed;
-    return o;
-}
+namespace {
+/// Proposals per ask before a duplicate genome is accepted (half of them from the sampler, the
+/// rest uniform).
+constexpr int kMaxDuplicateRetries = 64;
+}  // namespace
 
-Sampler::Sampler(const SearchSpace& space, SamplerOptions options)
-    : space_(space), options_(std::move(options)) {
-    if (options_.directions.empty())
+Sampler::Sampler(const SearchSpace& space, SearchConfig config)
+    : space_(space), config_(std::move(config)) {
+    for (const auto& obj : config_.objectives) directions_.push_back(obj.direction);
+    if (directions_.empty())
         throw UsageError("a search needs at least one objective", "list them under search.objectives");
-    if (options_.population < 2)
+    if (config_.population < 2)
         throw UsageError("the NSGA-II population must be at least 2", "set search.population >= 2");
-    if (!options_.reference_point.empty() &&
-        options_.reference_point.size() != options_.directions.size())
+    if (!config_.reference_point.empty() && config_.reference_point.size() != directions_.size())
         throw UsageError("the reference point needs one value per objective");
     space_size_ = space_.distinct_genomes();
 }
@@ -52,7 +37,7 @@ std::optional<Suggestion> Sampler::ask() {
     // `max_duplicate_retries` children per ask to find that out).
     if (exhausted()) return std::nullopt;
     const auto number = static_cast<std::int64_t>(trials_.size());
-    Rng rng(derive_seed(options_.seed, static_cast<std::uint64_t>(number), "search.ask"));
+    Rng rng(derive_seed(config_.seed, static_cast<std::uint64_t>(number), "search.ask"));
     Suggestion s;
     s.number = number;
     std::string key;
@@ -60,7 +45,7 @@ std::optional<Suggestion> Sampler::ask() {
         int generation = s.generation;
         // A model-based sampler can keep proposing the same optimum: after half of the retries,
         // fall back to uniform samples to find a genome not evaluated yet.
-        std::optional<Genome> g = attempt == 0 || attempt < options_.max_duplicate_retries / 2
+        std::optional<Genome> g = attempt == 0 || attempt < kMaxDuplicateRetries / 2
                                       ? propose(number, generation, rng)
                                       : std::optional<Genome>(space_.sample(rng));
         if (!g) return std::nullopt;
@@ -68,7 +53,7 @@ std::optional<Suggestion> Sampler::ask() {
         s.generation = generation;
         key = SearchSpace::key(s.genome);
         s.duplicate_of = evaluated_duplicate(key);
-        if (!s.duplicate_of || attempt >= options_.max_duplicate_retries) break;
+        if (!s.duplicate_of || attempt >= kMaxDuplicateRetries) break;
     }
     TrialRecord t;
     t.number = number;
@@ -104,10 +89,10 @@ void Sampler::tell(std::int64_t number, std::span<const double> values,
     if (state == TrialState::kRunning || state == TrialState::kWaiting)
         throw Error("tell: a trial must finish as COMPLETE, PRUNED or FAIL");
     if (state == TrialState::kComplete) {
-        if (values.size() != options_.directions.size())
+        if (values.size() != directions_.size())
             throw Error("tell: trial " + std::to_string(number) + " has " +
                         std::to_string(values.size()) + " objective values, the study " +
-                        std::to_string(options_.directions.size()));
+                        std::to_string(directions_.size()));
         for (double v : values)
             if (std::isnan(v)) throw Error("tell: objective value of trial " + std::to_string(number) + " is NaN",
                                            "report a diverged trial as FAIL");
@@ -131,7 +116,7 @@ void Sampler::restore(std::vector<TrialRecord> trials) {
         if (trials[i].state == TrialState::kRunning || trials[i].state == TrialState::kWaiting)
             trials[i].state = TrialState::kFail;
         if (trials[i].state == TrialState::kComplete &&
-            trials[i].values.size() != options_.directions.size())
+            trials[i].values.size() != directions_.size())
             trials[i].state = TrialState::kFail;
     }
     trials_ = std::move(trials);
@@ -141,7 +126,7 @@ void Sampler::restore(std::vector<TrialRecord> trials) {
 }
 
 std::vector<double> Sampler::minimized(const TrialRecord& t) const {
-    return to_minimization(t.values, options_.directions);
+    return to_minimization(t.values, directions_);
 }
 
 const TrialRecord* Sampler::find(std::int64_t number) const {
@@ -171,31 +156,31 @@ double Sampler::hypervolume() const {
         if (t.state != TrialState::kComplete) continue;
         all.push_back(minimized(t));
         if (violation(t.constraints) == 0.0 &&
-            (options_.constraint_count == 0 || !t.constraints.empty()))
+            (config_.constraints.empty() || !t.constraints.empty()))
             feasible.push_back(all.back());
     }
     if (all.empty()) return 0.0;
-    const std::vector<double> ref = options_.reference_point.empty()
+    const std::vector<double> ref = config_.reference_point.empty()
                                         ? derive_reference_point(all)
-                                        : to_minimization(options_.reference_point, options_.directions);
+                                        : to_minimization(config_.reference_point, directions_);
     return search::hypervolume(feasible, ref);
 }
 
 Point make_point(const Sampler& s, const TrialRecord& t) {
     Point p;
-    p.objectives = to_minimization(t.values, s.options().directions);
+    p.objectives = to_minimization(t.values, s.directions());
     p.constraints = t.constraints;
     // A trial without its constraint values loses to every trial that has them (Optuna).
-    if (s.options().constraint_count > 0 && p.constraints.empty())
+    if (!s.config().constraints.empty() && p.constraints.empty())
         p.constraints = {std::numeric_limits<double>::max()};
     return p;
 }
 
-std::unique_ptr<Sampler> make_sampler(const SearchSpace& space, const SamplerOptions& options) {
-    switch (options.kind) {
-        case SamplerKind::kNsga2: return make_nsga2_sampler(space, options);
-        case SamplerKind::kTpe: return make_tpe_sampler(space, options);
-        case SamplerKind::kRandom: return make_random_sampler(space, options);
+std::unique_ptr<Sampler> make_sampler(const SearchSpace& space, const SearchConfig& config) {
+    switch (config.sampler) {
+        case SamplerKind::kNsga2: return make_nsga2_sampler(space, config);
+        case SamplerKind::kTpe: return make_tpe_sampler(space, config);
+        case SamplerKind::kRandom: return make_random_sampler(space, config);
     }
     throw Error("unknown sampler kind");
 }

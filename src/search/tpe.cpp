@@ -122,11 +122,11 @@ protected:
         std::vector<const TrialRecord*> done;
         for (const auto& t : trials_)
             if (t.state == TrialState::kComplete) done.push_back(&t);
-        if (done.size() < static_cast<std::size_t>(std::max(options_.tpe_startup_trials, 1)))
+        if (done.size() < static_cast<std::size_t>(std::max(config_.tpe_startup_trials, 1)))
             return space_.sample(rng);
         std::vector<const TrialRecord*> good, bad;
         split(done, good, bad);
-        return options_.tpe_multivariate ? multivariate(good, bad, rng) : univariate(good, bad, rng);
+        return config_.tpe_multivariate ? multivariate(good, bad, rng) : univariate(good, bad, rng);
     }
 
 private:
@@ -175,7 +175,7 @@ private:
             const Kernels l(p, values_of(p, good)), g(p, values_of(p, bad));
             Gene best;
             double best_score = -INFINITY;
-            for (int c = 0; c < options_.tpe_candidates; ++c) {
+            for (int c = 0; c < config_.tpe_candidates; ++c) {
                 const std::size_t comp = uniform_index(rng, l.size() + 1);
                 Gene x = comp == l.size() ? l.sample_prior(rng) : l.sample_kernel(comp, rng);
                 const double score = log_mixture(l, x) - log_mixture(g, x);
@@ -237,7 +237,7 @@ private:
         const Joint l = build_joint(good), g = build_joint(bad);
         Genome best;
         double best_score = -INFINITY;
-        for (int c = 0; c < options_.tpe_candidates; ++c) {
+        for (int c = 0; c < config_.tpe_candidates; ++c) {
             const std::size_t comp = uniform_index(rng, good.size() + 1);
             Genome x;
             for (std::size_t p = 0; p < space_.params().size(); ++p) {
@@ -260,7 +260,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Sampler> make_tpe_sampler(const SearchSpace& space, const SamplerOptions& o) {
+std::unique_ptr<Sampler> make_tpe_sampler(const SearchSpace& space, const SearchConfig& o) {
     return std::make_unique<TpeSampler>(space, o);
 }
 

@@ -32,4 +32,7 @@ struct PredictSummary {
 /// without weights, inputs whose sample size does not match the model, or bad files.
 PredictSummary run_predict(const PredictOptions& options);
 
+/// The summary's output shape as snac prints shapes, e.g. "[100, 5]".
+std::string output_shape_text(const PredictSummary& summary);
+
 }  // namespace snac::runtime

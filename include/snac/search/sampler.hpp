@@ -37,32 +37,12 @@ struct Suggestion {
     std::optional<std::int64_t> duplicate_of;
 };
 
-struct SamplerOptions {
-    SamplerKind kind = SamplerKind::kNsga2;
-    std::vector<Direction> directions;  ///< one per objective
-    std::size_t constraint_count = 0;
-    int population = 50;
-    SearchMode mode = SearchMode::kGenerational;
-    double crossover_prob = 0.9;
-    double swapping_prob = 0.5;
-    double mutation_prob = -1.0;  ///< <0: 1 / max(1, genes in the child)
-    bool sbx = false;             ///< SBX crossover + polynomial mutation on numeric genes
-    double sbx_eta = 20.0;
-    double mutation_eta = 20.0;
-    int tpe_startup_trials = 10;
-    int tpe_candidates = 24;
-    bool tpe_multivariate = false;
-    std::vector<double> reference_point;  ///< as measured (not sign-flipped); empty = derived
-    std::uint64_t seed = 0;
-    int max_duplicate_retries = 64;
-};
-
-/// Options from the `search:` config section.
-SamplerOptions sampler_options(const SearchConfig& config);
-
 class Sampler {
 public:
-    Sampler(const SearchSpace& space, SamplerOptions options);
+    /// Reads everything from the `search:` section it is given (a copy is kept): the sampler
+    /// kind, one direction per objective, the constraint count, the NSGA-II/TPE settings, the
+    /// reference point and the seed of every proposal.
+    Sampler(const SearchSpace& space, SearchConfig config);
     virtual ~Sampler();
     Sampler(const Sampler&) = delete;
     Sampler& operator=(const Sampler&) = delete;
@@ -88,7 +68,9 @@ public:
 
     const std::vector<TrialRecord>& trials() const { return trials_; }
     const SearchSpace& space() const { return space_; }
-    const SamplerOptions& options() const { return options_; }
+    const SearchConfig& config() const { return config_; }
+    /// One per objective, in config order.
+    const std::vector<Direction>& directions() const { return directions_; }
     /// Numbers of the COMPLETE trials on the (constrained) Pareto front.
     std::vector<std::int64_t> pareto_front() const;
     /// The same over other records under this sampler's directions (the study's, which also hold
@@ -113,7 +95,8 @@ protected:
     const TrialRecord* find(std::int64_t number) const;
 
     const SearchSpace& space_;
-    SamplerOptions options_;
+    SearchConfig config_;
+    std::vector<Direction> directions_;  ///< of config_.objectives, read on every comparison
     std::vector<TrialRecord> trials_;  ///< indexed by number
 
 private:
@@ -123,7 +106,7 @@ private:
     std::optional<double> space_size_;                          ///< distinct genomes, if finite
 };
 
-/// The sampler the options name.
-std::unique_ptr<Sampler> make_sampler(const SearchSpace& space, const SamplerOptions& options);
+/// The sampler `config.sampler` names, driven by the `search:` section `config`.
+std::unique_ptr<Sampler> make_sampler(const SearchSpace& space, const SearchConfig& config);
 
 }  // namespace snac::search

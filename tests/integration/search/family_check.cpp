@@ -23,7 +23,7 @@ struct Case {
 int check(const std::string& dir, const Case& c, int samples) {
     const RunConfig cfg = load_config(dir + "/configs/" + c.config);
     const search::SearchSpace space(cfg.search_space);
-    auto sampler = search::make_sampler(space, search::sampler_options(cfg.search));
+    auto sampler = search::make_sampler(space, cfg.search);
     int built = 0;
     std::size_t max_layers = 0, min_layers = 1u << 30;
     for (int i = 0; i < samples; ++i) {

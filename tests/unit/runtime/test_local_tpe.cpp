@@ -54,9 +54,9 @@ double response(const search::Genome& g) {
 
 double best_of(SamplerKind kind, std::uint64_t seed, int trials) {
     const search::SearchSpace space(detail::local_tpe_space(TrainConfig{}));
-    search::SamplerOptions o;
-    o.kind = kind;
-    o.directions = {Direction::kMinimize};
+    SearchConfig o;
+    o.sampler = kind;
+    o.objectives = {{"error", Direction::kMinimize}};
     o.tpe_startup_trials = 10;
     o.seed = seed;
     auto s = search::make_sampler(space, o);

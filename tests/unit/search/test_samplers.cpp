@@ -45,11 +45,11 @@ std::vector<double> zdt1(const Genome& g, int n) {
     return {x0, gg * (1 - std::sqrt(x0 / gg))};
 }
 
-SamplerOptions options(SamplerKind kind, SearchMode mode = SearchMode::kGenerational) {
-    SamplerOptions o;
-    o.kind = kind;
+SearchConfig options(SamplerKind kind, SearchMode mode = SearchMode::kGenerational) {
+    SearchConfig o;
+    o.sampler = kind;
     o.mode = mode;
-    o.directions = {Direction::kMinimize, Direction::kMinimize};
+    o.objectives = {{"f1", Direction::kMinimize}, {"f2", Direction::kMinimize}};
     o.population = 10;
     o.seed = 123;
     o.tpe_startup_trials = 5;
@@ -135,11 +135,11 @@ TEST(Samplers, Nsga2BeatsRandomSearchOnZdt1) {
     for (auto mode : {SearchMode::kGenerational, SearchMode::kSteadyState}) {
         auto o = options(SamplerKind::kNsga2, mode);
         o.population = 20;
-        o.sbx = true;
+        o.crossover = Crossover::kSbx;
         o.reference_point = {1.1, 11.0};
         auto nsga = make_sampler(space, o);
         auto ro = o;
-        ro.kind = SamplerKind::kRandom;
+        ro.sampler = SamplerKind::kRandom;
         auto rnd = make_sampler(space, ro);
         run(*nsga, 400, 3, false, 10);
         run(*rnd, 400, 3, false, 10);
@@ -280,7 +280,7 @@ TEST(Samplers, RestoredRunningTrialsCountAsFailed) {
 TEST(Samplers, ConstraintsSteerTheFront) {
     SearchSpace space(zdt_space(3));
     auto o = options(SamplerKind::kNsga2, SearchMode::kSteadyState);
-    o.constraint_count = 1;
+    o.constraints = {{"x0", ConstraintOp::kGreaterEqual, 0.5}};  // told as 0.5 - x0 below
     auto s = make_sampler(space, o);
     for (int i = 0; i < 80; ++i) {
         auto sug = s->ask();
