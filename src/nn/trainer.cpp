@@ -1,6 +1,7 @@
 // The training loop: mini-batches from BatchIterator, oneDNN forward/backward, Adam, SGD or
 // RMSprop, learning-rate schedules, early stopping on the validation metric, divergence as a status.
 #include "snac/nn/trainer.hpp"
+#include "snac/nn/predictor.hpp"
 
 #include <omp.h>
 
@@ -378,17 +379,7 @@ TrainResult train_network(const NetworkSpec& spec, const Dataset& data, const Tr
 }
 
 std::vector<float> predict(const CheckpointData& checkpoint, const float* x, std::int64_t n) {
-    const NetworkSpec spec = NetworkSpec::from_yaml(checkpoint.architecture_yaml, "checkpoint");
-    Network net(spec, 0);
-    net.load(checkpoint.layers);
-    std::vector<float> out(static_cast<std::size_t>(n * net.out_size()));
-    constexpr std::int64_t kChunk = 1024;  // bounds activation memory for large n
-    for (std::int64_t i = 0; i < n; i += kChunk) {
-        const std::int64_t m = std::min(kChunk, n - i);
-        const float* y = net.forward(x + i * net.in_size(), m, Mode::kEval);
-        std::copy(y, y + m * net.out_size(), out.begin() + i * net.out_size());
-    }
-    return out;
+    return Predictor(checkpoint)(x, n);
 }
 
 }  // namespace snac::nn
