@@ -21,13 +21,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t opts = data[0];
     const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
     snac::DataSourceConfig src;
-    src.format = SNAC_STR(SNAC_FUZZ_FORMAT);
+    const std::string_view format = SNAC_STR(SNAC_FUZZ_FORMAT);
+    for (int f = 1; f <= static_cast<int>(snac::DataFormat::kSynthBragg); ++f)
+        if (snac::to_string(static_cast<snac::DataFormat>(f)) == format)
+            src.format = static_cast<snac::DataFormat>(f);
     src.task = static_cast<snac::TaskChoice>(opts % 3);
     if (opts & 0x04) src.subset = 1 + ((opts >> 3) & 0x7);
-    if (src.format == "csv") {
+    if (format == "csv") {
         src.file = snac::fuzz::write_scratch("in.csv", body);
         src.label_column = "label";
-    } else if (src.format == "idx") {
+    } else if (format == "idx") {
         const auto [images, labels] = snac::fuzz::split_two(body, "@@LABELS");
         src.images = snac::fuzz::write_scratch("images.idx", images);
         src.labels = snac::fuzz::write_scratch("labels.idx", labels);
