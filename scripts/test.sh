@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds snac and runs every test (labels unit, mpi, integration,
-# fault, slurm), then every libFuzzer harness under ASan+UBSan (scripts/sanitize.sh fuzz: its
-# regression inputs, then 15 s from its seeds). SNAC_SANITIZERS=full runs the whole sanitizer
-# suite instead (scripts/sanitize.sh ci): one clang ASan+UBSan build runs the unit, integration
-# and mpi tests and the fuzzers, and a TSan build runs the runtime tests
-# (docs/reliability.md#ci-budget). SNAC_SANITIZERS=0 skips them (they are skipped too when ctest
-# args are given).
+# fault, slurm), then the sanitizer suite (scripts/sanitize.sh ci): one clang ASan+UBSan build
+# runs the unit, integration and mpi tests and every libFuzzer harness (its regression inputs,
+# then 15 s from its seeds), and a TSan build runs the runtime tests
+# (docs/reliability.md#ci-budget). SNAC_SANITIZERS=fuzz runs only the fuzzers, SNAC_SANITIZERS=0
+# skips them (they are skipped too when ctest args are given).
 # Usage: scripts/test.sh [ctest args for the main build, e.g. -L unit]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -23,6 +22,6 @@ else
     ctest --output-on-failure -L slurm
 fi
 case "${SNAC_SANITIZERS:-$([ $# -eq 0 ] && echo 1 || echo 0)}" in
-    1|fuzz) "$root/scripts/sanitize.sh" fuzz ;;
-    full) "$root/scripts/sanitize.sh" ci ;;
+    fuzz) "$root/scripts/sanitize.sh" fuzz ;;
+    1|full) "$root/scripts/sanitize.sh" ci ;;
 esac
