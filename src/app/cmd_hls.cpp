@@ -29,6 +29,7 @@ struct HlsArgs {
     std::vector<std::string> precision;
     int reuse_factor = 0;  // 0: from config / default
     std::string strategy;
+    std::string io_type;
     double clock_period = 0.0;
     int table_size = 0;
     std::string data;
@@ -146,6 +147,8 @@ int run_checkpoint(const HlsArgs& a) {
     if (a.reuse_factor > 0) settings.reuse_factor = a.reuse_factor;
     if (!a.strategy.empty())
         settings.strategy = a.strategy == "resource" ? Strategy::kResource : Strategy::kLatency;
+    if (!a.io_type.empty())
+        settings.io_type = a.io_type == "io_stream" ? IoType::kStream : IoType::kParallel;
     if (a.clock_period > 0) settings.clock_period_ns = a.clock_period;
     if (a.table_size > 0) settings.table_size = a.table_size;
     apply_precisions(a.precision, settings);
@@ -170,9 +173,10 @@ int run_checkpoint(const HlsArgs& a) {
 /// Flags that only a single checkpoint reads are rejected with RUN_DIR, so none is silently
 /// ignored (the stage takes its settings from the run's config and the designs' checkpoints).
 void reject_checkpoint_flags(const CLI::App& sub) {
-    for (const char* flag : {"--part", "--out", "--name", "--config", "--precision",
-                             "--reuse-factor", "--strategy", "--clock-period", "--table-size",
-                             "--data", "--samples", "--seed", "--no-csim", "--force"})
+    for (const char* flag :
+         {"--part", "--out", "--name", "--config", "--precision", "--reuse-factor", "--strategy",
+          "--io-type", "--clock-period", "--table-size", "--data", "--samples", "--seed",
+          "--no-csim", "--force"})
         if (sub.count(flag) > 0)
             throw UsageError(std::string(flag) + " applies to snac hls CHECKPOINT, not RUN_DIR",
                              "the HLS stage reads the run's config.yaml (hls: section) and the "
@@ -245,6 +249,10 @@ std::function<int()> setup_hls(CLI::App& sub) {
         ->check(in_range<long long>(1, 1 << 20));
     sub.add_option("--strategy", a->strategy, "latency | resource")
         ->check(CLI::IsMember({"latency", "resource"}));
+    sub.add_option("--io-type", a->io_type,
+                   "io_parallel | io_stream (FIFOs between layers; default: config or "
+                   "io_parallel)")
+        ->check(CLI::IsMember({"io_parallel", "io_stream"}));
     sub.add_option("--clock-period", a->clock_period, "Target clock period in ns")
         ->check(in_range<double>(0.1, 1000.0));
     sub.add_option("--table-size", a->table_size, "Entries of each activation lookup table")

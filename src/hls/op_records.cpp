@@ -15,6 +15,11 @@ using nn::FixedOp;
 void no_types(std::ostream&, const FixedLayer&, const std::string&) {}
 void no_weights(const WeightSink&, const FixedLayer&, const std::string&, const std::string&) {}
 
+/// The io_stream fields of a config struct (written before its closing brace).
+void stream_fields(std::ostream& p, const IoInfo& io) {
+    if (io.stream) p << "    static const unsigned n_beats = " << io.beats << ";\n";
+}
+
 // ---- matrix-vector products: dense, and conv2d as a dense product per output pixel ----------
 
 /// ap_uint width of the packed layers' input and output indices.
@@ -73,7 +78,8 @@ void matrix_weights(const WeightSink& sink, const FixedLayer& l, const std::stri
 }
 
 void dense_config_struct(std::ostream& p, const FixedLayer& l, const std::string& n,
-                         const std::string& cname, std::int64_t n_in, std::int64_t n_out) {
+                         const std::string& cname, std::int64_t n_in, std::int64_t n_out,
+                         const IoInfo& io) {
     const std::int64_t total = n_in * n_out;
     // hls4ml-semantics.md §3.3: zero weights lower the multiplier allocation limit; a packed
     // Resource layer shares ⌈non-zeros/RF⌉ multipliers.
@@ -93,13 +99,14 @@ void dense_config_struct(std::ostream& p, const FixedLayer& l, const std::string
       << "    static const unsigned n_zeros = " << l.n_zeros << ";\n"
       << "    static const unsigned n_nonzeros = " << (n_in * n_out - l.n_zeros) << ";\n";
     if (!l.packed.empty()) p << "    typedef index" << n << "_t index_t;\n";
-    p
-      << "    static const unsigned multiplier_limit = " << std::max<std::int64_t>(limit, 1)
-      << ";\n};\n";
+    p << "    static const unsigned multiplier_limit = " << std::max<std::int64_t>(limit, 1)
+      << ";\n";
+    stream_fields(p, io);
+    p << "};\n";
 }
 
-void dense_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
-    dense_config_struct(p, l, n, "config" + n, l.n_in, l.n_out);
+void dense_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo& io) {
+    dense_config_struct(p, l, n, "config" + n, l.n_in, l.n_out, io);
 }
 
 std::string dense_call(const FixedLayer& l, const std::string& n, const std::string& tmpl,
@@ -110,9 +117,9 @@ std::string dense_call(const FixedLayer& l, const std::string& n, const std::str
     return "nnet::dense" + tmpl + "(" + in + ", " + out + ", w" + n + ", b" + n + ");";
 }
 
-void conv_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void conv_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo&) {
     dense_config_struct(p, l, n, "config" + n + "_mult", l.channels * l.kernel * l.kernel,
-                        l.filters);
+                        l.filters, IoInfo{});
     p << "struct config" << n << " : nnet::conv2d_config {\n"
       << "    static const unsigned n_chan = " << l.channels << ";\n"
       << "    static const unsigned in_height = " << l.height << ";\n"
@@ -147,13 +154,15 @@ void bn_weights(const WeightSink& sink, const FixedLayer& l, const std::string& 
     sink("b" + n, "bias" + n + "_t", l.bias, l.biases, who + " bias = beta - scale * mean");
 }
 
-void bn_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void bn_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo& io) {
     p << "struct config" << n << " : nnet::batchnorm_config {\n"
       << "    typedef scale" << n << "_t scale_t;\n    typedef bias" << n << "_t bias_t;\n"
       << "    static const unsigned n_in = " << l.n_in << ";\n"
       << "    static const unsigned n_filt = " << l.channels << ";\n"
       << "    static const unsigned n_per_filt = " << static_cast<std::int64_t>(l.height) * l.width
-      << ";\n};\n";
+      << ";\n";
+    stream_fields(p, io);
+    p << "};\n";
 }
 
 std::string bn_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
@@ -178,14 +187,16 @@ void ln_weights(const WeightSink& sink, const FixedLayer& l, const std::string& 
          who + " 1/sqrt(var + eps) table over [0, 2^" + num(l.table_range_pow2) + ")");
 }
 
-void ln_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void ln_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo& io) {
     p << "struct config" << n << " : nnet::layernorm_config {\n"
       << "    typedef accum" << n << "_t accum_t;\n    typedef table" << n << "_t table_t;\n"
       << "    typedef scale" << n << "_t scale_t;\n    typedef bias" << n << "_t bias_t;\n"
       << "    static const unsigned n_rows = " << l.elements << ";\n"
       << "    static const unsigned n_feat = " << l.features << ";\n"
       << "    static const unsigned table_size = " << l.table.size() << ";\n"
-      << "    static const unsigned table_range_pow2 = " << l.table_range_pow2 << ";\n};\n";
+      << "    static const unsigned table_range_pow2 = " << l.table_range_pow2 << ";\n";
+    stream_fields(p, io);
+    p << "};\n";
 }
 
 std::string ln_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
@@ -196,13 +207,14 @@ std::string ln_call(const FixedLayer&, const std::string& n, const std::string& 
 
 // ---- element-wise activations ------------------------------------------------------------------
 
-void activ_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void activ_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo& io) {
     p << "struct config" << n << " : nnet::activ_config {\n"
       << "    static const unsigned n_in = " << l.n_in << ";\n";
     if (l.op == FixedOp::kLeakyRelu) p << "    typedef param" << n << "_t param_t;\n";
     if (l.op == FixedOp::kSigmoid || l.op == FixedOp::kTanh || l.op == FixedOp::kGelu)
         p << "    typedef table" << n << "_t table_t;\n"
           << "    static const unsigned table_size = " << l.table.size() << ";\n";
+    stream_fields(p, io);
     p << "};\n";
 }
 
@@ -258,7 +270,7 @@ void softmax_weights(const WeightSink& sink, const FixedLayer& l, const std::str
          who + " softmax 1/x table");
 }
 
-void softmax_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void softmax_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo& io) {
     p << "struct config" << n << " : nnet::softmax_config {\n"
       << "    typedef accum" << n << "_t accum_t;\n    typedef norm" << n << "_t norm_t;\n"
       << "    typedef exp_table" << n << "_t exp_table_t;\n"
@@ -268,7 +280,9 @@ void softmax_config(std::ostream& p, const FixedLayer& l, const std::string& n) 
       << "    static const unsigned norm_width = " << l.norm_type.width << ";\n"
       << "    static const unsigned inv_inp_width = " << l.inv_input_type.width << ";\n"
       << "    static const unsigned exp_table_bits = " << l.table_bits << ";\n"
-      << "    static const unsigned inv_table_bits = " << l.inv_table_bits << ";\n};\n";
+      << "    static const unsigned inv_table_bits = " << l.inv_table_bits << ";\n";
+    stream_fields(p, io);
+    p << "};\n";
 }
 
 std::string softmax_call(const FixedLayer&, const std::string& n, const std::string& tmpl,
@@ -282,7 +296,7 @@ void accum_types(std::ostream& d, const FixedLayer& l, const std::string& n) {
     d << "typedef " << l.accum.str() << " accum" << n << "_t;\n";
 }
 
-void pool_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void pool_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo&) {
     p << "struct config" << n << " : nnet::pooling2d_config {\n";
     if (l.op == FixedOp::kAvgPool2d) p << "    typedef accum" << n << "_t accum_t;\n";
     p << "    static const unsigned n_chan = " << l.channels << ";\n"
@@ -303,9 +317,12 @@ std::string avgpool_call(const FixedLayer&, const std::string&, const std::strin
     return "nnet::pooling2d_avg_cf" + tmpl + "(" + in + ", " + out + ");";
 }
 
-void flatten_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void flatten_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo& io) {
     p << "struct config" << n << " : nnet::flatten_config {\n"
-      << "    static const unsigned n_in = " << l.n_in << ";\n};\n";
+      << "    static const unsigned n_in = " << l.n_in << ";\n";
+    stream_fields(p, io);
+    if (io.stream && io.channels_first) p << "    static const bool channels_first = true;\n";
+    p << "};\n";
 }
 
 std::string flatten_call(const FixedLayer&, const std::string&, const std::string& tmpl,
@@ -313,7 +330,7 @@ std::string flatten_call(const FixedLayer&, const std::string&, const std::strin
     return "nnet::flatten" + tmpl + "(" + in + ", " + out + ");";
 }
 
-void aggregate_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void aggregate_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo&) {
     p << "struct config" << n << " : nnet::aggregate_config {\n"
       << "    typedef accum" << n << "_t accum_t;\n"
       << "    static const unsigned n_elem = " << l.elements << ";\n"
@@ -329,7 +346,7 @@ std::string aggregate_call(const FixedLayer&, const std::string&, const std::str
 
 // ---- ConvAttn: its parts (query, key, value, softmax, proj) carry their own records ---------
 
-void attention_config(std::ostream& p, const FixedLayer& l, const std::string& n) {
+void attention_config(std::ostream& p, const FixedLayer& l, const std::string& n, const IoInfo&) {
     const auto part = [&](std::size_t i) { return num(l.parts.at(i).index); };
     p << "struct config" << n << " : nnet::conv_attention_config {\n"
       << "    typedef accum" << n << "_t accum_t;\n"
@@ -383,6 +400,20 @@ std::vector<OpRecord> make_records() {
 }
 
 }  // namespace
+
+std::string_view stream_header(const OpRecord& record) {
+    return record.header == "nnet_conv2d.h" || record.header == "nnet_pooling.h"
+               ? "nnet_conv2d_stream.h"
+               : "nnet_stream.h";
+}
+
+std::string stream_call(const std::string& parallel_call) {
+    const std::size_t open = parallel_call.find('<');
+    std::string name = parallel_call.substr(0, open);
+    if (name.size() > 3 && name.compare(name.size() - 3, 3, "_cf") == 0)
+        name.resize(name.size() - 3);
+    return name + "_stream" + parallel_call.substr(open);
+}
 
 const std::vector<OpRecord>& op_records() {
     static const std::vector<OpRecord> records = make_records();

@@ -20,6 +20,13 @@ using WeightSink =
     std::function<void(const std::string& var, const std::string& type, const FixedType& t,
                        const std::vector<std::int64_t>& raw, const std::string& what)>;
 
+/// How a layer's input arrives under io_stream (nullptr-equivalent `stream == false`: io_parallel).
+struct IoInfo {
+    bool stream = false;
+    std::int64_t beats = 1;       ///< beats read per inference
+    bool channels_first = false;  ///< the beats are the pixels of a [C][H][W] tensor
+};
+
 struct OpRecord {
     nn::FixedOp op;
     std::string_view header;  ///< kernel header under nnet_utils/
@@ -28,9 +35,12 @@ struct OpRecord {
     /// constant arrays (weights, biases, tables); may be empty.
     void (*weights)(const WeightSink& sink, const nn::FixedLayer& l, const std::string& n,
                     const std::string& who);
-    /// the config struct(s) of parameters.h.
-    void (*config)(std::ostream& out, const nn::FixedLayer& l, const std::string& n);
-    /// the kernel call: `tmpl` is "<in_t, layerN_t, configN>".
+    /// the config struct(s) of parameters.h (under io_stream with `n_beats`, see IoInfo).
+    void (*config)(std::ostream& out, const nn::FixedLayer& l, const std::string& n,
+                   const IoInfo& io);
+    /// the kernel call: `tmpl` is "<in_t, layerN_t, configN>". Under io_stream the emitter calls
+    /// the kernel's `_stream` variant (its name without `_cf`, nnet_stream.h and
+    /// nnet_conv2d_stream.h) with the same arguments, the two arrays replaced by streams.
     std::string (*call)(const nn::FixedLayer& l, const std::string& n, const std::string& tmpl,
                         const std::string& in, const std::string& out);
 };
@@ -39,6 +49,14 @@ struct OpRecord {
 inline std::string num(std::int64_t v) {
     return std::to_string(v);
 }
+
+/// The io_stream kernel header of a record (nnet_conv2d_stream.h for convolution and pooling,
+/// nnet_stream.h for every other op).
+std::string_view stream_header(const OpRecord& record);
+
+/// The io_stream kernel name of an io_parallel call ("nnet::conv_2d_cf<...>(...)" ->
+/// "nnet::conv_2d_stream<...>(...)").
+std::string stream_call(const std::string& parallel_call);
 
 /// The record of `op` (every FixedOp has one).
 const OpRecord& op_record(nn::FixedOp op);

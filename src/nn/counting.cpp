@@ -57,7 +57,8 @@ void count_layer(const LayerSpec& l, const Shape& in, const Shape& out_shape,
             c.params = 2 * in[0];  // gamma and beta; moving statistics are not parameters
             break;
         case LayerType::kLayerNorm:
-            c.params = 2 * in.back();  // gamma and beta per feature; 0 BOPs (bops-and-params §4.4)
+            // gamma and beta per normalised value; 0 BOPs (bops-and-params §4.4)
+            c.params = 2 * layernorm_group(in);
             break;
         case LayerType::kConv2d: {
             const std::int64_t cin = in[0], cout = l.filters, k = l.kernel;

@@ -340,7 +340,7 @@ private:
         fl.op = FixedOp::kLayerNorm;
         check_width(fl.weight, "gamma", fl.name);
         check_width(fl.bias, "beta", fl.name);
-        const std::int64_t f = fl.in_shape.back();
+        const std::int64_t f = layernorm_group(fl.in_shape);
         fl.features = static_cast<int>(f);
         fl.elements = static_cast<int>(fl.n_in / f);
         quantize_into(tensor(fl.name, "gamma", {f}).values, fl.weight, fl.weights, fl.name);
@@ -354,6 +354,13 @@ private:
                                  " too wide for exact layer-norm products",
                              "use at most 60 bits");
         fl.table_type = t;
+        // The variance range the table covers, [0, 2^p): what the types can reach (var is an
+        // accum value, below 2^(I_a-1); the variance of values spanning 2^I_x is at most
+        // 2^(2·I_x-2)), capped at 2^3 because the table is linear: a wider range with the same
+        // entries coarsens the small variances, where 1/√v changes fastest (docs/hls.md).
+        const int reach =
+            std::min(fl.accum.integer - (fl.accum.is_signed() ? 1 : 0), 2 * fl.in_type.integer - 2);
+        fl.table_range_pow2 = std::clamp(reach, 0, 3);
         fl.table = inv_sqrt_table(settings_.table_size, fl.table_range_pow2, l.epsilon, t);
         fl.index = next_index_++;
         return fl;

@@ -1,7 +1,8 @@
 // Layer normalisation on oneDNN's layer_normalization primitive: each row of F features (the last
-// axis of [F] or [rows, F] samples) is normalised by its own mean and biased variance, then scaled
-// by gamma and shifted by beta per feature (Ba et al. 2016; PyTorch's LayerNorm(F)). There are no
-// moving statistics, so training and inference compute the same function.
+// axis of [F] or [rows, F] samples, or all C·H·W values of a [C, H, W] sample, as PyTorch's
+// LayerNorm([C, H, W])) is normalised by its own mean and biased variance, then scaled by gamma and
+// shifted by beta per value (Ba et al. 2016; PyTorch's LayerNorm(F)). There are no moving
+// statistics, so training and inference compute the same function.
 #include <map>
 
 #include "layer.hpp"
@@ -16,7 +17,10 @@ using nflags = dnnl::normalization_flags;
 class LayerNormLayer final : public Layer {
 public:
     LayerNormLayer(const LayerSpec& spec, const Shape& in, const Shape& out, DnnlContext& ctx)
-        : Layer(spec, in, out), ctx_(ctx), f_(in.back()), rows_(numel(in) / in.back()) {
+        : Layer(spec, in, out),
+          ctx_(ctx),
+          f_(layernorm_group(in)),
+          rows_(numel(in) / layernorm_group(in)) {
         const auto f = static_cast<std::size_t>(f_);
         gamma_.assign(f, 1.0f);
         beta_.assign(f, 0.0f);
@@ -125,8 +129,8 @@ private:
     }
 
     DnnlContext& ctx_;
-    std::int64_t f_;     ///< features per row (the normalised axis)
-    std::int64_t rows_;  ///< rows per sample: 1 for [F], R for [R, F]
+    std::int64_t f_;     ///< features per row (nn::layernorm_group)
+    std::int64_t rows_;  ///< rows per sample: 1 for [F] and [C, H, W], R for [R, F]
     std::vector<float> gamma_, beta_, ggamma_, gbeta_;
     std::vector<float> scratch_;
     std::map<std::int64_t, Prims> cache_;

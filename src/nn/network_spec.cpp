@@ -241,9 +241,10 @@ Shape infer_layer(const LayerSpec& l, const Shape& in, const std::string& w) {
             need(in.size() == 1 || in.size() == 3, "batchnorm expects [F] or [C, H, W]");
             return in;
         case LayerType::kLayerNorm:
-            // Over the last axis, as hls4ml's layernorm kernel and PyTorch's LayerNorm(F) do.
+            // Over the last axis of [F] or [rows, F] (hls4ml's layernorm kernel, PyTorch's
+            // LayerNorm(F)); over the whole sample of [C, H, W] (layernorm_group).
             need(l.epsilon > 0, "epsilon must be > 0");
-            need(in.size() == 1 || in.size() == 2, "layernorm expects [F] or [rows, F]",
+            need(in.size() >= 1 && in.size() <= 3, "layernorm expects [F], [rows, F] or [C, H, W]",
                  "add {type: flatten} before it");
             return in;
         case LayerType::kSoftmax:
@@ -304,6 +305,10 @@ Shape infer_layer(const LayerSpec& l, const Shape& in, const std::string& w) {
 
 std::string_view to_string(Aggregate a) noexcept {
     return a == Aggregate::kMean ? "mean" : a == Aggregate::kMax ? "max" : "sum";
+}
+
+std::int64_t layernorm_group(const Shape& in) {
+    return in.size() == 3 ? product(in) : in.back();
 }
 
 std::string shape_str(const Shape& shape) {

@@ -153,10 +153,6 @@ PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
         settings = hls_settings_from_yaml(it->second, job.checkpoint + ":hls_settings");
     }
     HlsProjectResult& r = p.result;
-    if (settings.io_type == IoType::kStream)
-        r.warnings.push_back(
-            "io_stream is not implemented by snac's emitter; the project uses "
-            "io_parallel");
     check_layer_names(net, settings);
     for (auto& w : precision_warnings(settings)) r.warnings.push_back(std::move(w));
 
@@ -166,6 +162,7 @@ PreparedHlsProject prepare_hls_project(const HlsProjectJob& job) {
     p.options.name = job.name.empty() ? fs::path(job.checkpoint).stem().string() : job.name;
     p.options.part = part.part;
     p.options.clock_period_ns = settings.clock_period_ns;
+    p.options.io_type = settings.io_type;
     p.options.existing = job.force ? hls::ExistingDir::kOverwrite : hls::ExistingDir::kRefuse;
     r.name = hls::sanitize_identifier(p.options.name);
     if (r.name != p.options.name)

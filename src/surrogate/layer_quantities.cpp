@@ -90,7 +90,7 @@ void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shap
             // multiplies per element (d·d for the variance, d·inv, ·gamma) and the beta add, as a
             // dense kernel with one input; the mean and variance sums are its adder trees. Not
             // calibrated: no synthesis record holds a layer norm.
-            const std::int64_t f = in.back(), rows = product(in) / f;
+            const std::int64_t f = nn::layernorm_group(in), rows = product(in) / f;
             LayerQuantities t = base(l, name + "/inv_sqrt", ctx);
             t.type = "layernorm.inv_sqrt";
             t.kind = LayerKind::kTable;

@@ -20,6 +20,7 @@ struct ProjectOptions {
     std::string part = "xcvu13p-flga2577-2-e";  ///< FPGA part (already resolved)
     double clock_period_ns = 5.0;
     double clock_uncertainty_pct = 27.0;  ///< Vitis HLS default
+    IoType io_type = IoType::kParallel;   ///< io_stream: FIFOs between layers (docs/hls.md)
     ExistingDir existing = ExistingDir::kRefuse;
 };
 

@@ -68,6 +68,8 @@ struct FixedLayer {
     int inv_table_bits = 10;  ///< softmax: log2 of the inverse table size
     /// LayerNorm: `table` holds 1/√(v + ε) for v = i·2^table_range_pow2/size over the variance
     /// range [0, 2^table_range_pow2) (table_type, RND/SAT); rows of `features` values each.
+    /// table_range_pow2 = clamp(min(I_accum − 1, 2·I_in − 2), 0, 3): the variances the types
+    /// can reach, at most [0, 8).
     int table_range_pow2 = 3;
 
     // conv2d / pooling (channels-first)

@@ -70,6 +70,11 @@ Shape output_shape(const NetworkSpec& net);
 /// "<block>/query", "/key", "/value", "/softmax", "/proj" (the FixedModel's own paths).
 std::vector<std::string> precision_layer_paths(const NetworkSpec& net);
 
+/// Values a layer norm normalises together (its gamma/beta length): the last axis of [F] or
+/// [rows, F]; all C·H·W values of a [C, H, W] sample (PyTorch's LayerNorm([C, H, W]), the form
+/// NAC's convolutional blocks use).
+std::int64_t layernorm_group(const Shape& in);
+
 std::string_view to_string(Aggregate a) noexcept;     ///< "mean" | "max" | "sum"
 std::string shape_str(const Shape& shape);            ///< "[8, 3]"
 

@@ -43,8 +43,8 @@ inline void add_layer_weights(const nn::LayerSpec& l, const nn::Shape& in, const
             lw.tensors.push_back(tensor("moving_variance", {in[0]}, 0.5, 2.0));
             break;
         case nn::LayerType::kLayerNorm:
-            lw.tensors.push_back(tensor("gamma", {in.back()}, 0.5, 1.5));
-            lw.tensors.push_back(tensor("beta", {in.back()}, -0.3, 0.3));
+            lw.tensors.push_back(tensor("gamma", {nn::layernorm_group(in)}, 0.5, 1.5));
+            lw.tensors.push_back(tensor("beta", {nn::layernorm_group(in)}, -0.3, 0.3));
             break;
         case nn::LayerType::kConvAttention: {
             const double s = 1.0 / std::sqrt(static_cast<double>(in[0]));

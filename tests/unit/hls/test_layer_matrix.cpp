@@ -1,7 +1,7 @@
 // The coverage matrix of docs/hls.md: every layer type of the vocabulary (core/layer_types) x
-// {Latency, Resource} is emitted in a small model, compiled with g++ -Werror and C-simulated
-// against snac's FixedModel with 0 mismatches. The projects compile in parallel (one g++ per
-// core). io_stream is not emitted by snac (docs/hls.md), so the io axis has one value here.
+// {Latency, Resource} x {io_parallel, io_stream} is emitted in a small model, compiled with g++
+// -Werror and C-simulated against snac's FixedModel with 0 mismatches. The projects compile in
+// parallel (one g++ per core).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -70,6 +70,16 @@ const std::vector<Row>& rows() {
          {"conv_attention"},
          "input_shape: [3, 4, 4]\nlayers:\n  - {type: conv_attention, hidden: 4}\n"
          "  - {type: relu}\n  - {type: flatten}\n  - {type: dense, units: 3}\n"},
+        // Image-shaped element-wise layers and the line buffers' edge cases: a strided valid
+        // convolution that leaves a row and a column unread, a same-padded one, pooling with a
+        // leftover row, batch and layer norm over [C, H, W], an image-shaped output.
+        {"image",
+         {"batchnorm", "layernorm", "leaky_relu", "sigmoid"},
+         "input_shape: [2, 11, 11]\nlayers:\n"
+         "  - {type: conv2d, filters: 3, kernel: 2, stride: 2}\n"
+         "  - {type: batchnorm}\n  - {type: leaky_relu, alpha: 0.1}\n"
+         "  - {type: conv2d, filters: 2, kernel: 2, padding: same}\n  - {type: layernorm}\n"
+         "  - {type: maxpool2d, size: 2}\n  - {type: sigmoid}\n"},
     };
     return r;
 }
@@ -85,6 +95,7 @@ TEST(LayerMatrix, EveryLayerTypeHasARow) {
 struct Case {
     const Row* row;
     Strategy strategy;
+    IoType io;
     nn::FixedModel model;
     TestBench bench;
     EmittedProject project;
@@ -98,32 +109,36 @@ TEST(LayerMatrix, EveryLayerAndStrategyCSimulatesBitExactly) {
     std::vector<Case> cases;
     const std::int64_t n = 200;
     for (const Row& r : rows())
-        for (const Strategy s : {Strategy::kLatency, Strategy::kResource}) {
-            HlsSettings settings;
-            settings.strategy = s;
-            settings.reuse_factor = s == Strategy::kResource ? 2 : 1;
-            const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(r.yaml);
-            CheckpointData ck = testing::random_checkpoint(net, 5);
-            if (r.pruned)
-                for (LayerWeights& lw : ck.layers)
-                    for (NamedTensor& t : lw.tensors)
-                        if (t.name == "kernel")
-                            for (std::size_t i = 0; i < t.values.size(); i += 3) t.values[i] = 0;
-            Case c{&r, s, nn::lower_network(net, ck, settings), {}, {}};
-            if (r.pruned && s == Strategy::kResource) {
-                // The dense layers are packed: [8, 7] with every third weight zero.
-                const nn::FixedLayer& d = c.model.layers[2];
-                EXPECT_GE(d.n_zeros, 19);
-                EXPECT_EQ(static_cast<std::int64_t>(d.packed.size()), 56 - d.n_zeros);
-                EXPECT_TRUE(c.model.layers[0].packed.empty());  // conv2d
+        for (const IoType io : {IoType::kParallel, IoType::kStream})
+            for (const Strategy s : {Strategy::kLatency, Strategy::kResource}) {
+                HlsSettings settings;
+                settings.strategy = s;
+                settings.reuse_factor = s == Strategy::kResource ? 2 : 1;
+                const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(r.yaml);
+                CheckpointData ck = testing::random_checkpoint(net, 5);
+                if (r.pruned)
+                    for (LayerWeights& lw : ck.layers)
+                        for (NamedTensor& t : lw.tensors)
+                            if (t.name == "kernel")
+                                for (std::size_t i = 0; i < t.values.size(); i += 3)
+                                    t.values[i] = 0;
+                Case c{&r, s, io, nn::lower_network(net, ck, settings), {}, {}};
+                if (r.pruned && s == Strategy::kResource) {
+                    // The dense layers are packed: [8, 7] with every third weight zero.
+                    const nn::FixedLayer& d = c.model.layers[2];
+                    EXPECT_GE(d.n_zeros, 19);
+                    EXPECT_EQ(static_cast<std::int64_t>(d.packed.size()), 56 - d.n_zeros);
+                    EXPECT_TRUE(c.model.layers[0].packed.empty());  // conv2d
+                }
+                const auto x = testing::random_inputs(n, c.model.input_size(), 13, r.lo, r.hi);
+                c.bench = make_testbench(c.model, x.data(), n);
+                ProjectOptions opt;
+                opt.name =
+                    r.name + "_" + std::string(to_string(s)) + "_" + std::string(to_string(io));
+                opt.io_type = io;
+                c.project = emit_project(c.model, opt, c.bench, (root / opt.name).string());
+                cases.push_back(std::move(c));
             }
-            const auto x = testing::random_inputs(n, c.model.input_size(), 13, r.lo, r.hi);
-            c.bench = make_testbench(c.model, x.data(), n);
-            ProjectOptions opt;
-            opt.name = r.name + "_" + std::string(to_string(s));
-            c.project = emit_project(c.model, opt, c.bench, (root / opt.name).string());
-            cases.push_back(std::move(c));
-        }
     // One g++ per core: the compiles dominate and are independent.
     const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
     std::vector<CsimResult> results(cases.size());
@@ -142,8 +157,9 @@ TEST(LayerMatrix, EveryLayerAndStrategyCSimulatesBitExactly) {
         });
     for (auto& t : pool) t.join();
     for (std::size_t i = 0; i < cases.size(); ++i) {
-        const std::string what =
-            cases[i].row->name + " / " + std::string(to_string(cases[i].strategy));
+        const std::string what = cases[i].row->name + " / " +
+                                 std::string(to_string(cases[i].strategy)) + " / " +
+                                 std::string(to_string(cases[i].io));
         EXPECT_EQ(errors[i], "") << what;
         EXPECT_EQ(results[i].samples, n) << what;
         EXPECT_EQ(results[i].mismatches, 0) << what;

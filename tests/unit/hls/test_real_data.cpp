@@ -1,7 +1,7 @@
 // Emitted projects on real test data: MNIST digits down-sized to 8x8 (imported through
 // io/dataset_store.hpp from the shared raw files), fed to a Deep Sets model (rows of the image as
-// the set's elements) and to a BN + tanh/sigmoid + softmax MLP. C simulation must reproduce snac's
-// fixed-point inference with 0 mismatches on the test split.
+// the set's elements), to a BN + tanh/sigmoid + softmax MLP and to an io_stream CNN. C simulation
+// must reproduce snac's fixed-point inference with 0 mismatches on the test split.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -41,12 +41,13 @@ const Dataset& mnist8x8() {
     return data;
 }
 
-void simulate_on_test_split(const std::string& yaml, const std::string& name) {
+void simulate_on_test_split(const std::string& yaml, const std::string& name,
+                            const HlsSettings& settings = {}) {
     const Dataset& d = mnist8x8();
     ASSERT_EQ(d.sample_size(), 64);
     const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(yaml);
     const nn::FixedModel model =
-        nn::lower_network(net, testing::random_checkpoint(net, 21), HlsSettings{});
+        nn::lower_network(net, testing::random_checkpoint(net, 21), settings);
     std::vector<float> x;
     for (const auto i : d.test_idx)
         x.insert(x.end(), d.x.begin() + i * 64, d.x.begin() + (i + 1) * 64);
@@ -55,6 +56,7 @@ void simulate_on_test_split(const std::string& yaml, const std::string& name) {
     const TestBench tb = make_testbench(model, x.data(), n);
     ProjectOptions opt;
     opt.name = name;
+    opt.io_type = settings.io_type;
     const fs::path out =
         fs::temp_directory_path() / ("snac_hls_data_" + std::to_string(::getpid())) / name;
     const CsimResult r = run_csim(emit_project(model, opt, tb, out.string()));
@@ -73,6 +75,24 @@ TEST(HlsRealData, DeepSetsOnMnistRows) {
         "    rho: [{type: dense, units: 16}, {type: relu}, {type: dense, units: 10}, {type: "
         "softmax}]\n",
         "deepsets_mnist");
+}
+
+// io_stream on real images: line-buffered convolutions (same-padded and valid), pooling, layer
+// norm over [C, H, W], flatten to a Resource dense (reuse factor 4) and softmax.
+TEST(HlsRealData, StreamedCnnOnMnistImages) {
+    HlsSettings s;
+    s.io_type = IoType::kStream;
+    LayerHlsSettings dense = s.for_layer("dense_0");
+    dense.strategy = Strategy::kResource;
+    dense.reuse_factor = 4;
+    s.layers["dense_0"] = dense;
+    simulate_on_test_split(
+        "input_shape: [1, 8, 8]\nlayers:\n"
+        "  - {type: conv2d, filters: 4, kernel: 3, padding: same}\n  - {type: relu}\n"
+        "  - {type: maxpool2d, size: 2}\n  - {type: conv2d, filters: 4, kernel: 3}\n"
+        "  - {type: layernorm}\n  - {type: flatten}\n  - {type: dense, units: 10}\n"
+        "  - {type: softmax}\n",
+        "cnn_stream_mnist", s);
 }
 
 TEST(HlsRealData, BatchNormTanhSigmoidSoftmaxOnMnist) {

@@ -33,9 +33,9 @@ TEST(ArchitectureErrors, ShapeThatDoesNotFit) {
     expect_error("input_shape: [1, 2, 2]\nlayers: [{type: conv2d, filters: 2, kernel: 3}]",
                  "kernel is larger than the input");
 }
-TEST(ArchitectureErrors, LayerNormNeedsOneOrTwoAxes) {
-    expect_error("input_shape: [2, 4, 4]\nlayers: [{type: layernorm}]",
-                 "layernorm expects [F] or [rows, F]");
+TEST(ArchitectureErrors, LayerNormNeedsAPositiveEpsilon) {
+    // [F], [rows, F] and [C, H, W] (NAC's conv blocks) are accepted by train, hls and estimate.
+    EXPECT_NO_THROW(NetworkSpec::from_yaml("input_shape: [2, 4, 4]\nlayers: [{type: layernorm}]"));
     expect_error("input_shape: [4]\nlayers: [{type: layernorm, epsilon: 0}]", "epsilon must be > 0");
 }
 

@@ -210,6 +210,43 @@ TEST(FixedModel, LayerNormAgreesWithFloat) {
     EXPECT_LT(worst, 0.01);
 }
 
+// Layer norm over a whole [C, H, W] sample (PyTorch's LayerNorm([C, H, W]), NAC's conv blocks):
+// the trainer's oneDNN layer and FixedModel normalise the same C·H·W values. The 1/√ table's
+// variance range follows the types: [0, 8) for wide ones, [0, 1) for inputs within [-1, 1).
+TEST(FixedModel, LayerNormOverImagesAgreesWithFloatAndSizesItsTable) {
+    const NetworkSpec net = NetworkSpec::from_yaml(
+        "input_shape: [2, 3, 3]\nlayers:\n  - {type: layernorm}\n  - {type: flatten}\n"
+        "  - {type: dense, units: 4}\n");
+    CheckpointData ck = hls::testing::random_checkpoint(net, 9);
+    HlsSettings s;
+    s.default_precision = {T("ap_fixed<24,6>"), T("ap_fixed<24,6>"), T("ap_fixed<24,8>"),
+                           T("ap_fixed<40,10>")};
+    s.input = T("ap_fixed<24,6>");
+    s.table = T("ap_fixed<28,8>");
+    s.table_size = 1 << 16;
+    const FixedModel m = lower_network(net, ck, s);
+    ASSERT_EQ(m.layers[0].op, FixedOp::kLayerNorm);
+    EXPECT_EQ(m.layers[0].elements, 1);
+    EXPECT_EQ(m.layers[0].features, 18);
+    EXPECT_EQ(m.layers[0].table_range_pow2, 3);
+    const int n = 40;
+    const auto x = hls::testing::random_inputs(n, 18, 4, -2.0, 2.0);
+    const std::vector<float> ref = predict(ck, x.data(), n);
+    double worst = 0.0;
+    for (int i = 0; i < n; ++i) {
+        const std::vector<double> y = m.run(x.data() + i * 18);
+        for (int j = 0; j < 4; ++j)
+            worst = std::max(worst, std::abs(y[static_cast<std::size_t>(j)] -
+                                             ref[static_cast<std::size_t>(i * 4 + j)]));
+    }
+    EXPECT_LT(worst, 0.01);
+    s.input = T("ap_fixed<12,1>");  // |x| < 1: variances below 1
+    EXPECT_EQ(lower_network(net, ck, s).layers[0].table_range_pow2, 0);
+    s.input = T("ap_fixed<16,6>");
+    s.default_precision.accum = T("ap_fixed<12,2>");  // var < 2 in this accumulator
+    EXPECT_EQ(lower_network(net, ck, s).layers[0].table_range_pow2, 1);
+}
+
 TEST(FixedModel, WarnsAboutLargeLatencyLayersAndRejectsNonFiniteWeights) {
     const NetworkSpec net = NetworkSpec::from_yaml(
         "input_shape: [128]\nlayers:\n  - {type: dense, units: 64}\n  - {type: relu}\n"

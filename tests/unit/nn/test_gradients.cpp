@@ -93,10 +93,11 @@ TEST(Gradients, BatchNormOverChannels) {
     check_gradients({"input_shape: [2, 3, 3]\nlayers: [{type: batchnorm}]", 2});
 }
 // Layer norm (oneDNN layer_normalization): gamma, beta and the input gradient, over [F] and
-// row by row over [rows, F].
+// row by row over [rows, F], over the whole sample of [C, H, W].
 TEST(Gradients, LayerNorm) {
     check_gradients({"input_shape: [5]\nlayers: [{type: dense, units: 6}, {type: layernorm}]"});
     check_gradients({"input_shape: [3, 4]\nlayers: [{type: layernorm, epsilon: 0.01}]", 2});
+    check_gradients({"input_shape: [2, 2, 3]\nlayers: [{type: layernorm, epsilon: 0.01}]", 2});
 }
 TEST(Gradients, Activations) {
     for (const char* act : {"relu", "tanh", "sigmoid", "gelu", "identity"})

@@ -12,6 +12,7 @@ struct activ_config {
     typedef ap_fixed<16, 6> param_t;
     static const unsigned n_in = 1;
     static const unsigned table_size = 1024;
+    static const unsigned n_beats = 1;  // io_stream: beats read per inference
 };
 
 template <class data_T, class res_T, typename CONFIG_T>
@@ -97,6 +98,7 @@ struct softmax_config {
     static const unsigned inv_inp_width = 18;
     static const unsigned exp_table_bits = 10;
     static const unsigned inv_table_bits = 10;
+    static const unsigned n_beats = 1;  // io_stream: beats read per inference
 };
 
 // Stable softmax: exp(-(max - x)) from a table indexed by the top bits of the normalised

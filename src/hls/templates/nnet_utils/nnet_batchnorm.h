@@ -14,6 +14,7 @@ struct batchnorm_config {
     static const unsigned n_filt = 1;     // channels
     static const unsigned n_per_filt = 1; // H*W for [C][H][W], 1 for [F]
     static const unsigned reuse_factor = 1;
+    static const unsigned n_beats = 1;  // io_stream: beats read per inference
 };
 
 template <class data_T, class res_T, typename CONFIG_T>

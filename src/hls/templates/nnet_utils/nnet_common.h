@@ -14,6 +14,8 @@ enum aggregation { agg_mean, agg_max, agg_sum };
 // Flatten is a reshape of a row-major array: a plain copy without a cast.
 struct flatten_config {
     static const unsigned n_in = 1;
+    static const unsigned n_beats = 1;          // io_stream: beats read per inference
+    static const bool channels_first = false;  // io_stream: the beats are pixels of [C][H][W]
 };
 
 template <class data_T, class res_T, typename CONFIG_T>

@@ -19,6 +19,7 @@ struct dense_config {
     static const unsigned n_zeros = 0;
     static const unsigned n_nonzeros = 1;
     static const unsigned multiplier_limit = 1;
+    static const unsigned n_beats = 1;  // io_stream: beats read per inference
 };
 
 // Latency strategy: fully unrolled, pipelined at II = reuse_factor, weights w[i*n_out + j].
