@@ -7,32 +7,14 @@
 # mid-TPE (the whole job) and --resume: every counted trial COMPLETE exactly once, each trial the
 # kill left RUNNING FAIL + snac:interrupted and run again once.
 set -euo pipefail
-: "${SNAC_BIN:?SNAC_BIN must point at the snac binary}"
+source "$(dirname "$0")/../../support/common.sh" localmpi
 : "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
 MPIEXEC="${MPIEXEC:-mpiexec}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/snac-local-mpi.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-run() {  # $1: expected exit code; the rest: the command
-    local want="$1"; shift
-    set +e; "$@" >out.txt 2>err.txt; local rc=$?; set -e
-    [ "$rc" -eq "$want" ] || { cat out.txt err.txt; fail "exit code $rc, expected $want: $*"; }
-}
+run() { expect_rc "$@"; }
 mpi() { "$MPIEXEC" -n 3 --oversubscribe --bind-to none "$@"; }
 
 cat > config.yaml <<YAML
-data:
-  name: mnist8x8_local_mpi
-  path: $work/mnist8x8_local_mpi.h5
-  source:
-    format: idx
-    images: mnist/t10k-images-idx3-ubyte.gz
-    labels: mnist/t10k-labels-idx1-ubyte.gz
-    resize: [8, 8]
-    subset: 1000
-  normalize: standardize
-  split: {train: 0.7, val: 0.1, test: 0.2, seed: 1}
+$(mnist8x8_data mnist8x8_local_mpi 1000)
 train:
   epochs: 6
   learning_rate: 0.005
