@@ -220,6 +220,9 @@ TermVector dense_terms(const LayerQuantities& q, const AnalyticalCoefficients& c
     // Shared multipliers read a different input each cycle: every product routes an input
     // through a mux. In the pilot data this term, not the weight width, tracks LUT under sharing.
     t[static_cast<int>(Term::kMuxBits)] = m.shared ? double(m.products) * q.input_bits : 0.0;
+    t[static_cast<int>(Term::kSteerBits)] = m.shared && std::int64_t{q.reuse_factor} >= 3 * q.n_in
+                                                ? double(m.limit) * q.accum_bits
+                                                : 0.0;
     return t;
 }
 
