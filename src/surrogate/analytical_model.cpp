@@ -130,7 +130,7 @@ void estimate_other(const LayerQuantities& q, const AnalyticalCoefficients& c, c
             e.resources.ff = to_count(double(n) * (q.result_bits + q.table_bits));
             const std::int64_t rows = std::max<std::int64_t>(1, q.positions);
             // Max tree and sum tree share the log-depth; csynth of a 5-class softmax_stable:
-            // 3–5 cycles (tests/fixtures/csynth_multilayer.yaml).
+            // 3–5 cycles (tests/fixtures/csynth_multilayer.json).
             e.latency_min = e.latency_max = ceil_log2(n) + 1 + (rows - 1);
             e.ii = rows;
             break;

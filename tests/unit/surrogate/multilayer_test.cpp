@@ -1,12 +1,13 @@
-// Multi-layer networks against public C-synthesis reports (tests/fixtures/csynth_multilayer.yaml):
+// Multi-layer networks against public C-synthesis reports (tests/fixtures/csynth_multilayer.json):
 // the analytical model's error per target is recomputed from the fixture and held to the bounds
 // docs/surrogate.md#multi-layer-networks states, so a regression fails here.
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "snac/surrogate/analytical_model.hpp"
@@ -15,7 +16,7 @@ namespace snac::surrogate {
 namespace {
 
 const std::string kFixture =
-    std::string(SNAC_SOURCE_DIR) + "/tests/fixtures/csynth_multilayer.yaml";
+    std::string(SNAC_SOURCE_DIR) + "/tests/fixtures/csynth_multilayer.json";
 
 struct Scored {
     std::string name;
@@ -24,31 +25,33 @@ struct Scored {
 
 std::vector<Scored> score_fixture() {
     const AnalyticalModel model(load_coefficients(default_coefficients_path()));
-    const YAML::Node root = YAML::LoadFile(kFixture);
-    EXPECT_EQ(root["format"].as<std::string>(), "snac-csynth-fixture");
+    std::ifstream in(kFixture);
+    EXPECT_TRUE(in.good()) << kFixture;
+    const nlohmann::json root = nlohmann::json::parse(in);
+    EXPECT_EQ(root.at("format").get<std::string>(), "snac-csynth-fixture");
     std::vector<Scored> out;
-    for (const YAML::Node& r : root["records"]) {
-        YAML::Emitter arch;
-        arch << r["architecture"];
-        const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(arch.c_str(), kFixture);
-        HlsSettings hls = hls_settings_from_yaml(r["hls_settings"].as<std::string>(), kFixture);
-        const double sparsity = r["sparsity"].as<double>();
+    for (const nlohmann::json& r : root.at("records")) {
+        const nn::NetworkSpec net =
+            nn::NetworkSpec::from_yaml(r.at("architecture").get<std::string>(), kFixture);
+        HlsSettings hls = hls_settings_from_yaml(r.at("hls_settings").get<std::string>(), kFixture);
+        const double sparsity = r.at("sparsity").get<double>();
         for (const nn::LayerSpec& l : net.layers) {
             if (l.type != nn::LayerType::kDense) continue;
             LayerHlsSettings s = hls.for_layer(l.name);
             s.weight_sparsity = sparsity;
             hls.layers[l.name] = s;
         }
-        const HardwareEstimate e = model.estimate(net, hls, find_part(r["part"].as<std::string>()));
+        const HardwareEstimate e =
+            model.estimate(net, hls, find_part(r.at("part").get<std::string>()));
         Scored s;
-        s.name = r["name"].as<std::string>();
-        const YAML::Node rep = r["reported"];
-        s.reported = {{"DSP", rep["dsp"].as<double>()},
-                      {"LUT", rep["lut"].as<double>()},
-                      {"FF", rep["ff"].as<double>()},
-                      {"BRAM_18K", rep["bram_18k"].as<double>()},
-                      {"latency", rep["latency_max"].as<double>()},
-                      {"II", rep["ii"].as<double>()}};
+        s.name = r.at("name").get<std::string>();
+        const nlohmann::json& rep = r.at("reported");
+        s.reported = {{"DSP", rep.at("dsp").get<double>()},
+                      {"LUT", rep.at("lut").get<double>()},
+                      {"FF", rep.at("ff").get<double>()},
+                      {"BRAM_18K", rep.at("bram_18k").get<double>()},
+                      {"latency", rep.at("latency_max").get<double>()},
+                      {"II", rep.at("ii").get<double>()}};
         s.estimated = {{"DSP", double(e.total.dsp)},
                        {"LUT", double(e.total.lut)},
                        {"FF", double(e.total.ff)},
