@@ -178,16 +178,25 @@ void QatHook::write(Quantized& q) {
 }
 
 void QatHook::before_step() {
+    // Selects rather than branches, so that the loops vectorise (they run on every weight at
+    // every optimizer step).
     for (const auto& q : tensors_) {
-        if (q->mask)
+        float* grad = q->grad;
+        if (q->mask) {
+            const float* mask = q->mask->data();
+            for (std::size_t k = 0; k < q->size; ++k) grad[k] = mask[k] != 0.0f ? grad[k] : 0.0f;
+        }
+        if (!q->type || q->type->wraps()) continue;
+        const float* master = q->master.data();
+        const double lo = q->type->lo(), hi = q->type->hi();
+        const auto flo = static_cast<float>(lo), fhi = static_cast<float>(hi);
+        if (static_cast<double>(flo) == lo && static_cast<double>(fhi) == hi) {
             for (std::size_t k = 0; k < q->size; ++k)
-                if ((*q->mask)[k] == 0.0f) q->grad[k] = 0.0f;
-        if (q->type && !q->type->wraps()) {
-            const auto lo = static_cast<double>(q->type->lo());
-            const auto hi = static_cast<double>(q->type->hi());
+                grad[k] = (master[k] >= flo) & (master[k] <= fhi) ? grad[k] : 0.0f;
+        } else {
             for (std::size_t k = 0; k < q->size; ++k) {
-                const auto m = static_cast<double>(q->master[k]);
-                if (!(m >= lo && m <= hi)) q->grad[k] = 0.0f;
+                const auto m = static_cast<double>(master[k]);
+                grad[k] = (m >= lo) & (m <= hi) ? grad[k] : 0.0f;
             }
         }
     }
