@@ -2,6 +2,7 @@
 // or over channels of [C, H, W] samples. Moving statistics follow the Keras convention:
 // moving = momentum * moving + (1 - momentum) * batch, with the biased batch variance.
 #include <map>
+#include <tuple>
 
 #include "layer.hpp"
 #include "layers.hpp"
@@ -25,6 +26,11 @@ public:
         var_.assign(c, 1.0f);
         batch_mean_.assign(c, 0.0f);
         batch_var_.assign(c, 1.0f);
+    }
+
+    /// On [C, H, W] it normalises per channel in either layout (oneDNN has blocked kernels).
+    LayoutSupport layout_support() const override {
+        return in_.size() == 3 ? LayoutSupport::kSame : LayoutSupport::kPlainOnly;
     }
 
     void forward(const float* x, float* y, std::int64_t n, Mode mode) override {
@@ -88,7 +94,7 @@ private:
     };
 
     Prims& prims(std::int64_t n, Mode mode) {
-        auto key = std::make_pair(n, mode);
+        const auto key = std::make_tuple(n, mode, in_layout_);
         auto it = cache_.find(key);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
@@ -97,13 +103,12 @@ private:
         const memory::desc data_md =
             in_.size() == 1
                 ? memory::desc({n, c_, 1, 1}, memory::data_type::f32, memory::format_tag::nhwc)
-                : memory::desc({n, c_, in_[1], in_[2]}, memory::data_type::f32,
-                               memory::format_tag::nchw);
+                : chw_desc({n, c_, in_[1], in_[2]}, in_layout_);
         const auto eps = static_cast<float>(spec_.epsilon);
         const bool train = mode == Mode::kTrain;
-        const nflags flags = train ? (nflags::use_scale | nflags::use_shift)
-                                   : (nflags::use_scale | nflags::use_shift |
-                                      nflags::use_global_stats);
+        const nflags flags =
+            train ? (nflags::use_scale | nflags::use_shift)
+                  : (nflags::use_scale | nflags::use_shift | nflags::use_global_stats);
         const dnnl::batch_normalization_forward::primitive_desc fwd_pd(
             dnnl::batch_normalization_forward::desc(
                 train ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference,
@@ -130,15 +135,12 @@ private:
         p.fwd_args = {{DNNL_ARG_SRC, p.src},     {DNNL_ARG_DST, p.dst},
                       {DNNL_ARG_SCALE, p.gamma}, {DNNL_ARG_SHIFT, p.beta},
                       {DNNL_ARG_MEAN, p.mean},   {DNNL_ARG_VARIANCE, p.var}};
-        p.bwd_args = {{DNNL_ARG_SRC, p.src},
-                      {DNNL_ARG_DIFF_DST, p.ddst},
-                      {DNNL_ARG_SCALE, p.gamma},
-                      {DNNL_ARG_SHIFT, p.beta},  // required by oneDNN 2.6
-                      {DNNL_ARG_MEAN, p.mean},
-                      {DNNL_ARG_VARIANCE, p.var},
-                      {DNNL_ARG_DIFF_SRC, p.dsrc},
-                      {DNNL_ARG_DIFF_SCALE, p.dgamma},
-                      {DNNL_ARG_DIFF_SHIFT, p.dbeta}};
+        p.bwd_args = {
+            {DNNL_ARG_SRC, p.src},         {DNNL_ARG_DIFF_DST, p.ddst},
+            {DNNL_ARG_SCALE, p.gamma},     {DNNL_ARG_SHIFT, p.beta},  // required by oneDNN 2.6
+            {DNNL_ARG_MEAN, p.mean},       {DNNL_ARG_VARIANCE, p.var},
+            {DNNL_ARG_DIFF_SRC, p.dsrc},   {DNNL_ARG_DIFF_SCALE, p.dgamma},
+            {DNNL_ARG_DIFF_SHIFT, p.dbeta}};
         return cache_.emplace(key, std::move(p)).first->second;
     }
 
@@ -147,7 +149,7 @@ private:
     std::vector<float> gamma_, beta_, ggamma_, gbeta_, mean_, var_, batch_mean_, batch_var_;
     std::vector<float> scratch_;
     Mode last_mode_ = Mode::kTrain;
-    std::map<std::pair<std::int64_t, Mode>, Prims> cache_;
+    std::map<std::tuple<std::int64_t, Mode, Layout>, Prims> cache_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // 2-D convolution (NCHW, kernel [filters, in_channels, k, k]) and max/avg pooling on oneDNN
 // convolution and pooling primitives, built once per batch size.
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "layer.hpp"
@@ -13,41 +14,45 @@ namespace {
 using dnnl::memory;
 using tag = memory::format_tag;
 
-/// A tensor at a layer boundary: the caller's plain buffer (NCHW, OIHW) and, when the primitive
-/// chose another (blocked) layout, a buffer of that layout owned here and the reorder between them.
-/// Built once per batch size; a call only swaps the caller's data pointer.
+/// A tensor at a layer boundary: the caller's buffer (in the layout the Sequence planned: plain
+/// NCHW / OIHW or the network's blocked layout) and, when the primitive chose another layout, a
+/// buffer of that layout owned here and the reorder between them. Built once per batch size and
+/// layouts; a call only swaps the caller's data pointer.
 struct Boundary {
     Boundary() = default;
-    /// `to_prim`: the reorder runs plain -> primitive layout (an input); else the reverse.
-    Boundary(const memory::desc& plain, const memory::desc& prim, const dnnl::engine& eng,
+    /// `to_prim`: the reorder runs caller -> primitive layout (an input); else the reverse.
+    Boundary(const memory::desc& user_md, const memory::desc& prim, const dnnl::engine& eng,
              bool to_prim)
-        : user(plain, eng, DNNL_MEMORY_NONE), blocked(prim != plain) {
-        if (!blocked) {
+        : user(user_md, eng, DNNL_MEMORY_NONE), reorders(prim != user_md) {
+        if (!reorders) {
             inner = user;
             return;
         }
         inner = memory(prim, eng);  // owned, allocated once
         reorder = to_prim ? dnnl::reorder(user, inner) : dnnl::reorder(inner, user);
     }
-    /// Points the plain side at `p` and brings it into the primitive's layout.
+    /// Points the caller's side at `p` and brings it into the primitive's layout.
     memory& in(dnnl::stream& s, const float* p) {
         user.set_data_handle(const_cast<float*>(p));
-        if (blocked) reorder.execute(s, user, inner);
+        if (reorders) reorder.execute(s, user, inner);
         return inner;
     }
-    /// Points the plain side at `p` for an output; call out_done() after the primitive ran.
+    /// Points the caller's side at `p` for an output; call out_done() after the primitive ran.
     memory& out(float* p) {
         user.set_data_handle(p);
         return inner;
     }
     void out_done(dnnl::stream& s) {
-        if (blocked) reorder.execute(s, inner, user);
+        if (reorders) reorder.execute(s, inner, user);
     }
 
     memory user, inner;
     dnnl::reorder reorder;
-    bool blocked = false;
+    bool reorders = false;
 };
+
+/// Primitives are cached per batch size and pair of boundary layouts.
+using CacheKey = std::tuple<std::int64_t, Layout, Layout>;
 
 class Conv2dLayer final : public WeightedLayer {
 public:
@@ -69,6 +74,8 @@ public:
             // valid: no padding; oneDNN's floor division drops rows the stride does not reach.
         }
     }
+
+    LayoutSupport layout_support() const override { return LayoutSupport::kAny; }
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
         auto& p = prims(n);
@@ -103,7 +110,7 @@ public:
 private:
     /// Primitives for one batch size, each in the memory layouts oneDNN chose for this shape
     /// (format_tag::any: typically channel-blocked nChw8c/16c, which its direct JIT kernels
-    /// need), with reorders at the layer's boundary so the rest of the network stays NCHW.
+    /// need), with reorders at the layer's boundary where the neighbours' layout differs.
     struct Prims {
         dnnl::convolution_forward fwd;
         dnnl::convolution_backward_data bwd_d;
@@ -118,7 +125,8 @@ private:
     };
 
     Prims& prims(std::int64_t n) {
-        auto it = cache_.find(n);
+        const CacheKey key{n, in_layout_, out_layout_};
+        auto it = cache_.find(key);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
         const std::int64_t k = spec_.kernel;
@@ -126,7 +134,8 @@ private:
         const memory::dims src_dims{n, in_[0], in_[1], in_[2]};
         const memory::dims dst_dims{n, out_[0], out_[1], out_[2]};
         const memory::dims w_dims{out_[0], in_[0], k, k};
-        const memory::desc src_plain(src_dims, f32, tag::nchw), dst_plain(dst_dims, f32, tag::nchw);
+        const memory::desc src_user = chw_desc(src_dims, in_layout_);
+        const memory::desc dst_user = chw_desc(dst_dims, out_layout_);
         const memory::desc w_plain(w_dims, f32, tag::oihw);
         // A few input channels (the network's first conv): oneDNN's JIT kernels read them in
         // plain NCHW; 'any' would pad the channel to the block size (8x the work for 1 channel).
@@ -155,15 +164,15 @@ private:
         Prims p{dnnl::convolution_forward(fwd_pd),
                 dnnl::convolution_backward_data(bd_pd),
                 dnnl::convolution_backward_weights(bw_pd),
-                Boundary(src_plain, fwd_pd.src_desc(), eng, true),
+                Boundary(src_user, fwd_pd.src_desc(), eng, true),
                 Boundary(w_plain, fwd_pd.weights_desc(), eng, true),
-                Boundary(dst_plain, fwd_pd.dst_desc(), eng, false),
-                Boundary(src_plain, bw_pd.src_desc(), eng, true),
-                Boundary(dst_plain, bw_pd.diff_dst_desc(), eng, true),
+                Boundary(dst_user, fwd_pd.dst_desc(), eng, false),
+                Boundary(src_user, bw_pd.src_desc(), eng, true),
+                Boundary(dst_user, bw_pd.diff_dst_desc(), eng, true),
                 Boundary(w_plain, bw_pd.diff_weights_desc(), eng, false),
-                Boundary(dst_plain, bd_pd.diff_dst_desc(), eng, true),
+                Boundary(dst_user, bd_pd.diff_dst_desc(), eng, true),
                 Boundary(w_plain, bd_pd.weights_desc(), eng, true),
-                Boundary(src_plain, bd_pd.diff_src_desc(), eng, false),
+                Boundary(src_user, bd_pd.diff_src_desc(), eng, false),
                 memory(),
                 memory(),
                 false,
@@ -174,7 +183,7 @@ private:
             p.b = memory(b_md, eng, b_.data());
             p.db = memory(b_md, eng, gb_.data());
         }
-        p.d_ddst_shared = p.w_ddst.blocked && p.d_ddst.blocked &&
+        p.d_ddst_shared = p.w_ddst.reorders && p.d_ddst.reorders &&
                           p.w_ddst.inner.get_desc() == p.d_ddst.inner.get_desc();
         p.fwd_args = {{DNNL_ARG_SRC, p.f_src.inner},
                       {DNNL_ARG_WEIGHTS, p.f_w.inner},
@@ -189,12 +198,12 @@ private:
         p.d_args = {{DNNL_ARG_DIFF_DST, p.d_ddst_shared ? p.w_ddst.inner : p.d_ddst.inner},
                     {DNNL_ARG_WEIGHTS, p.d_w.inner},
                     {DNNL_ARG_DIFF_SRC, p.d_dsrc.inner}};
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_.emplace(key, std::move(p)).first->second;
     }
 
     DnnlContext& ctx_;
     std::int64_t pad_l_[2] = {0, 0}, pad_r_[2] = {0, 0};
-    std::map<std::int64_t, Prims> cache_;
+    std::map<CacheKey, Prims> cache_;
 };
 
 /// Non-overlapping size x size pooling (stride = size); rows and columns that do not fill a
@@ -206,6 +215,8 @@ public:
           ctx_(ctx),
           alg_(spec.type == LayerType::kMaxPool2d ? dnnl::algorithm::pooling_max
                                                   : dnnl::algorithm::pooling_avg_exclude_padding) {}
+
+    LayoutSupport layout_support() const override { return LayoutSupport::kAny; }
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
         auto& p = prims(n);
@@ -229,8 +240,9 @@ public:
     }
 
 private:
-    /// Pooling in the channel-blocked layout (nChw8c): oneDNN's plain-NCHW pooling is a
-    /// reference loop that cost more than the convolutions, the blocked one is JIT code.
+    /// Pooling in the channel-blocked layout (blocked_tag(), else nChw8c): oneDNN's plain-NCHW
+    /// pooling is a reference loop that cost more than the convolutions, the blocked one is JIT
+    /// code; it reads and writes the network's blocked activations without a reorder.
     struct Prims {
         dnnl::pooling_forward fwd;
         dnnl::pooling_backward bwd;
@@ -240,15 +252,18 @@ private:
     };
 
     Prims& prims(std::int64_t n) {
-        auto it = cache_.find(n);
+        const CacheKey key{n, in_layout_, out_layout_};
+        auto it = cache_.find(key);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
         const std::int64_t s = spec_.size;
         const auto f32 = memory::data_type::f32;
         const memory::dims src_dims{n, in_[0], in_[1], in_[2]};
         const memory::dims dst_dims{n, out_[0], out_[1], out_[2]};
-        const memory::desc src_plain(src_dims, f32, tag::nchw), dst_plain(dst_dims, f32, tag::nchw);
-        const memory::desc src_blk(src_dims, f32, tag::nChw8c), dst_blk(dst_dims, f32, tag::nChw8c);
+        const memory::desc src_user = chw_desc(src_dims, in_layout_);
+        const memory::desc dst_user = chw_desc(dst_dims, out_layout_);
+        const tag blk = blocked_tag() == tag::undef ? tag::nChw8c : blocked_tag();
+        const memory::desc src_blk(src_dims, f32, blk), dst_blk(dst_dims, f32, blk);
         const memory::dims strides{s, s}, kernel{s, s}, pl{0, 0};
         const memory::dims pr{0, 0};  // floor division drops the incomplete windows
         const dnnl::pooling_forward::primitive_desc fwd_pd(
@@ -260,10 +275,10 @@ private:
             fwd_pd);
         Prims p{dnnl::pooling_forward(fwd_pd),
                 dnnl::pooling_backward(bwd_pd),
-                Boundary(src_plain, fwd_pd.src_desc(), eng, true),
-                Boundary(dst_plain, fwd_pd.dst_desc(), eng, false),
-                Boundary(dst_plain, bwd_pd.diff_dst_desc(), eng, true),
-                Boundary(src_plain, bwd_pd.diff_src_desc(), eng, false),
+                Boundary(src_user, fwd_pd.src_desc(), eng, true),
+                Boundary(dst_user, fwd_pd.dst_desc(), eng, false),
+                Boundary(dst_user, bwd_pd.diff_dst_desc(), eng, true),
+                Boundary(src_user, bwd_pd.diff_src_desc(), eng, false),
                 memory(),
                 {},
                 {}};
@@ -274,12 +289,12 @@ private:
             p.fwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
             p.bwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
         }
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_.emplace(key, std::move(p)).first->second;
     }
 
     DnnlContext& ctx_;
     dnnl::algorithm alg_;
-    std::map<std::int64_t, Prims> cache_;
+    std::map<CacheKey, Prims> cache_;
 };
 
 }  // namespace
