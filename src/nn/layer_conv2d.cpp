@@ -134,13 +134,23 @@ private:
         const memory::dims src_dims{n, in_[0], in_[1], in_[2]};
         const memory::dims dst_dims{n, out_[0], out_[1], out_[2]};
         const memory::dims w_dims{out_[0], in_[0], k, k};
-        const memory::desc src_user = chw_desc(src_dims, in_layout_);
-        const memory::desc dst_user = chw_desc(dst_dims, out_layout_);
+        // One input channel (NCHW and NHWC are the same bytes) into one channel block (NHWC and
+        // nChw8c/16c the same bytes), e.g. MNIST's first conv: described channels-last, oneDNN
+        // runs its JIT backward-weights kernel instead of im2col + GEMM (4x faster, same values).
+        const bool channels_last =
+            in_[0] == 1 && out_layout_ == Layout::kBlocked && out_[0] == blocked_channels();
+        const memory::desc src_user =
+            channels_last ? memory::desc(src_dims, f32, tag::nhwc) : chw_desc(src_dims, in_layout_);
+        const memory::desc dst_user = channels_last ? memory::desc(dst_dims, f32, tag::nhwc)
+                                                    : chw_desc(dst_dims, out_layout_);
         const memory::desc w_plain(w_dims, f32, tag::oihw);
         // A few input channels (the network's first conv): oneDNN's JIT kernels read them in
         // plain NCHW; 'any' would pad the channel to the block size (8x the work for 1 channel).
-        const memory::desc src_any(src_dims, f32, in_[0] < 8 ? tag::nchw : tag::any);
-        const memory::desc dst_any(dst_dims, f32, tag::any);
+        const memory::desc src_any =
+            channels_last ? src_user
+                          : memory::desc(src_dims, f32, in_[0] < 8 ? tag::nchw : tag::any);
+        const memory::desc dst_any =
+            channels_last ? dst_user : memory::desc(dst_dims, f32, tag::any);
         const memory::desc w_any(w_dims, f32, tag::any);
         const memory::desc b_md({out_[0]}, f32, tag::a);
         const memory::dims strides{spec_.stride, spec_.stride};
