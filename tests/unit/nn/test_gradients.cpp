@@ -125,12 +125,19 @@ TEST(Gradients, FlattenAfterConv) {
     check_gradients({"input_shape: [1, 4, 4]\nlayers: [{type: conv2d, filters: 2, kernel: 3}, "
                      "{type: flatten}, {type: dense, units: 3}]", 2});
 }
-// Eight channels carry oneDNN's blocked layout from conv through batch norm, tanh and pooling to
-// the next conv, which writes plain: its tanh feeds flatten (Sequence's layout plan).
+// Eight channels carry oneDNN's blocked layout from conv through batch norm, tanh and average
+// pooling to the next conv, which writes plain: its tanh feeds flatten (Sequence's layout plan).
 constexpr const char* kBlockedChain =
     "input_shape: [1, 6, 6]\nlayers: [{type: conv2d, filters: 8, kernel: 3}, {type: batchnorm}, "
     "{type: tanh}, {type: avgpool2d, size: 2}, {type: conv2d, filters: 8, kernel: 2}, "
     "{type: tanh}, {type: flatten}, {type: dense, units: 3}]";
+// The same with max pooling (snac's own kernel on blocked data) and a pool before flatten, which
+// reads blocked and writes plain.
+constexpr const char* kBlockedMaxChain =
+    "input_shape: [1, 10, 10]\nlayers: [{type: conv2d, filters: 8, kernel: 3}, "
+    "{type: batchnorm}, {type: tanh}, {type: maxpool2d, size: 2}, "
+    "{type: conv2d, filters: 16, kernel: 1}, {type: tanh}, {type: maxpool2d, size: 2}, "
+    "{type: flatten}, {type: dense, units: 3}]";
 
 TEST(Gradients, BlockedLayoutChain) {
     const NetworkSpec net = NetworkSpec::from_yaml(kBlockedChain);
@@ -152,10 +159,11 @@ public:
     }
 };
 
-// The blocked and the plain layouts compute the same outputs and gradients (the same oneDNN
-// kernels behind different reorders; batch norm's blocked kernel may sum in another order).
-TEST(Gradients, BlockedLayoutMatchesPlain) {
-    const NetworkSpec net = NetworkSpec::from_yaml(kBlockedChain);
+// The blocked and the plain layouts compute the same outputs and gradients (oneDNN's kernels
+// behind different reorders, snac's max pooling against oneDNN's; batch norm's blocked kernel may
+// sum in another order).
+void expect_blocked_matches_plain(const char* arch) {
+    const NetworkSpec net = NetworkSpec::from_yaml(arch);
     const std::int64_t n = 4, in = numel(net.input_shape);
     Rng rng(3);
     std::vector<float> x(static_cast<std::size_t>(n * in)), r(static_cast<std::size_t>(n * 3));
@@ -179,6 +187,18 @@ TEST(Gradients, BlockedLayoutMatchesPlain) {
         for (std::size_t i = 0; i < v[0].size(); ++i)
             EXPECT_NEAR(v[0][i], v[1][i], 1e-5 + 1e-5 * std::abs(v[1][i])) << i;
     }
+}
+
+TEST(Gradients, BlockedLayoutMatchesPlain) {
+    expect_blocked_matches_plain(kBlockedChain);
+    expect_blocked_matches_plain(kBlockedMaxChain);
+    const NetworkSpec net = NetworkSpec::from_yaml(kBlockedMaxChain);
+    DnnlContext ctx;
+    const Sequence seq(net.layers, net.input_shape, ctx, 42);
+    if (blocked_channels() > 0) {
+        for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(seq.layout(i), Layout::kBlocked) << i;
+    }
+    EXPECT_EQ(seq.layout(6), Layout::kPlain);  // the pool before flatten writes plain
 }
 
 TEST(Gradients, ConvAttention) {
