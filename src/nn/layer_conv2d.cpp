@@ -282,12 +282,9 @@ using I8 = std::int32_t __attribute__((vector_size(32)));
 /// The backward of max_pool_blocked: dx (blocked, [planes, H, W, B]) is dy at each window's
 /// maximum and 0 elsewhere (the windows do not overlap; every window position is written, so only
 /// rows and columns left out of the windows need clearing).
-[[gnu::target_clones("avx2", "default")]] void max_unpool_blocked(const float* dy,
-                                                                  const std::uint8_t* arg,
-                                                                  float* dx, std::int64_t planes,
-                                                                  std::int64_t h, std::int64_t w,
-                                                                  std::int64_t k,
-                                                                  const PoolOut& out) {
+[[gnu::target_clones("avx2", "default")]] void max_unpool_blocked(
+    const float* dy, const std::uint8_t* arg, float* dx, std::int64_t planes, std::int64_t h,
+    std::int64_t w, std::int64_t k, const PoolOut& out) {
     const std::int64_t b = out.block;
     if (h != out.oh * k || w != out.ow * k) std::fill(dx, dx + planes * h * w * b, 0.0f);
     for (std::int64_t p = 0; p < planes; ++p) {
