@@ -238,12 +238,11 @@ using I8 = std::int32_t __attribute__((vector_size(32)));
 /// held each maximum. oneDNN 2.6's JIT max pooling with a workspace took 4.6 ms CPU for MNIST's
 /// first pool at batch 256 (its average pooling 0.7 ms, docs/performance.md); this loop over
 /// 8 channels at a time, vectorised by the compiler, about 1 ms. Built for AVX2 and baseline
-/// x86-64, chosen when the library loads.
-[[gnu::target_clones("avx2", "default")]] void max_pool_blocked(const float* x, float* y,
-                                                                std::uint8_t* arg,
-                                                                std::int64_t planes, std::int64_t h,
-                                                                std::int64_t w, std::int64_t k,
-                                                                const PoolOut& out) {
+/// x86-64 (the layer picks one per call).
+[[gnu::always_inline]] inline void max_pool_body(const float* x, float* y, std::uint8_t* arg,
+                                                 std::int64_t planes, std::int64_t h,
+                                                 std::int64_t w, std::int64_t k,
+                                                 const PoolOut& out) {
     const std::int64_t b = out.block;
     for (std::int64_t p = 0; p < planes; ++p) {
         const float* xp = x + p * h * w * b;
@@ -279,12 +278,13 @@ using I8 = std::int32_t __attribute__((vector_size(32)));
     }
 }
 
-/// The backward of max_pool_blocked: dx (blocked, [planes, H, W, B]) is dy at each window's
+/// The backward of max_pool_body: dx (blocked, [planes, H, W, B]) is dy at each window's
 /// maximum and 0 elsewhere (the windows do not overlap; every window position is written, so only
 /// rows and columns left out of the windows need clearing).
-[[gnu::target_clones("avx2", "default")]] void max_unpool_blocked(
-    const float* dy, const std::uint8_t* arg, float* dx, std::int64_t planes, std::int64_t h,
-    std::int64_t w, std::int64_t k, const PoolOut& out) {
+[[gnu::always_inline]] inline void max_unpool_body(const float* dy, const std::uint8_t* arg,
+                                                   float* dx, std::int64_t planes, std::int64_t h,
+                                                   std::int64_t w, std::int64_t k,
+                                                   const PoolOut& out) {
     const std::int64_t b = out.block;
     if (h != out.oh * k || w != out.ow * k) std::fill(dx, dx + planes * h * w * b, 0.0f);
     for (std::int64_t p = 0; p < planes; ++p) {
@@ -313,6 +313,32 @@ using I8 = std::int32_t __attribute__((vector_size(32)));
     }
 }
 
+// The kernels compiled for AVX2 and for the baseline, chosen by a CPU check (not an ifunc, which
+// the sanitizer builds would have to resolve before they are initialised).
+[[gnu::target("avx2")]] void max_pool_avx2(const float* x, float* y, std::uint8_t* arg,
+                                           std::int64_t planes, std::int64_t h, std::int64_t w,
+                                           std::int64_t k, const PoolOut& out) {
+    max_pool_body(x, y, arg, planes, h, w, k, out);
+}
+void max_pool_base(const float* x, float* y, std::uint8_t* arg, std::int64_t planes, std::int64_t h,
+                   std::int64_t w, std::int64_t k, const PoolOut& out) {
+    max_pool_body(x, y, arg, planes, h, w, k, out);
+}
+[[gnu::target("avx2")]] void max_unpool_avx2(const float* dy, const std::uint8_t* arg, float* dx,
+                                             std::int64_t planes, std::int64_t h, std::int64_t w,
+                                             std::int64_t k, const PoolOut& out) {
+    max_unpool_body(dy, arg, dx, planes, h, w, k, out);
+}
+void max_unpool_base(const float* dy, const std::uint8_t* arg, float* dx, std::int64_t planes,
+                     std::int64_t h, std::int64_t w, std::int64_t k, const PoolOut& out) {
+    max_unpool_body(dy, arg, dx, planes, h, w, k, out);
+}
+
+bool has_avx2() {
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    return avx2;
+}
+
 /// Non-overlapping size x size pooling (stride = size); rows and columns that do not fill a
 /// window are dropped, as in Keras' "valid" pooling.
 class Pool2dLayer final : public Layer {
@@ -328,7 +354,8 @@ public:
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
         if (own_max()) {
             arg_.resize(static_cast<std::size_t>(n * out_size()));
-            max_pool_blocked(x, y, arg_.data(), planes(n), in_[1], in_[2], spec_.size, pool_out());
+            (has_avx2() ? max_pool_avx2 : max_pool_base)(x, y, arg_.data(), planes(n), in_[1],
+                                                         in_[2], spec_.size, pool_out());
             return;
         }
         auto& p = prims(n);
@@ -343,8 +370,8 @@ public:
     void backward(const float*, const float*, const float* dy, float* dx, std::int64_t n) override {
         if (!dx) return;
         if (own_max()) {
-            max_unpool_blocked(dy, arg_.data(), dx, planes(n), in_[1], in_[2], spec_.size,
-                               pool_out());
+            (has_avx2() ? max_unpool_avx2 : max_unpool_base)(dy, arg_.data(), dx, planes(n), in_[1],
+                                                             in_[2], spec_.size, pool_out());
             return;
         }
         auto& p = prims(n);
@@ -357,7 +384,7 @@ public:
     }
 
 private:
-    /// Max pooling of a blocked input runs max_pool_blocked (windows of up to 16 x 16, whose
+    /// Max pooling of a blocked input runs snac's kernel (windows of up to 16 x 16, whose
     /// positions fit the byte-sized argmax); everything else runs oneDNN's pooling primitives.
     bool own_max() const {
         return alg_ == dnnl::algorithm::pooling_max && in_layout_ == Layout::kBlocked &&
@@ -423,7 +450,7 @@ private:
     DnnlContext& ctx_;
     dnnl::algorithm alg_;
     std::map<CacheKey, Prims> cache_;
-    std::vector<std::uint8_t> arg_;  ///< max_pool_blocked's window positions of the last forward
+    std::vector<std::uint8_t> arg_;  ///< window positions of the maxima in the last forward
 };
 
 }  // namespace
