@@ -169,7 +169,7 @@ void expect_blocked_matches_plain(const char* arch) {
     std::vector<float> x(static_cast<std::size_t>(n * in)), r(static_cast<std::size_t>(n * 3));
     for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
     for (auto& v : r) v = rng.uniform(-1.0f, 1.0f);
-    std::vector<float> y[2], dx[2], grads[2];
+    std::vector<float> y[2], dx[2], grads[2], y_eval[2];
     PassThrough hook;
     for (int plain = 0; plain < 2; ++plain) {
         DnnlContext ctx;
@@ -181,8 +181,10 @@ void expect_blocked_matches_plain(const char* arch) {
         seq.backward(x.data(), r.data(), dx[plain].data(), n, seq.size());
         for (auto& p : seq.params())
             grads[plain].insert(grads[plain].end(), p.grad, p.grad + p.size);
+        const float* out_eval = seq.forward(x.data(), n, Mode::kEval);  // moving statistics
+        y_eval[plain].assign(out_eval, out_eval + n * 3);
     }
-    for (auto* v : {y, dx, grads}) {
+    for (auto* v : {y, dx, grads, y_eval}) {
         ASSERT_EQ(v[0].size(), v[1].size());
         for (std::size_t i = 0; i < v[0].size(); ++i)
             EXPECT_NEAR(v[0][i], v[1][i], 1e-5 + 1e-5 * std::abs(v[1][i])) << i;
