@@ -23,6 +23,8 @@ enum class MessageKind : std::uint32_t {
     kLocalChainDone = 9,  ///< trainer -> rank 0: the chain ended (status 1: stopped by a signal)
     kHlsDesignTask = 10,    ///< HLS stage, rank 0 -> estimator: build this design (JSON payload)
     kHlsDesignResult = 11,  ///< estimator -> rank 0: its result or error (JSON payload)
+    kLocalTpeTask = 12,     ///< local stage, rank 0 -> trainer: train this TPE trial (JSON)
+    kLocalTpeResult = 13,   ///< trainer -> rank 0: the TPE trial's outcome (JSON payload)
 };
 
 inline constexpr std::uint32_t kMessageMagic = 0x534e4143;  ///< "SNAC"
