@@ -312,7 +312,9 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
             run_trainer(*transport, [&](const Candidate& c) { return work(c); });
         } else {
             detail::Estimator work(cfg);
-            run_estimator(*transport, [&](const Candidate& c) { return work(c); });
+            run_estimator(
+                *transport, [&](const Candidate& c) { return work(c); },
+                [&](const std::vector<Candidate>& cs) { return work(cs); });
         }
     } catch (const std::exception& e) {
         std::cerr << "[rank " << session.rank() << "] error: " << e.what() << "\n";

@@ -20,6 +20,10 @@ namespace snac::runtime {
 using TrainFn = std::function<TrainReport(const Candidate&)>;
 /// Estimates one candidate and checks the constraints; a throw becomes a FAIL trial.
 using EstimateFn = std::function<EstimateResult(const Candidate&)>;
+/// Estimates several candidates at once (one result per candidate, same order); must give the
+/// same results as EstimateFn on each. A throw makes the estimator fall back to EstimateFn one
+/// candidate at a time, so an error is charged to the candidate that caused it.
+using EstimateBatchFn = std::function<std::vector<EstimateResult>(const std::vector<Candidate>&)>;
 
 /// Final state of a trial as the coordinator decided it.
 enum class TrialEnd { kComplete, kPruned, kFailed, kInterrupted };
@@ -82,6 +86,9 @@ struct CoordinatorOptions {
     double drain_timeout_s = 60.0;       ///< after a drain request: wait this long for running trials
     bool generational = false;           ///< ask everything the sampler offers, tell at sync()
     bool progress = true;                ///< live progress line on stderr
+    /// Most candidates in one estimate task to an estimator rank. Pending candidates are shared
+    /// out among the idle estimators, so a batch only grows when candidates queue up.
+    int estimate_batch = 64;
     std::function<void(const std::string&)> on_event;  ///< JSONL event sink; may be empty
 };
 
@@ -106,7 +113,9 @@ CoordinatorSummary run_coordinator(Transport& transport, const RoleLayout& layou
 
 /// A trainer's loop: Hello, then train every TrainTask until Shutdown.
 void run_trainer(Transport& transport, const TrainFn& train);
-/// An estimator's loop: Hello, then answer every EstimateTask until Shutdown.
-void run_estimator(Transport& transport, const EstimateFn& estimate);
+/// An estimator's loop: Hello, then answer every EstimateTask and EstimateBatchTask until
+/// Shutdown. Batches go to `estimate_batch` when given, else to `estimate` one by one.
+void run_estimator(Transport& transport, const EstimateFn& estimate,
+                   const EstimateBatchFn& estimate_batch = {});
 
 }  // namespace snac::runtime

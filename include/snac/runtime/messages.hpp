@@ -23,6 +23,8 @@ enum class MessageKind : std::uint32_t {
     kLocalChainDone = 9,  ///< trainer -> rank 0: the chain ended (status 1: stopped by a signal)
     kHlsDesignTask = 10,    ///< HLS stage, rank 0 -> estimator: build this design (JSON payload)
     kHlsDesignResult = 11,  ///< estimator -> rank 0: its result or error (JSON payload)
+    kEstimateBatchTask = 12,    ///< coordinator -> estimator: score these candidates (status = count)
+    kEstimateBatchResult = 13,  ///< estimator -> coordinator: one EstimateResult per candidate, in order
 };
 
 inline constexpr std::uint32_t kMessageMagic = 0x534e4143;  ///< "SNAC"
@@ -93,6 +95,13 @@ EstimateResult decode_estimate(const Message& m);
 TrainReport decode_train_report(const Message& m);
 
 /// Header + payload as one contiguous buffer, and back (what the MPI transport sends).
+/// Several candidates in one estimate task, and their results in one answer (the learned cost
+/// model scores a batch in one inference: docs/messages.md).
+Message encode_estimate_batch(const std::vector<Candidate>& candidates);
+Message encode_estimate_results(const std::vector<EstimateResult>& results);
+std::vector<Candidate> decode_estimate_batch(const Message& m);
+std::vector<EstimateResult> decode_estimate_results(const Message& m);
+
 std::vector<char> to_bytes(const Message& m);
 Message from_bytes(const char* data, std::size_t size);
 
