@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "snac/core/config.hpp"
+#include "snac/io/checkpoint_io.hpp"
 #include "snac/nn/counting.hpp"
 #include "snac/runtime/actors.hpp"
 #include "snac/surrogate/cost_model.hpp"
-#include "snac/io/checkpoint_io.hpp"
 #include "work.hpp"
 
 using namespace snac;
@@ -94,13 +94,17 @@ Run drive(const detail::Estimator& est, const std::vector<Candidate>& cs, int ba
     // Send one message, read its answer: the coordinator's pattern with one estimator rank.
     for (std::size_t i = 0; i < cs.size();) {
         const std::size_t n = batch == 0 ? 1 : std::min<std::size_t>(batch, cs.size() - i);
-        if (batch == 0) t.send(1, encode(cs[i], MessageKind::kEstimateTask));
-        else t.send(1, encode_estimate_batch({cs.begin() + long(i), cs.begin() + long(i + n)}));
+        if (batch == 0)
+            t.send(1, encode(cs[i], MessageKind::kEstimateTask));
+        else
+            t.send(1, encode_estimate_batch({cs.begin() + long(i), cs.begin() + long(i + n)}));
         auto env = t.receive(std::chrono::seconds(60));
         if (!env) throw std::runtime_error("estimator did not answer");
-        if (batch == 0) run.results.push_back(decode_estimate(env->message));
+        if (batch == 0)
+            run.results.push_back(decode_estimate(env->message));
         else
-            for (auto& r : decode_estimate_results(env->message)) run.results.push_back(std::move(r));
+            for (auto& r : decode_estimate_results(env->message))
+                run.results.push_back(std::move(r));
         i += n;
     }
     run.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
@@ -117,8 +121,10 @@ int main(int argc, char** argv) {
     std::string config = std::string(SNAC_SOURCE_DIR) + "/configs/quickstart.yaml";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--candidates") n = std::stoi(v);
-        else if (k == "--config") config = v;
+        if (k == "--candidates")
+            n = std::stoi(v);
+        else if (k == "--config")
+            config = v;
         else if (k == "--batches") {
             batches.clear();
             std::stringstream ss(v);
@@ -134,7 +140,8 @@ int main(int argc, char** argv) {
                 "estimates/s/core", "wall_s");
     for (const std::string model : {"analytical", "learned"}) {
         RunConfig cfg = load_config(config);
-        cfg.surrogate.model = model == "learned" ? SurrogateModel::kLearned : SurrogateModel::kAnalytical;
+        cfg.surrogate.model =
+            model == "learned" ? SurrogateModel::kLearned : SurrogateModel::kAnalytical;
         cfg.surrogate.file.clear();  // the model shipped with snac
         const detail::Estimator est(cfg);
         std::vector<int> modes = {0};
@@ -153,20 +160,24 @@ int main(int argc, char** argv) {
             std::printf("%-10s %-22s %12d %10.3f %16.0f %14.3f%s\n", model.c_str(), proto.c_str(),
                         n, r.cpu, n / r.cpu, r.wall, same ? "" : "  RESULTS DIFFER");
             if (!same) {
-                std::fprintf(stderr, "  %zu results, %zu expected\n", r.results.size(), reference.size());
+                std::fprintf(stderr, "  %zu results, %zu expected\n", r.results.size(),
+                             reference.size());
                 for (std::size_t i = 0; i < reference.size() && i < r.results.size(); ++i) {
                     if (r.results[i].metrics == reference[i].metrics &&
                         r.results[i].feasible == reference[i].feasible &&
                         r.results[i].trial == reference[i].trial)
                         continue;
-                    std::fprintf(stderr, "  candidate %zu: trial %lld/%lld feasible %d/%d, %zu/%zu metrics\n", i,
-                                 (long long)reference[i].trial, (long long)r.results[i].trial,
-                                 int(reference[i].feasible), int(r.results[i].feasible),
-                                 reference[i].metrics.size(), r.results[i].metrics.size());
+                    std::fprintf(
+                        stderr,
+                        "  candidate %zu: trial %lld/%lld feasible %d/%d, %zu/%zu metrics\n", i,
+                        (long long)reference[i].trial, (long long)r.results[i].trial,
+                        int(reference[i].feasible), int(r.results[i].feasible),
+                        reference[i].metrics.size(), r.results[i].metrics.size());
                     for (const auto& [k, v] : reference[i].metrics)
                         if (r.results[i].metrics.at(k) != v)
-                            std::fprintf(stderr, "  candidate %zu: %s %.17g (one at a time) vs %.17g\n",
-                                         i, k.c_str(), v, r.results[i].metrics.at(k));
+                            std::fprintf(stderr,
+                                         "  candidate %zu: %s %.17g (one at a time) vs %.17g\n", i,
+                                         k.c_str(), v, r.results[i].metrics.at(k));
                     break;
                 }
                 return 1;

@@ -451,8 +451,10 @@ CoordinatorSummary Coordinator::run() {
             handle(*env);
             env = t_.receive(std::chrono::milliseconds(0));
         }
+        driver_.flush(false);
     }
     driver_.sync();
+    driver_.flush(true);
     if (!draining_ && sum_.counted < opt_.trial_budget)
         if (std::optional<std::string> why = driver_.exhausted()) sum_.exhausted = *why;
     sum_.time_limit_reached =

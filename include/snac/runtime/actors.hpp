@@ -71,6 +71,10 @@ public:
     virtual void sync() {}
     /// Trials already counted against the budget (from a resumed study).
     virtual std::int64_t counted_trials() const { return 0; }
+    /// Buffered records reach the disk: called after every round of messages with force=false
+    /// (write what is due: the study commits trials in groups) and with force=true when the
+    /// loop ends, before the workers are shut down.
+    virtual void flush(bool force) { (void)force; }
     /// A status text for the progress line (front size, hypervolume), "" for none. kCached lets
     /// the driver reuse a recent text (the hypervolume is not free); the final line asks kFresh.
     enum class StatusAge { kCached, kFresh };

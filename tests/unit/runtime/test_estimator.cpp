@@ -14,12 +14,13 @@ namespace snac::runtime {
 namespace {
 
 RunConfig config_for(const std::string& model) {
-    return parse_config("data: {name: unit}\n"
-                        "search:\n"
-                        "  constraints: [\"params <= 3000\"]\n"
-                        "surrogate: {model: " +
-                            model + "}\n",
-                        "unit.yaml");
+    return parse_config(
+        "data: {name: unit}\n"
+        "search:\n"
+        "  constraints: [\"params <= 3000\"]\n"
+        "surrogate: {model: " +
+            model + "}\n",
+        "unit.yaml");
 }
 
 // MLPs like the global search draws them (the generator of bench_estimator_path: 1-6 hidden
@@ -79,10 +80,11 @@ TEST(EstimatorBatch, SameResultsAsOneAtATimeForBothModelsAndAnyBatchSize) {
         for (const auto& r : single) infeasible += r.feasible ? 0 : 1;
         EXPECT_GT(infeasible, 0);  // the constraint is exercised
         EXPECT_LT(infeasible, 40);
-        for (std::size_t size : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{17}, cs.size()}) {
+        for (std::size_t size :
+             {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{17}, cs.size()}) {
             for (std::size_t begin = 0; begin < cs.size(); begin += size) {
-                const std::vector<Candidate> batch(
-                    cs.begin() + begin, cs.begin() + std::min(cs.size(), begin + size));
+                const std::vector<Candidate> batch(cs.begin() + begin,
+                                                   cs.begin() + std::min(cs.size(), begin + size));
                 const std::vector<EstimateResult> got = est(batch);
                 ASSERT_EQ(got.size(), batch.size());
                 for (std::size_t i = 0; i < got.size(); ++i) expect_same(got[i], single[begin + i]);
