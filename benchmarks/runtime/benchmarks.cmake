@@ -4,6 +4,10 @@
 #   bench_runtime_messages   Google Benchmark: message encode/decode and in-process round trip
 #   e2e_vs_optuna.sh         snac global vs. Optuna NSGA-II + PyTorch on the same search
 #   scaling.sh               trials per hour for 1, 2, 4 ... ranks (mpiexec or srun)
+#   threads_launchers.sh     the quick-start search embedded, under mpirun -n 2 and srun -n 2:
+#                            snac's thread choice, oversubscription warnings, trials/hour
+#   e2e_pipeline.sh          the whole `snac run` vs Optuna + PyTorch global search and PyTorch
+#                            QAT + pruning (reference_e2e.py), 3 seeds
 add_executable(bench_runtime_capacity ${CMAKE_CURRENT_LIST_DIR}/coordinator_capacity.cpp)
 target_link_libraries(bench_runtime_capacity PRIVATE snac_runtime snac_io snac_search snac_nn
                       snac_surrogate snac_core)

@@ -26,17 +26,42 @@ def bops_paper(layers, bits=32):
     return sum(m * n * (bits * bits + 2 * bits + math.log2(n)) for n, m in layers)
 
 
-def main():
-    path, trials, epochs, batch, population, seed, out = sys.argv[1:8]
-    trials, epochs, batch, population, seed = int(trials), int(epochs), int(batch), \
-        int(population), int(seed)
+def load_data(path):
+    """The snac HDF5 dataset, flattened, with its stored split (train/val/test)."""
     with h5py.File(path, "r") as f:
         x = np.asarray(f["x"], dtype=np.float32).reshape(len(f["y"]), -1)
         y = np.asarray(f["y"], dtype=np.int64)
-        tr, va = np.asarray(f["split/train"]), np.asarray(f["split/val"])
-    xt, yt = torch.from_numpy(x[tr]), torch.from_numpy(y[tr])
-    xv, yv = torch.from_numpy(x[va]), torch.from_numpy(y[va])
-    n_in, n_classes = x.shape[1], int(y.max()) + 1
+        split = {s: np.asarray(f["split/" + s]) for s in ("train", "val", "test")}
+    return {s: (torch.from_numpy(x[i]), torch.from_numpy(y[i])) for s, i in split.items()}, \
+        x.shape[1], int(y.max()) + 1
+
+
+def train_epochs(model, xt, yt, epochs, batch, lr, opt=None):
+    """Adam (a fresh one unless given), shuffled mini-batches, cross-entropy."""
+    opt = opt or torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    for _ in range(epochs):
+        model.train()
+        perm = torch.randperm(len(xt))
+        for i in range(0, len(xt), batch):
+            idx = perm[i:i + batch]
+            opt.zero_grad()
+            loss = loss_fn(model(xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+    return opt
+
+
+def accuracy(model, x, y):
+    model.eval()
+    with torch.no_grad():
+        return (model(x).argmax(1) == y).float().mean().item()
+
+
+def run_search(data, n_in, n_classes, trials, epochs, batch, population, seed, keep=None):
+    """The global search; `keep` (a dict) receives trial number -> (model, BOPs, lr)."""
+    xt, yt = data["train"]
+    xv, yv = data["val"]
 
     def objective(trial):
         n_layers = trial.suggest_int("n_layers", 1, 3)
@@ -56,27 +81,26 @@ def main():
         mods.append(nn.Linear(width, n_classes))
         dense.append((width, n_classes))
         model = nn.Sequential(*mods)
-        opt = torch.optim.Adam(model.parameters(), lr=lr)
-        loss_fn = nn.CrossEntropyLoss()
-        for _ in range(epochs):
-            model.train()
-            perm = torch.randperm(len(xt))
-            for i in range(0, len(xt), batch):
-                idx = perm[i:i + batch]
-                opt.zero_grad()
-                loss = loss_fn(model(xt[idx]), yt[idx])
-                loss.backward()
-                opt.step()
-        model.eval()
-        with torch.no_grad():
-            acc = (model(xv).argmax(1) == yv).float().mean().item()
+        train_epochs(model, xt, yt, epochs, batch, lr)
+        acc = accuracy(model, xv, yv)
+        if keep is not None:
+            keep[trial.number] = (model, bops_paper(dense), lr)
         return acc, bops_paper(dense)
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = optuna.samplers.NSGAIISampler(population_size=population, seed=seed)
     study = optuna.create_study(directions=["maximize", "minimize"], sampler=sampler)
-    t0 = time.time()
     study.optimize(objective, n_trials=trials)
+    return study
+
+
+def main():
+    path, trials, epochs, batch, population, seed, out = sys.argv[1:8]
+    trials, epochs, batch, population, seed = int(trials), int(epochs), int(batch), \
+        int(population), int(seed)
+    data, n_in, n_classes = load_data(path)
+    t0 = time.time()
+    study = run_search(data, n_in, n_classes, trials, epochs, batch, population, seed)
     wall = time.time() - t0
     points = [list(t.values) for t in study.trials if t.state.name == "COMPLETE"]
     json.dump({"wall_s": wall, "points": points, "threads": torch.get_num_threads()},

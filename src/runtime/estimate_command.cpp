@@ -136,10 +136,24 @@ void print_table(const surrogate::HardwareEstimate& e, const FpgaPart& part) {
             over += (over.empty() ? "" : ", ") + f.resource + " over by " +
                     std::to_string(-f.margin()) + " (" + std::to_string(f.used) + " of " +
                     std::to_string(f.available) + ")";
-    if (over.empty())
-        std::printf("fits %s: every resource within the part\n", part.part.c_str());
-    else
+    if (over.empty()) {
+        // Say by how much: the resource with the least headroom (relative to the part).
+        const surrogate::ResourceFit* tight = nullptr;
+        for (const auto& f : e.fit)
+            if (f.available > 0 && (!tight || double(f.used) / double(f.available) >
+                                                  double(tight->used) / double(tight->available)))
+                tight = &f;
+        if (tight)
+            std::printf(
+                "fits %s: every resource within the part; tightest %s %lld of %lld (%lld "
+                "left)\n",
+                part.part.c_str(), tight->resource.c_str(), static_cast<long long>(tight->used),
+                static_cast<long long>(tight->available), static_cast<long long>(tight->margin()));
+        else
+            std::printf("fits %s: every resource within the part\n", part.part.c_str());
+    } else {
         std::printf("does NOT fit %s: %s\n", part.part.c_str(), over.c_str());
+    }
     for (const auto& w : e.warnings) std::printf("warning: %s\n", w.c_str());
 }
 

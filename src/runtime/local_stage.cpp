@@ -1,8 +1,9 @@
 // The local stage driver (see include/snac/runtime/local_stage.hpp): the TPE stage, then chains
 // of QAT + iterative magnitude pruning, one study per model, every step's checkpoint, summary and
-// selection. One process runs the chains one after the other; under an MPI launcher rank 0 hands
-// each chain to an idle trainer rank and is the only writer of the study. A chain resumes after
-// its last finished step.
+// selection. Rank 0 hands each TPE trial and each chain to an idle trainer rank and is the only
+// writer of the study; one process runs both roles over the in-process transport, an MPI launcher
+// gives ranks 1..N-1 to trainers. A chain resumes after its last finished step, a TPE stage after
+// its last finished trial.
 #include "snac/runtime/local_stage.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -19,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "local_tpe.hpp"
 #include "snac/core/atomic_file.hpp"
@@ -59,7 +61,9 @@ struct Model {
     std::string name;
     std::string architecture_yaml;
     CheckpointData float_weights;
-    std::string float_path;  ///< absolute path of float_weights (what a trainer rank reads)
+    /// Absolute path of the weights the chains start from (what a trainer reads): float_weights
+    /// or, after a TPE trial that beats them, that trial's checkpoint.
+    std::string float_path;
 };
 
 /// One finished step of a chain, as stored in the study (user attrs) and the summary.
@@ -269,6 +273,8 @@ public:
 
     /// Runs (or continues after step `last`, -1 for a new chain) one chain; every finished or
     /// failed step goes to `sink`. Returns false when stopped by a signal.
+    int threads() const { return threads_; }
+
     bool run(const Model& m, const LocalPrecision& p, const TrainConfig& train, int last,
              const std::function<void(const StepReport&)>& sink) {
         const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(m.architecture_yaml, m.name);
@@ -617,14 +623,54 @@ struct Prepared {
     RunConfig cfg;
     std::string dataset_path;
     std::vector<Model> models;
-    std::vector<ChainTask> tasks;
-    std::vector<StepRecord> all;  ///< finished steps of earlier runs
+    std::vector<ChainTask> tasks;               ///< chains of the models without a TPE stage
+    std::vector<std::vector<StepRecord>> done;  ///< per model: its finished steps of earlier runs
+    std::vector<StepRecord> all;                ///< finished steps of earlier runs
     std::int64_t tpe_trials = 0;
     bool stopped = false;
 };
 
 std::string config_path_of(const LocalRunOptions& o, const std::string& run_dir) {
     return o.config_path.empty() ? (fs::path(run_dir) / "config.yaml").string() : o.config_path;
+}
+
+/// The chains of model `mi` still to run (resume: after each precision's last finished step).
+void add_chains(const Prepared& p, std::size_t mi, const TrainConfig& train,
+                std::vector<ChainTask>& tasks) {
+    for (std::size_t pi = 0; pi < p.cfg.local.precisions.size(); ++pi) {
+        int last = -1;
+        for (const StepRecord& r : p.done.at(mi))
+            if (r.precision == p.cfg.local.precisions[pi].label) last = std::max(last, r.step);
+        if (last >= p.cfg.local.pruning_steps) continue;
+        tasks.push_back({mi, pi, last, train_genes_of(train)});
+    }
+}
+
+/// After model `mi`'s TPE stage: its best settings train the chains, and its best float weights
+/// start them when they beat the model's own on the validation metric. Returns the settings.
+TrainConfig apply_tpe(Prepared& p, std::size_t mi, const detail::TpeOutcome& t,
+                      const Dataset& data) {
+    Model& m = p.models[mi];
+    p.tpe_trials += t.trials;
+    if (!t.best) {
+        log::warn("local: no TPE trial of " + m.name +
+                  " succeeded; the chains train with the train: section");
+        return p.cfg.train;
+    }
+    const std::string key = training_metric_key(
+        metric_name(data), data.val_idx.empty() ? EvalSplit::kTest : EvalSplit::kValidation);
+    const auto own = m.float_weights.final_metrics.find(key);
+    const bool better =
+        own == m.float_weights.final_metrics.end() ||
+        (higher_is_better(data) ? t.best_metric > own->second : t.best_metric < own->second);
+    log::info("local: " + m.name + " TPE best is trial " + std::to_string(*t.best) + " (" + key +
+              " " + std::to_string(t.best_metric) + "); the chains " +
+              (better ? "start from its weights" : "keep the model's own weights") +
+              " and train with its settings");
+    // The trainers read the weights from the path: rank 0 reads no HDF5 while they run (one
+    // process: HDF5 is not thread-safe, and the trainer thread writes checkpoints meanwhile).
+    if (better) m.float_path = (fs::path(p.run_dir) / t.best_checkpoint).string();
+    return t.best_settings;
 }
 
 /// Rank 0's part before the chains: checks, models (float training of --arch files), the TPE
@@ -693,69 +739,29 @@ Prepared prepare(const LocalRunOptions& o, const RunConfig& cfg, const Dataset*&
                 if (auto r = record_of(t)) done.push_back(*r);
         }
         p.all.insert(p.all.end(), done.begin(), done.end());
-        // The TPE stage first: its best settings train the chains, and its best float weights
-        // start them when they beat the model's own on the validation metric.
-        TrainConfig chain_train = p.cfg.train;
-        if (p.cfg.local.tpe_trials > 0) {
-            const detail::TpeOutcome t =
-                detail::run_local_tpe(p.cfg, *data, p.run_dir, m.name, m.architecture_yaml, stop);
-            p.tpe_trials += t.trials;
-            if (t.stopped) {
-                p.stopped = true;
-                return p;
-            }
-            if (!t.best) {
-                log::warn("local: no TPE trial of " + m.name +
-                          " succeeded; the chains train with the train: section");
-            } else {
-                chain_train = t.best_settings;
-                const std::string key = training_metric_key(
-                    metric_name(*data),
-                    data->val_idx.empty() ? EvalSplit::kTest : EvalSplit::kValidation);
-                const auto own = m.float_weights.final_metrics.find(key);
-                const bool better = own == m.float_weights.final_metrics.end() ||
-                                    (higher_is_better(*data) ? t.best_metric > own->second
-                                                             : t.best_metric < own->second);
-                log::info("local: " + m.name + " TPE best is trial " + std::to_string(*t.best) +
-                          " (" + key + " " + std::to_string(t.best_metric) + "); the chains " +
-                          (better ? "start from its weights" : "keep the model's own weights") +
-                          " and train with its settings");
-                if (better) {
-                    m.float_path = (fs::path(p.run_dir) / t.best_checkpoint).string();
-                    m.float_weights = io::read_checkpoint(m.float_path);
-                }
-            }
-        }
-        for (std::size_t pi = 0; pi < p.cfg.local.precisions.size(); ++pi) {
-            int last = -1;
-            for (const StepRecord& r : done)
-                if (r.precision == p.cfg.local.precisions[pi].label) last = std::max(last, r.step);
-            if (last >= p.cfg.local.pruning_steps) continue;
-            p.tasks.push_back({mi, pi, last, train_genes_of(chain_train)});
-        }
+        p.done.push_back(std::move(done));
+        // With a TPE stage the chains wait for its best settings (add_chains after it).
+        if (p.cfg.local.tpe_trials == 0) add_chains(p, mi, p.cfg.train, p.tasks);
     }
     return p;
 }
 
-/// The study of one model at a time: a study file has one writer lock per open store, so a second
-/// store on the same file (another model's study) must wait until the first is closed.
+/// One study at a time: a study file has one writer lock per open store, so a second store on
+/// the same file (another model's study, or a TPE study) must wait until the first is closed.
 class StudyCache {
 public:
-    StudyCache(const Prepared& p, const Dataset& d) : p_(p), d_(d) {}
-    io::StudyStore& get(const std::string& model) {
-        if (!store_ || model_ != model) {
+    explicit StudyCache(std::string run_dir) : path_((fs::path(run_dir) / "study.db").string()) {}
+    io::StudyStore& get(const io::StudyDefinition& def) {
+        if (!store_ || name_ != def.name) {
             store_.reset();
-            store_.emplace(io::StudyStore::open((fs::path(p_.run_dir) / "study.db").string(),
-                                                study_of(model, p_.cfg, d_)));
-            model_ = model;
+            store_.emplace(io::StudyStore::open(path_, def));
+            name_ = def.name;
         }
         return *store_;
     }
 
 private:
-    const Prepared& p_;
-    const Dataset& d_;
-    std::string model_;
+    std::string path_, name_;
     std::optional<io::StudyStore> store_;
 };
 
@@ -796,33 +802,6 @@ int finish(const Prepared& p, std::vector<StepRecord> all, const Dataset& data, 
     return failed_models == static_cast<std::int64_t>(p.models.size()) ? 1 : 0;
 }
 
-/// One process runs everything (no launcher, or a world of one rank).
-int run_embedded(const LocalRunOptions& o) {
-    const RunConfig cfg = load_local_config(o);
-    const RunDirLock lock(fs::absolute(o.run_dir).lexically_normal().string());  // before any write
-    install_signal_handlers();
-    std::optional<Dataset> data;
-    const Dataset* d = nullptr;
-    DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
-    Prepared p = prepare(o, cfg, d, data, watchdog.stop_flag());
-    std::vector<StepRecord> all = p.all;
-    bool stopped = p.stopped;
-    if (!stopped) {
-        ChainRunner runner(p.cfg, *d, p.run_dir, watchdog.stop_flag());
-        StudyCache studies(p, *d);
-        for (const ChainTask& t : p.tasks) {
-            const Model& m = p.models[t.model];
-            io::StudyStore& study = studies.get(m.name);
-            if (!runner.run(m, p.cfg.local.precisions[t.precision], train_of(p.cfg, t.train),
-                            t.last, [&](const StepReport& r) { record_step(study, r, all); })) {
-                stopped = true;
-                break;
-            }
-        }
-    }
-    return finish(p, std::move(all), *d, stopped);
-}
-
 Message make_message(MessageKind kind, std::int64_t id, std::int32_t status, std::string payload) {
     Message m;
     m.header.kind = kind;
@@ -833,17 +812,29 @@ Message make_message(MessageKind kind, std::int64_t id, std::int32_t status, std
     return m;
 }
 
-/// A trainer rank: runs the chains rank 0 sends, reports each step, until the shutdown.
-void run_chain_worker(Transport& transport, const RunConfig& cfg, const Dataset& data,
-                      const std::string& run_dir, const std::atomic<bool>* stop) {
+/// A trainer rank: runs the TPE trials and chains rank 0 sends, reports each trial and step,
+/// until the shutdown.
+void run_worker(Transport& transport, const RunConfig& cfg, const Dataset& data,
+                const std::string& run_dir, const std::atomic<bool>* stop) {
     ChainRunner runner(cfg, data, run_dir, stop);
     for (;;) {
         auto env = transport.receive(std::chrono::milliseconds(500));
         if (!env) continue;
-        if (env->message.header.kind == MessageKind::kShutdown) break;
-        if (env->message.header.kind != MessageKind::kLocalChainTask)
-            throw Error("local stage: unexpected message " +
-                        std::string(to_string(env->message.header.kind)) + " on a trainer rank");
+        const MessageKind kind = env->message.header.kind;
+        if (kind == MessageKind::kShutdown) break;
+        if (kind == MessageKind::kLocalTpeTask) {
+            const detail::TpeTask task = detail::tpe_task_from_json(env->message.payload);
+            detail::TpeResult r =
+                detail::run_tpe_trial(task, cfg, data, run_dir, runner.threads(), stop);
+            r.rank = transport.rank();
+            transport.send(
+                0, make_message(MessageKind::kLocalTpeResult, task.number, 0, detail::to_json(r)));
+            if (r.outcome == detail::TpeResult::Outcome::kOk) test_hook_pause(stop);
+            continue;
+        }
+        if (kind != MessageKind::kLocalChainTask)
+            throw Error("local stage: unexpected message " + std::string(to_string(kind)) +
+                        " on a trainer rank");
         const json j = json::parse(env->message.payload);
         Model m;
         m.name = j.at("name").get<std::string>();
@@ -864,8 +855,156 @@ void run_chain_worker(Transport& transport, const RunConfig& cfg, const Dataset&
     transport.flush();
 }
 
-/// Rank 0 under a launcher: prepares, hands each chain to the next idle trainer rank, writes every
-/// reported step into its model's study, then the summary. Ranks 1..N-1 run chains.
+/// Rank 0, the coordinator (one process or under a launcher): hands each TPE trial and each chain
+/// to the next idle trainer rank (ranks 1..size-1), writes every reported trial and step into its
+/// study. TPE trials go first; a model's chains are queued once its TPE stage is finished (they
+/// train with its best settings). Sends the shutdown to every trainer at the end. Returns whether
+/// a signal stopped the stage.
+bool coordinate(Transport& transport, Prepared& p, const Dataset& data,
+                const std::atomic<bool>* stop, std::vector<StepRecord>& all) {
+    bool stopped = p.stopped;
+    StudyCache studies(p.run_dir);
+    const int trainers = transport.size() - 1;
+    std::vector<std::unique_ptr<detail::LocalTpeSearch>> tpe(p.models.size());
+    std::vector<bool> tpe_done(p.models.size(), true);
+    std::map<std::string, std::size_t> model_index;
+    std::vector<ChainTask> tasks = p.tasks;
+    for (std::size_t mi = 0; mi < p.models.size(); ++mi) {
+        model_index[p.models[mi].name] = mi;
+        if (p.cfg.local.tpe_trials == 0) continue;
+        // One trial per trainer rank per batch: the batch size is part of the reproducibility
+        // rule (docs/local-search.md#distribution).
+        tpe[mi] = std::make_unique<detail::LocalTpeSearch>(
+            p.cfg, data, p.models[mi].name, p.models[mi].architecture_yaml, trainers);
+        tpe[mi]->load(studies.get(tpe[mi]->definition()));
+        tpe_done[mi] = false;
+    }
+    auto settle = [&](std::size_t mi) {  // a finished TPE stage releases its model's chains
+        if (tpe_done[mi] || !tpe[mi]->finished()) return;
+        tpe_done[mi] = true;
+        add_chains(p, mi, apply_tpe(p, mi, tpe[mi]->outcome(), data), tasks);
+    };
+    for (std::size_t mi = 0; mi < p.models.size(); ++mi)
+        if (tpe[mi]) settle(mi);
+    std::vector<int> idle;
+    for (int r = trainers; r >= 1; --r) idle.push_back(r);
+    std::size_t next = 0;
+    int running = 0;
+    auto next_tpe_task = [&]() -> std::optional<detail::TpeTask> {
+        for (std::size_t mi = 0; mi < p.models.size(); ++mi) {
+            if (tpe_done[mi]) continue;
+            auto t = tpe[mi]->next(studies.get(tpe[mi]->definition()));
+            settle(mi);  // a small space may finish without a task
+            if (t) return t;
+        }
+        return std::nullopt;
+    };
+    while (!stopped || running > 0) {
+        if (drain_requested() || (stop && stop->load())) stopped = true;
+        while (!stopped && !idle.empty()) {
+            if (auto tt = next_tpe_task()) {
+                transport.send(idle.back(), make_message(MessageKind::kLocalTpeTask, tt->number, 0,
+                                                         detail::to_json(*tt)));
+                log::info("local: " + tt->model + " TPE trial " + std::to_string(tt->number) +
+                          " to rank " + std::to_string(idle.back()));
+            } else if (next < tasks.size()) {
+                const ChainTask& t = tasks[next];
+                transport.send(idle.back(), make_message(MessageKind::kLocalChainTask,
+                                                         static_cast<std::int64_t>(next), 0,
+                                                         to_json(t, p.models[t.model])));
+                log::info("local: chain " + p.models[t.model].name + "/" +
+                          p.cfg.local.precisions[t.precision].label + " to rank " +
+                          std::to_string(idle.back()));
+                ++next;
+            } else {
+                break;
+            }
+            idle.pop_back();
+            ++running;
+        }
+        if (running == 0) {
+            if (stopped || next >= tasks.size()) {
+                for (std::size_t mi = 0; mi < p.models.size(); ++mi)
+                    if (!stopped && !tpe_done[mi])
+                        throw Error("local stage: the TPE stage of " + p.models[mi].name +
+                                    " has nothing to run but is not finished");
+                break;
+            }
+        }
+        auto env = transport.receive(std::chrono::milliseconds(200));
+        if (!env) continue;
+        const MessageHeader& h = env->message.header;
+        if (h.kind == MessageKind::kLocalStep) {
+            const StepReport r = step_report_from_json(env->message.payload);
+            record_step(studies.get(study_of(r.model, p.cfg, data)), r, all);
+        } else if (h.kind == MessageKind::kLocalChainDone) {
+            --running;
+            idle.push_back(env->source);
+            if (h.status != 0) stopped = true;
+        } else if (h.kind == MessageKind::kLocalTpeResult) {
+            const detail::TpeResult r = detail::tpe_result_from_json(env->message.payload);
+            const auto it = model_index.find(r.model);
+            if (it == model_index.end() || !tpe[it->second])
+                throw Error("local stage: a TPE result for unknown model " + r.model);
+            tpe[it->second]->tell(studies.get(tpe[it->second]->definition()), r);
+            --running;
+            idle.push_back(env->source);
+            if (r.outcome == detail::TpeResult::Outcome::kStopped) stopped = true;
+            settle(it->second);
+        } else if (h.kind == MessageKind::kShutdown && h.status != 0) {
+            // An in-process trainer's error (under a launcher a failing rank aborts the job).
+            throw Error("local stage: trainer rank " + std::to_string(env->source) +
+                        " failed: " + env->message.payload);
+        } else {
+            throw Error("local stage: unexpected message " + std::string(to_string(h.kind)) +
+                        " from rank " + std::to_string(env->source));
+        }
+    }
+    for (int r = 1; r < transport.size(); ++r) transport.send(r, make_shutdown());
+    transport.flush();
+    return stopped;
+}
+
+/// One process runs every role, as the global stage does: rank 0 (this thread) coordinates and
+/// one trainer rank runs on a thread, over the in-process transport (no launcher, or a world of
+/// one rank). The same code path as under a launcher.
+int run_embedded(const LocalRunOptions& o) {
+    const RunConfig cfg = load_local_config(o);
+    const RunDirLock lock(fs::absolute(o.run_dir).lexically_normal().string());  // before any write
+    install_signal_handlers();
+    std::optional<Dataset> data;
+    const Dataset* d = nullptr;
+    DrainWatchdog watchdog(cfg.runtime.drain_timeout_s);
+    Prepared p = prepare(o, cfg, d, data, watchdog.stop_flag());
+    std::vector<StepRecord> all = p.all;
+    bool stopped = p.stopped;
+    if (!stopped) {
+        auto hub = std::make_shared<InProcessHub>(2);
+        InProcessTransport coordinator(hub, 0), trainer(hub, 1);
+        std::exception_ptr trainer_error;
+        std::thread worker([&] {
+            try {
+                run_worker(trainer, p.cfg, *d, p.run_dir, watchdog.stop_flag());
+            } catch (const std::exception& e) {
+                trainer_error = std::current_exception();
+                trainer.send(0, make_message(MessageKind::kShutdown, -1, 1, e.what()));
+            }
+        });
+        try {
+            stopped = coordinate(coordinator, p, *d, watchdog.stop_flag(), all);
+        } catch (...) {
+            coordinator.send(1, make_shutdown());  // the trainer leaves after its current task
+            worker.join();
+            if (trainer_error) std::rethrow_exception(trainer_error);
+            throw;
+        }
+        worker.join();
+    }
+    return finish(p, std::move(all), *d, stopped);
+}
+
+/// Rank 0 under a launcher: prepares, then coordinates the trainer ranks 1..N-1 (coordinate());
+/// they run run_worker().
 int run_distributed(MpiSession& session, const LocalRunOptions& o) {
     install_signal_handlers();
     log::set_prefix("[rank " + std::to_string(session.rank()) + "] ");
@@ -889,7 +1028,7 @@ int run_distributed(MpiSession& session, const LocalRunOptions& o) {
             const RunConfig cfg = load_config(config_path_of(o, run_dir));
             watchdog.emplace(cfg.runtime.drain_timeout_s);
             const Dataset own = io::load_dataset(text.substr(text.find('\n') + 1));
-            run_chain_worker(*transport, cfg, own, run_dir, watchdog->stop_flag());
+            run_worker(*transport, cfg, own, run_dir, watchdog->stop_flag());
         } catch (const std::exception& e) {
             std::cerr << "[rank " << session.rank() << "] error: " << e.what() << "\n";
             session.abort(1);
@@ -899,43 +1038,7 @@ int run_distributed(MpiSession& session, const LocalRunOptions& o) {
     std::vector<StepRecord> all = p.all;
     bool stopped = p.stopped;
     try {
-        StudyCache studies(p, *d);
-        std::vector<int> idle;
-        for (int r = session.size() - 1; r >= 1; --r) idle.push_back(r);
-        std::size_t next = 0;
-        int running = 0;
-        while (!stopped || running > 0) {
-            if (drain_requested() || watchdog->stop_flag()->load()) stopped = true;
-            while (!stopped && !idle.empty() && next < p.tasks.size()) {
-                const ChainTask& t = p.tasks[next];
-                transport->send(idle.back(), make_message(MessageKind::kLocalChainTask,
-                                                          static_cast<std::int64_t>(next), 0,
-                                                          to_json(t, p.models[t.model])));
-                log::info("local: chain " + p.models[t.model].name + "/" +
-                          p.cfg.local.precisions[t.precision].label + " to rank " +
-                          std::to_string(idle.back()));
-                idle.pop_back();
-                ++next;
-                ++running;
-            }
-            if (running == 0 && next >= p.tasks.size()) break;
-            auto env = transport->receive(std::chrono::milliseconds(200));
-            if (!env) continue;
-            const MessageHeader& h = env->message.header;
-            if (h.kind == MessageKind::kLocalStep) {
-                const StepReport r = step_report_from_json(env->message.payload);
-                record_step(studies.get(r.model), r, all);
-            } else if (h.kind == MessageKind::kLocalChainDone) {
-                --running;
-                idle.push_back(env->source);
-                if (h.status != 0) stopped = true;
-            } else {
-                throw Error("local stage: unexpected message " + std::string(to_string(h.kind)) +
-                            " from rank " + std::to_string(env->source));
-            }
-        }
-        for (int r = 1; r < session.size(); ++r) transport->send(r, make_shutdown());
-        transport->flush();
+        stopped = coordinate(*transport, p, *d, watchdog->stop_flag(), all);
     } catch (const std::exception& e) {
         std::cerr << "[rank 0] error: " << e.what() << "\n";
         if (auto* se = dynamic_cast<const Error*>(&e); se && !se->hint().empty())

@@ -303,6 +303,8 @@ std::string_view to_string(MessageKind kind) noexcept {
         case MessageKind::kLocalChainDone: return "LocalChainDone";
         case MessageKind::kHlsDesignTask: return "HlsDesignTask";
         case MessageKind::kHlsDesignResult: return "HlsDesignResult";
+        case MessageKind::kLocalTpeTask: return "LocalTpeTask";
+        case MessageKind::kLocalTpeResult: return "LocalTpeResult";
         case MessageKind::kEstimateBatchTask: return "EstimateBatchTask";
         case MessageKind::kEstimateBatchResult: return "EstimateBatchResult";
     }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <string>
-#include <thread>
 
 #include "snac/core/error.hpp"
+#include "threads.hpp"
 
 namespace snac::runtime {
 
@@ -13,12 +13,13 @@ RoleLayout plan_roles(int world_size, const RuntimeConfig& config) {
     RoleLayout layout;
     layout.world_size = world_size;
     if (world_size == 1) {
-        // Embedded: one trainer thread; estimation inline. runtime.estimators has nothing to
-        // distribute over here.
         // Embedded: trainer threads are ranks 1..T of an in-process world; estimation is inline.
-        // Small networks train fastest single-threaded, so the default is one trainer per core.
+        // Small networks train fastest single-threaded, so the default is one trainer per CPU
+        // this process may use (its affinity mask, not the node: `taskset -c 0` or `mpirun -n 1`
+        // bound to a core must not start one trainer per core of the node).
         layout.embedded = true;
-        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        const int cores = std::max(
+            1, static_cast<int>(detail::rank_cpus(detail::read_thread_inputs(0, 1)) + 1e-9));
         const int trainers = config.embedded_trainers > 0 ? config.embedded_trainers : cores;
         for (int r = 1; r <= trainers; ++r) layout.trainers.push_back(r);
         return layout;

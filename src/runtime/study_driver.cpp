@@ -24,7 +24,6 @@ namespace snac::runtime::detail {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kInterruptedAttr = "snac:interrupted";
 // System attribute of a baseline trial: the model file its architecture came from.
 constexpr const char* kBaselineAttr = "snac:baseline";
 constexpr int kCommitGroupWrites = 64;        // writes per study transaction (2 per trial)
@@ -58,6 +57,12 @@ std::string num_text(double v) {
 }
 
 }  // namespace
+
+std::vector<std::int64_t> fail_interrupted(io::StudyStore& store, const std::string& reason) {
+    const auto crashed = store.fail_running(reason);
+    for (std::int64_t n : crashed) store.set_trial_attrs(n, {}, {{kInterruptedAttr, "true"}});
+    return crashed;
+}
 
 StudyDriver::StudyDriver(const RunConfig& config, std::string run_dir,
                          search::ArchitectureContext context)
@@ -118,9 +123,7 @@ void StudyDriver::load_existing() {
     // A crash (kill -9, node failure) leaves trials RUNNING: they become FAIL and their genomes
     // are run again as new trials, so nothing is lost and nothing counted twice.
     const auto crashed =
-        store_.fail_running("interrupted: the run stopped while this trial was RUNNING");
-    for (std::int64_t n : crashed)
-        store_.set_trial_attrs(n, {}, {{kInterruptedAttr, "true"}});
+        fail_interrupted(store_, "interrupted: the run stopped while this trial was RUNNING");
     if (!crashed.empty())
         log::warn(std::to_string(crashed.size()) +
                   " trial(s) were RUNNING when the previous run stopped: marked FAIL, re-queued");
@@ -145,7 +148,7 @@ void StudyDriver::load_existing() {
                 r.generation = j.get<int>();
             else if (a.key == kInterruptedAttr && j == true)
                 was_interrupted = true;
-            else if (a.key == "failed_trial" && j.is_number_integer())
+            else if (a.key == kRetryOfAttr && j.is_number_integer())
                 retried.insert(j.get<std::int64_t>());
             else if (a.key == kBaselineAttr && j.is_string())
                 baseline_paths[st.number] = j.get<std::string>();
@@ -216,7 +219,7 @@ std::optional<Candidate> StudyDriver::next() {
         const std::string gen = std::to_string(q.generation);
         const std::int64_t n = store_.create_trial(
             stored_params(space_, q.genome), {},
-            {{"failed_trial", std::to_string(q.failed_trial)},
+            {{kRetryOfAttr, std::to_string(q.failed_trial)},
              {"NSGAIISampler:generation", gen},
              {"nsga2:generation", gen}});
         if (n != static_cast<std::int64_t>(records_.size()))

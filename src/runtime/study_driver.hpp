@@ -16,6 +16,15 @@
 
 namespace snac::runtime::detail {
 
+/// The one convention for trials a stopped run left unfinished, in every study snac writes (the
+/// global stage's and the local TPE's): FAIL with the system attribute `snac:interrupted` (not
+/// counted against the budget), and the same genome runs again as a new trial whose system
+/// attribute `failed_trial` names the interrupted one.
+inline constexpr const char* kInterruptedAttr = "snac:interrupted";
+inline constexpr const char* kRetryOfAttr = "failed_trial";
+/// Marks the RUNNING trials of a dead run FAIL and interrupted (resume); returns their numbers.
+std::vector<std::int64_t> fail_interrupted(io::StudyStore& store, const std::string& reason);
+
 class StudyDriver final : public SearchDriver {
 public:
     /// Opens (or creates) RUN_DIR/study.db. With an existing study (resume): RUNNING trials are

@@ -30,8 +30,16 @@ struct ThreadChoice {
 /// SLURM_CPUS_PER_TASK > the affinity mask. A mask narrower than the node that, times the local
 /// ranks, fits in the node is taken as this rank's own binding (unless Slurm says the step is not
 /// bound: then the mask is the job's cgroup); otherwise the mask is shared by the local ranks and
-/// divided among them. Embedded trainer threads divide the result again.
+/// divided among them. Embedded trainer threads divide the result again. A rank whose mask is
+/// the whole node and that no launcher bound (CPUs not reserved for it) gives each trainer one
+/// thread: other processes may share those CPUs, and spinning OpenMP barriers then cost 10-25x.
 ThreadChoice choose_threads(const ThreadInputs& in);
+
+/// CPUs this rank may use (never 0): SLURM_CPUS_PER_TASK within the mask, the whole mask when
+/// the rank is bound to it, otherwise its share of a mask that the node's ranks share. The
+/// default number of embedded trainer threads (src/runtime/roles.cpp) follows it, so that
+/// `taskset -c 0`, `mpirun -n 1` (bound to one core) or `srun -n 1 -c 1` start one trainer.
+double rank_cpus(const ThreadInputs& in);
 
 /// Reads the environment of this process (affinity via sched_getaffinity, launcher variables of
 /// Open MPI, MPICH/Hydra, PMIx and Slurm).

@@ -126,6 +126,11 @@ protected:
             return space_.sample(rng);
         std::vector<const TrialRecord*> good, bad;
         split(done, good, bad);
+        // Constant liar: a trial asked but not yet told counts as a bad result, so the next ask
+        // of the same batch avoids its neighbourhood instead of proposing near it again.
+        if (config_.tpe_constant_liar)
+            for (const auto& t : trials_)
+                if (t.state == TrialState::kRunning && !t.genome.empty()) bad.push_back(&t);
         return config_.tpe_multivariate ? multivariate(good, bad, rng) : univariate(good, bad, rng);
     }
 

@@ -95,7 +95,9 @@ void estimate_other(const LayerQuantities& q, const AnalyticalCoefficients& c, c
             if (q.leaky) lut += n_out * const_mult_luts(c, q.input_bits, q.weight_bits);
             e.resources.lut = to_count(lut);
             e.resources.ff = to_count(n_out * q.result_bits);
-            e.latency_min = e.latency_max = 1;
+            // Combinational: the tool folds it into the next register stage (hls4ml relu
+            // reports 0 cycles in Vivado/Vitis HLS csynth of multi-layer MLPs).
+            e.latency_min = e.latency_max = 0;
             break;
         }
         case LayerKind::kTable: {
@@ -127,7 +129,9 @@ void estimate_other(const LayerQuantities& q, const AnalyticalCoefficients& c, c
             e.resources.lut = to_count(lut);
             e.resources.ff = to_count(double(n) * (q.result_bits + q.table_bits));
             const std::int64_t rows = std::max<std::int64_t>(1, q.positions);
-            e.latency_min = e.latency_max = 2 * ceil_log2(n) + 6 + (rows - 1);
+            // Max tree and sum tree share the log-depth; csynth of a 5-class softmax_stable:
+            // 3–5 cycles (tests/fixtures/csynth_multilayer.json).
+            e.latency_min = e.latency_max = ceil_log2(n) + 1 + (rows - 1);
             e.ii = rows;
             break;
         }
@@ -206,7 +210,8 @@ TermVector dense_terms(const LayerQuantities& q, const AnalyticalCoefficients& c
     const std::int64_t summed = m.constant_weights ? m.nonzero : m.limit;
     TermVector t{};
     t[static_cast<int>(Term::kConstant)] = 1.0;
-    t[static_cast<int>(Term::kLutMultBits)] = double(m.lut_mults) * q.input_bits * q.weight_bits;
+    t[static_cast<int>(Term::kLutMultBits)] =
+        double(m.lut_mults) * q.input_bits * m.lut_weight_bits;
     t[static_cast<int>(Term::kAdderBits)] = double(summed) * q.accum_bits;
     t[static_cast<int>(Term::kWeightBits)] = double(m.products) * q.weight_bits;
     t[static_cast<int>(Term::kIoBits)] =
@@ -215,6 +220,9 @@ TermVector dense_terms(const LayerQuantities& q, const AnalyticalCoefficients& c
     // Shared multipliers read a different input each cycle: every product routes an input
     // through a mux. In the pilot data this term, not the weight width, tracks LUT under sharing.
     t[static_cast<int>(Term::kMuxBits)] = m.shared ? double(m.products) * q.input_bits : 0.0;
+    t[static_cast<int>(Term::kSteerBits)] = m.shared && std::int64_t{q.reuse_factor} >= 3 * q.n_in
+                                                ? double(m.limit) * q.accum_bits
+                                                : 0.0;
     return t;
 }
 
@@ -277,11 +285,41 @@ void add_stream_fifos(const Lowered& low, HardwareEstimate& est) {
 
 }  // namespace
 
+namespace {
+
+bool is_stage(LayerKind k) {
+    return k != LayerKind::kLogic && k != LayerKind::kFree;
+}
+
+// io_parallel: hls4ml pipelines the top function, and the tool registers the data between two
+// compute stages (dense, table, softmax, pool, aggregation; a relu is combinational and joins
+// the stage before it). Each boundary adds one cycle and one register of the tensor that crosses
+// it. A single-layer network has no boundary, so the pilot fit is unaffected; the multi-layer
+// csynth fixture (docs/surrogate.md#multi-layer-networks) is what this reproduces.
+void add_stage_registers(const Lowered& low, std::vector<LayerEstimate>& layers) {
+    int last_stage = -1;
+    for (std::size_t i = 0; i < low.layers.size() && i < layers.size(); ++i) {
+        if (!is_stage(low.layers[i].kind)) continue;
+        if (last_stage >= 0) {
+            // The tensor crossing is the output of the layer just before this stage.
+            const LayerQuantities& prev = low.layers[i - 1];
+            LayerEstimate& row = layers[i - 1];
+            row.resources.ff += prev.stream_depth * prev.stream_width * prev.result_bits;
+            row.latency_min += 1;
+            row.latency_max += 1;
+        }
+        last_stage = static_cast<int>(i);
+    }
+}
+
+}  // namespace
+
 HardwareEstimate estimate_lowered(const Lowered& low, const HlsSettings& hls, const FpgaPart& part,
                                   const AnalyticalCoefficients& c) {
     std::vector<LayerEstimate> layers;
     layers.reserve(low.layers.size());
     for (const LayerQuantities& q : low.layers) layers.push_back(estimate_layer(q, c, part));
+    if (hls.io_type == IoType::kParallel) add_stage_registers(low, layers);
     HardwareEstimate est = combine_layers(std::move(layers), hls, part, "analytical");
     est.warnings = low.warnings;
     if (hls.io_type == IoType::kStream) {

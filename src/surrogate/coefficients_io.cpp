@@ -21,7 +21,9 @@ using nlohmann::json;
 constexpr int kFormatVersion = 1;
 constexpr const char* kTermNames[kTermCount] = {"constant",    "lut_mult_bits", "adder_bits",
                                                 "weight_bits", "io_bits",       "dsp_reg_bits",
-                                                "mux_bits"};
+                                                "mux_bits",    "steer_bits"};
+// Terms added after format_version 1 files were written: absent means 0 (the model without them).
+constexpr int kFirstOptionalTerm = static_cast<int>(Term::kSteerBits);
 
 json terms_json(const std::array<TermVector, kRegimeCount>& t) {
     json out = json::object();
@@ -53,7 +55,9 @@ std::array<TermVector, kRegimeCount> terms_from(const json& j, const char* key,
         const std::string rn(to_string(static_cast<Regime>(r)));
         const json row = need<json>(block, rn.c_str(), source + " " + key);
         for (int i = 0; i < kTermCount; ++i)
-            t[r][i] = need<double>(row, kTermNames[i], source + " " + key + "." + rn);
+            t[r][i] = i >= kFirstOptionalTerm && !row.contains(kTermNames[i])
+                          ? 0.0
+                          : need<double>(row, kTermNames[i], source + " " + key + "." + rn);
     }
     return t;
 }

@@ -3,8 +3,11 @@
 //   because constant zero weights are folded away; under Resource a dense layer with zeros is
 //   packed (nnet::dense_compressed) and shares ⌈non-zeros/RF⌉ multipliers;
 // - weights are constants when the loop is fully unrolled (Latency, or RF 1), and the tool then
-//   implements a weight-dependent share of the products as LUT shift-adds. The share that lands
-//   on DSPs grows with the weight width (a logistic fitted on the wa-hls4ml pilot data);
+//   implements a weight-dependent share of the products as LUT shift-adds. What decides is the
+//   constant's effective width (bit length − trailing zeros + sign): zero is folded away, a power
+//   of two is a shift, a small or short constant is a few adders, a long one a DSP. The share
+//   that lands on DSPs is a logistic in that width (fitted on the wa-hls4ml pilot data), averaged
+//   over the widths a Glorot-scaled weight distribution gives at the layer's fractional bits;
 // - shared multipliers (Resource, RF > 1) see a weight read from ROM, so every one is a real
 //   multiplier: DSP when both operands reach dsp_min_bits_shared, LUT otherwise.
 #include "dense_mapping.hpp"
@@ -13,6 +16,77 @@
 #include <cmath>
 
 namespace snac::surrogate::detail {
+namespace {
+
+int bit_length(std::int64_t k) {
+    int b = 0;
+    while (k > 0) {
+        ++b;
+        k >>= 1;
+    }
+    return b;
+}
+
+int trailing_zeros(std::int64_t k) {
+    int t = 0;
+    while (k > 0 && (k & 1) == 0) {
+        ++t;
+        k >>= 1;
+    }
+    return t;
+}
+
+int effective_width(std::int64_t k) {
+    return k == 0 ? 0 : bit_length(k) - trailing_zeros(k) + 1;
+}
+
+// Integers in [lo, hi] divisible by d.
+std::int64_t multiples(std::int64_t lo, std::int64_t hi, std::int64_t d) {
+    return hi < lo ? 0 : hi / d - (lo - 1) / d;
+}
+
+}  // namespace
+
+std::array<double, kMaxEffectiveWidth + 1> effective_width_distribution(double a, int frac_bits,
+                                                                        int width, double pruned) {
+    std::array<double, kMaxEffectiveWidth + 1> p{};
+    const int f = std::clamp(frac_bits, 0, 60);
+    const double hi = a * std::ldexp(1.0, f);  // |w| ≤ a becomes m ≤ a·2^F
+    // Magnitude pruning removes the smallest |w|: the survivors are uniform on [pruned·a, a].
+    const double lo = std::clamp(pruned, 0.0, 1.0) * hi;
+    const double len = hi - lo;
+    const std::int64_t kmax = (std::int64_t{1} << std::clamp(width - 1, 1, 61)) - 1;
+    const auto round_clamp = [&](double v) {
+        return std::min<std::int64_t>(static_cast<std::int64_t>(std::floor(v + 0.5)), kmax);
+    };
+    const std::int64_t k_lo = round_clamp(lo), k_hi = round_clamp(hi);
+    const auto put = [&](std::int64_t k, double mass) {
+        p[static_cast<std::size_t>(std::min(kMaxEffectiveWidth, effective_width(k)))] += mass;
+    };
+    if (!(len > 1e-12) || k_lo == k_hi) {
+        put(k_hi, 1.0);
+        return p;
+    }
+    // k_lo keeps [lo, k_lo + ½), every k strictly between takes 1/len, k_hi the rest (its
+    // partial interval and everything that saturates to it).
+    put(k_lo, std::max(0.0, double(k_lo) + 0.5 - lo) / len);
+    const std::int64_t full_lo = k_lo + 1, full_hi = k_hi - 1;
+    for (int b = 1; b <= 62 && (std::int64_t{1} << (b - 1)) <= full_hi; ++b) {
+        const std::int64_t blo = std::max<std::int64_t>(full_lo, std::int64_t{1} << (b - 1));
+        const std::int64_t bhi = std::min<std::int64_t>(full_hi, (std::int64_t{1} << b) - 1);
+        if (bhi < blo) continue;
+        for (int t = 0; t < b; ++t) {
+            const std::int64_t n = multiples(blo, bhi, std::int64_t{1} << t) -
+                                   multiples(blo, bhi, std::int64_t{1} << (t + 1));
+            const int e = std::min(kMaxEffectiveWidth, b - t + 1);
+            p[static_cast<std::size_t>(e)] += double(n) / len;
+        }
+    }
+    double used = 0;
+    for (double v : p) used += v;
+    put(k_hi, std::max(0.0, 1.0 - used));
+    return p;
+}
 
 DenseMapping map_dense(const LayerQuantities& q, const AnalyticalCoefficients& c) {
     DenseMapping m;
@@ -32,14 +106,34 @@ DenseMapping map_dense(const LayerQuantities& q, const AnalyticalCoefficients& c
         m.limit = 0;
 
     if (m.constant_weights) {
-        const double frac = dsp_const_fraction(c, q.input_bits, q.weight_bits);
+        double frac = 0, lut_bits = q.weight_bits;
+        if (q.weight_scale > 0) {
+            // Expected share over the prior's effective widths; zeros (p[0]) never use a DSP.
+            const double pruned = m.products > 0 ? double(zeros) / double(m.products) : 0.0;
+            const auto p = effective_width_distribution(q.weight_scale, q.weight_frac_bits,
+                                                        q.weight_bits, pruned);
+            double lut_mass = 0, lut_sum = 0;
+            for (int e = 1; e <= kMaxEffectiveWidth; ++e) {
+                const double pe = p[static_cast<std::size_t>(e)];
+                if (pe <= 0) continue;
+                const double l = dsp_const_fraction(c, q.input_bits, e);
+                frac += pe * l;
+                lut_mass += pe * (1.0 - l);
+                lut_sum += pe * (1.0 - l) * e;
+            }
+            lut_bits = lut_mass > 0 ? lut_sum / lut_mass : 0.0;
+        } else {
+            frac = dsp_const_fraction(c, q.input_bits, q.weight_bits);
+        }
         m.dsp_class = static_cast<std::int64_t>(std::llround(frac * double(m.nonzero)));
         m.dsp_mults = m.shared ? std::min(m.dsp_class, m.limit) : m.dsp_class;
         m.lut_mults = m.nonzero - m.dsp_class;
+        m.lut_weight_bits = lut_bits;
     } else {
         const bool dsp = std::min(q.input_bits, q.weight_bits) >= c.dsp_min_bits_shared;
         m.dsp_mults = dsp ? m.limit : 0;
         m.lut_mults = dsp ? 0 : m.limit;
+        m.lut_weight_bits = q.weight_bits;
     }
     return m;
 }

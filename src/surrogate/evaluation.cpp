@@ -143,4 +143,29 @@ Evaluation evaluate(const CostModel& model, const std::vector<SynthesisRecord>& 
     return ev;
 }
 
+std::vector<std::size_t> records_with_strategy(const std::vector<SynthesisRecord>& records,
+                                               const std::vector<std::size_t>& idx,
+                                               Strategy strategy) {
+    std::vector<std::size_t> out;
+    for (std::size_t i : idx)
+        if (records[i].hls.strategy == strategy) out.push_back(i);
+    return out;
+}
+
+const std::vector<PublishedFigures>& published_figures() {
+    // Target order: LUT, FF, DSP, BRAM, CYCLES, II.
+    static const std::vector<PublishedFigures> figures = {
+        {"rule4ml v2 GNN, wa-hls4ml test, all",
+         {0.64, 0.55, 0.18, 0.71, 0.79, 0.83},
+         {14.4, 15.3, 103.2, 52.4, 13.7, 12.5}},
+        {"rule4ml v2 GNN, wa-hls4ml test, dense",
+         {0.64, 0.54, 0.19, 0.72, 0.97, 0.95},
+         {15.2, 14.2, 103.5, 57.1, 12.1, 12.1}},
+        {"wa-hls4ml GNN, wa-hls4ml test",
+         {0.73, 0.74, 0.89, 0.51, 0.89, 0.91},
+         {11.4, 11.6, 15.1, 19.5, 15.7, 13.4}},
+    };
+    return figures;
+}
+
 }  // namespace snac::surrogate

@@ -30,6 +30,7 @@ LayerQuantities base(const nn::LayerSpec& l, const std::string& name, Context& c
     q.type = std::string(nn::to_string(l.type));
     q.input_bits = ctx.input_bits;
     q.weight_bits = s.precision.weight.width;
+    q.weight_frac_bits = s.precision.weight.fractional();
     q.accum_bits = s.precision.accum.width;
     q.result_bits = s.precision.result.width;
     q.table_bits = ctx.hls.table.width;
@@ -70,6 +71,7 @@ void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shap
             q.positions = positions;
             q.has_bias = l.use_bias;
             q.packs_zeros = true;
+            q.weight_scale = std::sqrt(6.0 / double(q.n_in + q.n_out));
             finish_dense(q, sparsity, ctx);
             break;
         case nn::LayerType::kConv2d:
@@ -77,6 +79,7 @@ void lower_layer(const nn::LayerSpec& l, const std::string& name, const nn::Shap
             q.n_out = l.filters;
             q.positions = positions * out_shape[1] * out_shape[2];
             q.has_bias = l.use_bias;
+            q.weight_scale = std::sqrt(6.0 / double((in[0] + l.filters) * l.kernel * l.kernel));
             finish_dense(q, sparsity, ctx);
             break;
         case nn::LayerType::kBatchNorm:

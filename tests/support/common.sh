@@ -37,3 +37,29 @@ data:
   split: {train: 0.7, val: 0.1, test: 0.2, seed: 1}
 YAML
 }
+# write_mnist_mlp_config NAME [TRIALS] [PRUNING_STEPS] [EPOCHS] [PRUNING_EPOCHS]: config.yaml for
+# `snac run` on MNIST 8x8 (1000 images, data file $work/NAME.h5): MLPs of 1-2 dense layers of 8 or
+# 16 relu units, NSGA-II on (accuracy, bops) with TRIALS trials (4) in populations of 4, seed 3,
+# EPOCHS (2) training epochs; the knee model; the local stage at 8 bits with PRUNING_STEPS (2)
+# steps of PRUNING_EPOCHS (1) epochs; HLS at ap_fixed<16,6> on xcvu13p.
+write_mnist_mlp_config() {
+    cat > config.yaml <<YAML
+$(mnist8x8_data "$1" 1000)
+search_space:
+  family: mlp
+  params:
+    n_layers: {int: [1, 2]}
+    units_0: [8, 16]
+    units_1: {values: [8, 16], when: "n_layers >= 2"}
+    activation: [relu]
+search:
+  objectives: [{metric: accuracy, direction: maximize}, {metric: bops, direction: minimize}]
+  trials: ${2:-4}
+  population: 4
+  seed: 3
+train: {epochs: ${4:-2}, batch_size: 64, threads: 1}
+select: {rule: knee, count: 1}
+local: {enabled: true, precisions: [8], qat_epochs: 1, pruning_steps: ${3:-2}, pruning_epochs: ${5:-1}}
+hls: {part: xcvu13p-flga2577-2-e, precision: "ap_fixed<16,6>"}
+YAML
+}

@@ -23,8 +23,10 @@ enum class MessageKind : std::uint32_t {
     kLocalChainDone = 9,  ///< trainer -> rank 0: the chain ended (status 1: stopped by a signal)
     kHlsDesignTask = 10,    ///< HLS stage, rank 0 -> estimator: build this design (JSON payload)
     kHlsDesignResult = 11,  ///< estimator -> rank 0: its result or error (JSON payload)
-    kEstimateBatchTask = 12,    ///< coordinator -> estimator: score these candidates (status = count)
-    kEstimateBatchResult = 13,  ///< estimator -> coordinator: one EstimateResult per candidate, in order
+    kLocalTpeTask = 12,     ///< local stage, rank 0 -> trainer: train this TPE trial (JSON)
+    kLocalTpeResult = 13,   ///< trainer -> rank 0: the TPE trial's outcome (JSON payload)
+    kEstimateBatchTask = 14,    ///< coordinator -> estimator: score these candidates (status = count)
+    kEstimateBatchResult = 15,  ///< estimator -> coordinator: one EstimateResult per candidate, in order
 };
 
 inline constexpr std::uint32_t kMessageMagic = 0x534e4143;  ///< "SNAC"

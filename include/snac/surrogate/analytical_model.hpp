@@ -21,8 +21,12 @@ enum class Term : int {
     kIoBits,       ///< n_out · accumulator bits + n_in · input bits
     kDspRegBits,   ///< DSP-mapped multipliers · accumulator bits
     kMuxBits,      ///< RF > 1: products · input bits (input routing muxes)
+    /// RF ≥ 3·n_in: multipliers · accumulator bits. Each shared multiplier then feeds k = RF/n_in
+    /// > 2 accumulators in turn; in the pilot's Resource records this costs ≈ 6× more LUT per
+    /// multiplier than k = 2 (docs/surrogate.md#where-the-lut-error-comes-from).
+    kSteerBits,
 };
-inline constexpr int kTermCount = 7;
+inline constexpr int kTermCount = 8;
 using TermVector = std::array<double, kTermCount>;
 
 /// Dense-kernel regimes with their own LUT/FF coefficients.

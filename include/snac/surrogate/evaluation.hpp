@@ -54,4 +54,19 @@ struct Evaluation {
 Evaluation evaluate(const CostModel& model, const std::vector<SynthesisRecord>& records,
                     const std::vector<std::size_t>& idx);
 
+/// The records of `idx` whose network uses `strategy` (the settings' default strategy).
+std::vector<std::size_t> records_with_strategy(const std::vector<SynthesisRecord>& records,
+                                               const std::vector<std::size_t>& idx,
+                                               Strategy strategy);
+
+/// Published accuracy of other surrogates (R² and SMAPE % per target, in Target order), printed
+/// beside snac's own by `snac surrogate eval`: copied figures, not recomputed
+/// (../shared/docs/reference/surrogate.md §3; their test sets are not the pilot's).
+struct PublishedFigures {
+    std::string_view name;
+    std::array<double, kTargetCount> r2;
+    std::array<double, kTargetCount> smape;
+};
+const std::vector<PublishedFigures>& published_figures();
+
 }  // namespace snac::surrogate

@@ -39,6 +39,12 @@ struct LayerQuantities {
     bool leaky = false;    ///< kLogic: leaky relu (one constant multiply per element)
     int input_bits = 16;   ///< width of the layer's input type
     int weight_bits = 16;
+    int weight_frac_bits = 10;  ///< fractional bits of the weight type (width − integer bits)
+    /// kDense with trained-like constant weights: the half-range a of the weight prior
+    /// U(−a, a), a = √(6 / (n_in + n_out)) (Glorot), from which the effective constant widths are
+    /// drawn (docs/surrogate.md#dsp-vs-lut). 0 = no prior: every constant is weight_bits wide
+    /// (batch norm, layer norm, attention data products).
+    double weight_scale = 0.0;
     int accum_bits = 16;
     int result_bits = 16;
     int table_bits = 18;  ///< kTable / kSoftmax entry width

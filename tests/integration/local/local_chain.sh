@@ -122,13 +122,23 @@ run = sys.argv[1]
 db = sqlite3.connect(run + "/study.db")
 sid = db.execute("select study_id from studies where study_name='local_tpe_mlp'").fetchone()[0]
 trials = db.execute("select trial_id, number, state from trials where study_id=?", (sid,)).fetchall()
-attrs = {}
-for tid, key, val in db.execute("select trial_id, key, value_json from trial_user_attributes"):
-    attrs.setdefault(tid, {})[key] = json.loads(val)
-counted = [t for t in trials if not attrs.get(t[0], {}).get("interrupted")]
+def attrs_of(table):
+    out = {}
+    for tid, key, val in db.execute("select trial_id, key, value_json from " + table):
+        out.setdefault(tid, {})[key] = json.loads(val)
+    return out
+attrs, system = attrs_of("trial_user_attributes"), attrs_of("trial_system_attributes")
+# The global stage's convention: a trial the kill left RUNNING is FAIL + snac:interrupted and its
+# settings run again once as a new trial naming it in failed_trial.
+interrupted = [t for t in trials if system.get(t[0], {}).get("snac:interrupted")]
+counted = [t for t in trials if t not in interrupted]
 assert len(counted) == 4, trials
 assert sum(1 for t in counted if attrs[t[0]].get("baseline")) == 1, counted
 assert all(t[2] == "COMPLETE" for t in counted), counted
+retried = sorted(int(system[t[0]]["failed_trial"]) for t in trials
+                 if "failed_trial" in system.get(t[0], {}))
+assert retried == sorted(t[1] for t in interrupted if not attrs[t[0]].get("baseline")), retried
+assert all(attrs[t[0]]["trained_on_rank"] == 1 for t in counted), counted  # the in-process trainer
 params = db.execute("select count(*) from trial_params p join trials t using(trial_id) "
                     "where t.study_id=? and p.param_name='learning_rate'", (sid,)).fetchone()[0]
 assert params == len(trials), params

@@ -10,25 +10,7 @@ source "$(dirname "$0")/../../support/common.sh" runmpi
 : "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
 MPIEXEC="${MPIEXEC:-mpiexec}"
 mpi() { "$MPIEXEC" -n 3 --oversubscribe --bind-to none "$@"; }
-cat > config.yaml <<YAML
-$(mnist8x8_data mnist8x8_run_mpi 1000)
-search_space:
-  family: mlp
-  params:
-    n_layers: {int: [1, 2]}
-    units_0: [8, 16]
-    units_1: {values: [8, 16], when: "n_layers >= 2"}
-    activation: [relu]
-search:
-  objectives: [{metric: accuracy, direction: maximize}, {metric: bops, direction: minimize}]
-  trials: 4
-  population: 4
-  seed: 3
-train: {epochs: 2, batch_size: 64, threads: 1}
-select: {rule: knee, count: 1}
-local: {enabled: true, precisions: [8], qat_epochs: 1, pruning_steps: 2, pruning_epochs: 1}
-hls: {part: xcvu13p-flga2577-2-e, precision: "ap_fixed<16,6>"}
-YAML
+write_mnist_mlp_config mnist8x8_run_mpi 4 2 2 1
 check_hls() {  # every design built on the estimator rank 2, C-simulated on the whole test split
     python3 - run/hls/summary.csv run/study.db <<'PY' || fail "HLS designs"
 import csv, json, sqlite3, sys

@@ -9,26 +9,8 @@
 set -euo pipefail
 source "$(dirname "$0")/../../support/common.sh" run
 : "${SNAC_DATA_DIR:?SNAC_DATA_DIR must point at the shared data}"
-write_config() {  # $1 trials, $2 pruning steps, $3 train epochs
-    cat > config.yaml <<YAML
-$(mnist8x8_data mnist8x8_run 1000)
-search_space:
-  family: mlp
-  params:
-    n_layers: {int: [1, 2]}
-    units_0: [8, 16]
-    units_1: {values: [8, 16], when: "n_layers >= 2"}
-    activation: [relu]
-search:
-  objectives: [{metric: accuracy, direction: maximize}, {metric: bops, direction: minimize}]
-  trials: $1
-  population: 4
-  seed: 3
-train: {epochs: $3, batch_size: 64, threads: 1}
-select: {rule: knee, count: 1}
-local: {enabled: true, precisions: [8], qat_epochs: 1, pruning_steps: $2, pruning_epochs: ${4:-1}}
-hls: {part: xcvu13p-flga2577-2-e, precision: "ap_fixed<16,6>"}
-YAML
+write_config() {  # $1 trials, $2 pruning steps, $3 train epochs, $4 pruning epochs
+    write_mnist_mlp_config mnist8x8_run "$1" "$2" "$3" "${4:-1}"
 }
 records() { cat run/stages/*.done | md5sum; }
 complete_trials() {  # $1 run dir, $2 study name

@@ -19,9 +19,12 @@ PY
 "$SNAC_BIN" surrogate eval --records "$D/results_latency.csv" --records "$D/results_resource.csv" \
     > "$tmp/eval.txt" 2>&1
 for t in LUT FF DSP BRAM CYCLES II; do
-    [ "$(grep -c "^$t " "$tmp/eval.txt")" -eq 2 ] || { cat "$tmp/eval.txt"; fail "no train+test row for $t"; }
+    # train, test, and the test records by strategy (seed 1 holds out Resource records only)
+    [ "$(grep -c "^$t " "$tmp/eval.txt")" -eq 3 ] || { cat "$tmp/eval.txt"; fail "no train+test+strategy row for $t"; }
 done
 grep -q "held-out architectures" "$tmp/eval.txt" || fail "no held-out section"
+grep -q "^test, resource strategy" "$tmp/eval.txt" || fail "no per-strategy section"
+grep -q "rule4ml v2 GNN" "$tmp/eval.txt" || fail "no published rule4ml figures beside snac's"
 
 "$SNAC_BIN" surrogate eval --records "$D/results_resource.csv" --json --seed 2 > "$tmp/eval.json"
 python3 - "$tmp/eval.json" <<'PY'
@@ -31,6 +34,7 @@ assert e["test_architectures"] == 16 and e["train_architectures"] == 48, e
 t = e["test"]["targets"]
 assert set(t) == {"LUT", "FF", "DSP", "BRAM", "CYCLES", "II"}
 assert t["DSP"]["r2"] > 0.9 and t["CYCLES"]["smape"] < 5, t
+assert set(e["test_by_strategy"]) == {"resource"}, e["test_by_strategy"].keys()
 PY
 
 # The learned model: fit, then use it for an estimate.

@@ -295,7 +295,8 @@ TEST(Lowering, ConvAttentionBecomesItsKernelParts) {
     // row of E at a time, not E rows unrolled), attend E·h = 144, proj 16.
     ASSERT_EQ(est.layers.size(), 8u);
     EXPECT_EQ(est.layers[4].multipliers, e);
-    EXPECT_EQ(est.layers[4].latency_max, 2 * 6 + 6 + (e - 1));  // tree depth + one row per cycle
+    // Tree depth + one row per cycle + the register stage before the next part.
+    EXPECT_EQ(est.layers[4].latency_max, 6 + 1 + (e - 1) + 1);
     EXPECT_EQ(est.layers[4].ii, e);
     std::int64_t mults = 0;
     for (const auto& le : est.layers) mults += le.multipliers;
@@ -316,7 +317,8 @@ TEST(IoStream, AddsFifosWithAWarning) {
     const HardwareEstimate p = model().estimate(net, par, u250());
     const HardwareEstimate s = model().estimate(net, stream, u250());
     EXPECT_GT(s.total.bram_18k, p.total.bram_18k);  // 196-beat FIFOs after conv and relu
-    EXPECT_GE(s.total.ff, p.total.ff);
+    // FF are not compared: io_parallel registers whole tensors between pipeline stages, which
+    // io_stream replaces by the FIFOs (docs/surrogate.md#multi-layer-networks).
     EXPECT_EQ(s.total.dsp, p.total.dsp);
     ASSERT_FALSE(s.warnings.empty());
     EXPECT_NE(s.warnings.back().find("io_stream"), std::string::npos);

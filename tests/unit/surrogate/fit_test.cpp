@@ -44,7 +44,7 @@ TEST(FitAnalytical, PilotTrainingErrorWithinStatedBounds) {
         Target t;
         double min_r2, max_smape;
     };
-    const Bound bounds[] = {{Target::kLut, -0.2, 50.0},   {Target::kFf, 0.80, 40.0},
+    const Bound bounds[] = {{Target::kLut, 0.80, 25.0},   {Target::kFf, 0.80, 40.0},
                             {Target::kDsp, 0.99, 5.0},    {Target::kBram, 0.95, 15.0},
                             {Target::kCycles, 0.99, 5.0}, {Target::kIi, 0.99, 5.0}};
     for (const Bound& b : bounds) {
@@ -62,10 +62,9 @@ bool beats_the_mean(const TargetMetrics& m) {
 }
 
 // Fitted on 75 % of the architectures, scored on the other 25 % (seed 1: 16 held-out
-// architectures). Every target of the learned model and every target but LUT of the analytical
-// model must beat predicting the mean. The analytical LUT does not (R² about -0.1 held out,
-// docs/surrogate.md "Where each model is weak"); it is checked to stay that weak only through
-// its SMAPE, and the learned model is the one that fixes it.
+// architectures). Every target of both models must beat predicting the mean, and LUT/FF must
+// stay at the held-out R² docs/surrogate.md states (analytical LUT 0.81, learned LUT 0.95 and FF
+// 0.94 with this short training), with a margin for oneDNN's platform-dependent rounding.
 TEST(FitHeldOut, BothModelsBeatTheMeanOnHeldOutArchitectures) {
     const RecordSet set = pilot();
     const RecordSplit split = split_by_architecture(set.records, 0.25, 1);
@@ -93,10 +92,13 @@ TEST(FitHeldOut, BothModelsBeatTheMeanOnHeldOutArchitectures) {
         std::printf("  analytical %-6s n=%lld R2=%.3f SMAPE=%.1f%%\n",
                     std::string(to_string(m.target)).c_str(), static_cast<long long>(m.n), m.r2,
                     m.smape);
-        if (m.target == Target::kLut)
-            EXPECT_LE(m.smape, 55.0);
-        else
-            EXPECT_TRUE(beats_the_mean(m)) << to_string(m.target) << " R2 " << m.r2;
+        EXPECT_TRUE(beats_the_mean(m)) << to_string(m.target) << " R2 " << m.r2;
+        if (m.target == Target::kLut) {
+            EXPECT_GE(m.r2, 0.78);
+        }
+        if (m.target == Target::kFf) {
+            EXPECT_GE(m.r2, 0.88);
+        }
     }
 
     LearnedFitOptions o;
@@ -111,6 +113,9 @@ TEST(FitHeldOut, BothModelsBeatTheMeanOnHeldOutArchitectures) {
                     std::string(to_string(m.target)).c_str(), static_cast<long long>(m.n), m.r2,
                     m.smape);
         EXPECT_TRUE(beats_the_mean(m)) << to_string(m.target) << " R2 " << m.r2;
+        if (m.target == Target::kLut || m.target == Target::kFf) {
+            EXPECT_GE(m.r2, 0.88) << to_string(m.target);
+        }
     }
 }
 

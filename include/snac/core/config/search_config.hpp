@@ -61,6 +61,9 @@ struct SearchConfig {
     int tpe_startup_trials = 10;              ///< random trials before TPE models the history
     int tpe_candidates = 24;                  ///< expected-improvement candidates per ask
     bool tpe_multivariate = false;            ///< joint Parzen estimator over all genes
+    /// RUNNING trials join the bad group (Optuna's constant_liar): asks of one batch spread out.
+    /// Set by the local stage's TPE, which asks a batch per round; not a config key.
+    bool tpe_constant_liar = false;
     std::vector<double> reference_point;      ///< hypervolume reference; empty = derived
     std::uint64_t seed = 42;
     std::string study_name = "snac";
