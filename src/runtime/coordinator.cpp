@@ -207,6 +207,9 @@ void Coordinator::dispatch() {
         busy_[worker] = batch.front().trial;
         t_.send(worker, encode_estimate_batch(batch));
     }
+    // A trial on a trainer is RUNNING in the study file first (a kill then leaves it RUNNING for
+    // --resume): the study's open group of writes is committed once per round of train tasks.
+    if (!draining_ && !to_train_.empty() && !idle_trainers_.empty()) driver_.flush(true);
     while (!draining_ && !to_train_.empty() && !idle_trainers_.empty()) {
         const int worker = idle_trainers_.front();
         idle_trainers_.pop_front();
