@@ -23,7 +23,7 @@ BUILD_PKGS=(
     slurm-wlm munge                    # the one-node Slurm cluster of tests/slurm (label slurm)
     chromium
 )
-BENCH_PKGS=(python3-torch python3-h5py python3-numpy)
+BENCH_PKGS=(python3-torch python3-h5py python3-numpy time)
 
 want=("${BUILD_PKGS[@]}")
 for arg in "$@"; do

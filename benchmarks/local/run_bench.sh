@@ -51,11 +51,14 @@ layers:
   - {type: softmax}
 YAML
 
+# Whole-program CPU seconds (user + sys) of each side, next to the wall clock: on a loaded machine
+# the wall time of both sides stretches with the other processes, their CPU time much less.
 t0=$(date +%s.%N)
-"$snac" local run --config config.yaml --arch mlp.yaml >snac.out 2>snac.err
+/usr/bin/time -f "%U %S" -o snac.cpu "$snac" local run --config config.yaml --arch mlp.yaml \
+    >snac.out 2>snac.err || { cat snac.err; exit 1; }
 t1=$(date +%s.%N)
-"$py" "$here/torch_local.py" "$work/mnist8x8.h5" run/local/mlp/float.h5 \
-    "32,10;16,6;8,3;4,2" "$steps" 3 2 0.001 128 0.2 "$threads" >torch.jsonl
+/usr/bin/time -f "%U %S" -o torch.cpu "$py" "$here/torch_local.py" "$work/mnist8x8.h5" \
+    run/local/mlp/float.h5 "32,10;16,6;8,3;4,2" "$steps" 3 2 0.001 128 0.2 "$threads" >torch.jsonl
 t2=$(date +%s.%N)
 
 "$py" - "$t0" "$t1" "$t2" <<'PY'
@@ -84,8 +87,11 @@ for t in torch:
           f"{t['seconds'] / ss:>7.1f}x")
 print(f"training seconds of all steps: snac {tot_s:.1f}, torch {tot_t:.1f} "
       f"({tot_t / tot_s:.1f}x)")
-print(f"whole programs: snac local {t1 - t0:.1f} s (incl. float training, firmware-arithmetic "
-      f"evaluation, surrogate, checkpoints); torch_local.py {t2 - t1:.1f} s")
+cpu = {k: sum(float(v) for v in open(f"{k}.cpu").read().split()[-2:]) for k in ("snac", "torch")}
+print(f"whole programs: snac local {t1 - t0:.1f} s wall, {cpu['snac']:.1f} s CPU (incl. float "
+      f"training, firmware-arithmetic evaluation, surrogate, checkpoints); torch_local.py "
+      f"{t2 - t1:.1f} s wall, {cpu['torch']:.1f} s CPU (incl. importing torch); CPU ratio "
+      f"{cpu['torch'] / cpu['snac']:.1f}x")
 print("accuracy: snac = test split with the firmware's arithmetic (FixedModel); torch = test "
       "split of the fake-quantized float model")
 PY

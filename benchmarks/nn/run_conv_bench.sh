@@ -3,7 +3,9 @@
 # (Debian python3-torch), single thread, side by side in one run: the MNIST CNN and a BraggNN-sized
 # network (11x11 input, 3 conv blocks + MLP head), batch 256 and 1024, Adam + cross-entropy on
 # synthetic data. For each trainer it also prints the FLOP rate (FLOPs per training sample from
-# flops.py) as a fraction of the core's peak, measured by bench_peak_fma (AVX2 FMA loop).
+# flops.py) as a fraction of the core's peak, measured by bench_peak_fma (AVX2 FMA loop). Rates are
+# given by wall clock and by process CPU time (the guide on a loaded machine; the peak is CPU time,
+# so the fractions of peak use the CPU rates).
 # Usage: benchmarks/nn/run_conv_bench.sh [build-dir]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -24,8 +26,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')   load:$(uptime | sed 's/.*load average://')"
 peak=$("$peak_bin" | field peak_gflops)
 echo "single-thread peak (AVX2 FMA loop, CPU time): $peak GFLOP/s"
-printf '%-15s %6s %10s %12s %12s %7s %9s %9s\n' model batch MFLOP/samp "snac samp/s" \
-    "torch samp/s" ratio "snac %pk" "torch %pk"
+printf '%-15s %6s %10s %11s %11s %6s %11s %11s %6s %8s %8s\n' model batch MFLOP/samp \
+    "snac wall/s" "torch wall/s" ratio "snac cpu/s" "torch cpu/s" ratio "snac %pk" "torch %pk"
+pct() { awk -v s="$1" -v f="$2" -v p="$peak" 'BEGIN { printf "%.1f%%", 100 * s * f / (p * 1e9) }'; }
 for model in cnn_mnist braggnn_11x11; do
     flops=$("$py" "$here/flops.py" "$here/models/$model.yaml")
     samples="${SAMPLES:-8192}" epochs="${EPOCHS:-3}"
@@ -33,10 +36,10 @@ for model in cnn_mnist braggnn_11x11; do
         s=$("$bench" "$here/models/$model.yaml" "$batch" "$samples" "$epochs" "$threads")
         t=$("$py" "$here/torch_bench.py" "$here/models/$model.yaml" "$batch" "$samples" "$epochs" "$threads")
         ss=$(field samples_per_s <<<"$s") ts=$(field samples_per_s <<<"$t")
-        printf '%-15s %6d %10.2f %12.0f %12.0f %6sx %8.1f%% %8.1f%%\n' "$model" "$batch" \
+        sc=$(field cpu_samples_per_s <<<"$s") tc=$(field cpu_samples_per_s <<<"$t")
+        printf '%-15s %6d %10.2f %11.0f %11.0f %5sx %11.0f %11.0f %5sx %8s %8s\n' "$model" "$batch" \
             "$(awk -v f="$flops" 'BEGIN { print f / 1e6 }')" "$ss" "$ts" "$(ratio "$ss" "$ts")" \
-            "$(awk -v s="$ss" -v f="$flops" -v p="$peak" 'BEGIN { print 100 * s * f / (p * 1e9) }')" \
-            "$(awk -v s="$ts" -v f="$flops" -v p="$peak" 'BEGIN { print 100 * s * f / (p * 1e9) }')"
+            "$sc" "$tc" "$(ratio "$sc" "$tc")" "$(pct "$sc" "$flops")" "$(pct "$tc" "$flops")"
     done
 done
 echo "load after: $(uptime | sed 's/.*load average://')"

@@ -313,8 +313,13 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
     std::vector<const char*> ptrs;
     ptrs.reserve(values.size());
     for (const auto& v : values) ptrs.push_back(v.c_str());
+    // A conversion buffer the size of the list: HDF5's default (1 MB, zeroed for variable-length
+    // types) made every list of names cost a fresh 1 MB allocation and its page faults.
+    Handle xfer = checked(H5Pcreate(H5P_DATASET_XFER), Kind::kPropList, "H5Pcreate");
+    check(H5Pset_buffer(xfer, std::max<std::size_t>(4096, 2 * sizeof(hvl_t) * n), nullptr, nullptr),
+          "H5Pset_buffer");
     if (n > 0)
-        check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+        check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, xfer, ptrs.data()),
               "writing dataset '" + name + "'");
 }
 

@@ -4,6 +4,7 @@
 // the fast dense kernel; fx::cast's 128-bit code remains the definition it must match. The rounding
 // and saturation rules themselves exist once, here (round_by_mode, saturate_by_mode), for both.
 #include <cstdint>
+#include <limits>
 
 #include "snac/core/fixed_type.hpp"
 
@@ -76,9 +77,17 @@ struct Cast {
     std::uint64_t mask = 0;
     std::int64_t minv = 0, maxv = 0;
 
+    /// t.width <= kMaxBits for every use, except a signed wrapping accumulator of up to 64 bits
+    /// in the dense kernel's wrap-path (its sums are added modulo 2^64 there).
     Cast(int shift, const FixedType& t) : d(shift), q(t.quant), o(t.overflow) {
         is_signed = t.is_signed();
         ext = 64 - t.width;
+        if (t.width >= 64) {
+            mask = ~std::uint64_t{0};
+            maxv = std::numeric_limits<std::int64_t>::max();
+            minv = std::numeric_limits<std::int64_t>::min();
+            return;
+        }
         mask = (std::uint64_t{1} << t.width) - 1;
         maxv = is_signed ? (std::int64_t{1} << (t.width - 1)) - 1 : static_cast<std::int64_t>(mask);
         minv = is_signed ? -(std::int64_t{1} << (t.width - 1)) : 0;
@@ -99,8 +108,8 @@ struct Cast {
     /// fx's quantize(): v / 2^d rounded by mode q (d >= 1).
     std::int64_t quantize(std::int64_t v) const {
         const std::int64_t f = v >> d;
-        const auto r =
-            static_cast<std::int64_t>(static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << d) - 1));
+        const auto r = static_cast<std::int64_t>(static_cast<std::uint64_t>(v) &
+                                                 ((std::uint64_t{1} << d) - 1));
         if (r == 0) return f;
         return fx::round_by_mode<std::int64_t>(f, r, std::int64_t{1} << (d - 1), v < 0, q);
     }

@@ -3,6 +3,7 @@
 // leaves headroom in a 64-bit word, the products, their cast to accum_t and the accumulation are
 // evaluated on int64 with the same quantization and overflow rules as fx::cast on 128-bit words.
 // Bit-exactness against the 128-bit path is a test (test_fixed_model.cpp, FixedFastPath).
+#include <cstddef>
 #include <cstdint>
 
 #include "snac/nn/fixed_model.hpp"
@@ -31,6 +32,11 @@ void for_each_resource_product(const FixedLayer& l, std::int64_t n_in, std::int6
 /// loop order. Returns false, touching nothing, when a width, shift or mode needs the 128-bit path.
 bool dense(const FixedLayer& l, const std::int64_t* x, const FixedType& xt, std::int64_t n_in,
            std::int64_t n_out, std::int64_t* out);
+
+/// out[i] = fx::cast(x[i], src.fractional(), t) for n words of type `src` (out may be x), with
+/// one Cast for all of them. Returns false, touching nothing, when the widths need 128 bits.
+bool cast_words(const std::int64_t* x, std::size_t n, const FixedType& src, const FixedType& t,
+                std::int64_t* out);
 
 /// Whether fixed-point runs in this thread may use the fast path (on by default). The 128-bit
 /// reference evaluation (FixedModel::run_raw_reference) turns it off for its own call.

@@ -2,6 +2,8 @@
 // (hls4ml-semantics.md §3–§7; Duarte et al., JINST 13 P07027, 2018): quantizes parameters into
 // each layer's types, folds batch norm into scale/bias, builds lookup tables, and resolves reuse
 // factors (invalid values corrected with a warning, hls4ml's rule in core/reuse_factor.hpp).
+#include "fixed_lower.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -146,18 +148,18 @@ private:
                 const auto& b = tensor(path, "beta", cs).values;
                 const auto& m = tensor(path, "moving_mean", cs).values;
                 const auto& v = tensor(path, "moving_variance", cs).values;
-                fl.weights.resize(static_cast<std::size_t>(c));
-                fl.biases.resize(static_cast<std::size_t>(c));
                 for (std::size_t i = 0; i < static_cast<std::size_t>(c); ++i) {
-                    // Folded in double at conversion time (§6): scale = γ/√(var+ε), bias = β −
-                    // scale·mean.
                     const double scale = static_cast<double>(g[i]) /
                                          std::sqrt(static_cast<double>(v[i]) + l.epsilon);
-                    fl.weights[i] = quantize(scale, fl.weight, path);
-                    fl.biases[i] =
-                        quantize(static_cast<double>(b[i]) - scale * static_cast<double>(m[i]),
-                                 fl.bias, path);
+                    if (!std::isfinite(scale) || !std::isfinite(static_cast<double>(b[i]) -
+                                                                scale * static_cast<double>(m[i])))
+                        throw UsageError("layer '" + path + "' has a non-finite parameter",
+                                         "the checkpoint comes from a diverged training; "
+                                         "retrain it");
                 }
+                fl.weights.resize(static_cast<std::size_t>(c));
+                fl.biases.resize(static_cast<std::size_t>(c));
+                detail::fold_batchnorm(g.data(), b.data(), m.data(), v.data(), l.epsilon, fl);
                 if (in.size() == 3) {
                     fl.channels = static_cast<int>(in[0]);
                     fl.height = static_cast<int>(in[1]);
@@ -484,5 +486,21 @@ std::string_view to_string(FixedOp op) noexcept {
     }
     return "?";
 }
+
+namespace detail {
+
+void fold_batchnorm(const float* gamma, const float* beta, const float* mean, const float* var,
+                    double epsilon, FixedLayer& fl) {
+    for (std::size_t i = 0; i < fl.weights.size(); ++i) {
+        // Folded in double (§6): scale = γ/√(var+ε), bias = β − scale·mean.
+        const double scale =
+            static_cast<double>(gamma[i]) / std::sqrt(static_cast<double>(var[i]) + epsilon);
+        fl.weights[i] = fx::from_double(scale, fl.weight);
+        fl.biases[i] = fx::from_double(
+            static_cast<double>(beta[i]) - scale * static_cast<double>(mean[i]), fl.bias);
+    }
+}
+
+}  // namespace detail
 
 }  // namespace snac::nn

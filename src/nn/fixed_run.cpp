@@ -2,6 +2,7 @@
 // (src/hls/templates/nnet_utils), in their cast order (hls4ml-semantics.md §3.1: each product cast
 // to accum_t, bias first, one result cast; §4–§7 for the other layers).
 #include <algorithm>
+#include <bit>
 
 #include "fixed_fast.hpp"
 #include "snac/nn/fixed_arith.hpp"
@@ -129,6 +130,17 @@ Raw softmax(const FixedLayer& l, const Raw& x, const FixedType& xt) {
 
 Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt);
 
+/// fx::from_double(v, t) for a float: a normal float is its 24-bit significand m times
+/// 2^(e − 150), so the word is fx::cast(±m, 150 − e, t) (on int64 when it fits) without frexp and
+/// ldexp. Zero, subnormals, infinities and NaN take from_double.
+std::int64_t float_word(float v, const FixedType& t) {
+    const auto b = std::bit_cast<std::uint32_t>(v);
+    const int e = static_cast<int>((b >> 23) & 0xffu);
+    if (e == 0 || e == 0xff) return fx::from_double(static_cast<double>(v), t);
+    const auto m = static_cast<std::int64_t>((b & 0x7fffffu) | 0x800000u);
+    return fx::cast((b >> 31) != 0 ? -m : m, 150 - e, t);
+}
+
 /// Layer norm per row in the kernel's order (nnet_layernorm.h): mean = accum(Σx in accum / F);
 /// d = accum(x - mean); var = accum(Σ accum(d·d) in accum / F); inv = table[var index];
 /// y = result(accum(d·inv)·gamma + beta) with a full-precision product and add.
@@ -152,9 +164,8 @@ Raw layernorm(const FixedLayer& l, const Raw& x, const FixedType& xt) {
             sq = accumulate(sq, fx::cast(static_cast<Wide>(d[i]) * d[i], 2 * fa, at), fa, at);
         }
         const std::int64_t var = fx::cast(static_cast<Wide>(sq) / l.features, fa, at);
-        const std::int64_t inv =
-            l.table[static_cast<std::size_t>(inv_sqrt_table_index(var, at, size,
-                                                                   l.table_range_pow2))];
+        const std::int64_t inv = l.table[static_cast<std::size_t>(
+            inv_sqrt_table_index(var, at, size, l.table_range_pow2))];
         const int fo = std::max(fa + fw, fb);
         for (std::size_t i = 0; i < f; ++i) {
             const std::int64_t n = fx::cast(static_cast<Wide>(d[i]) * inv, fa + ft, at);
@@ -287,8 +298,10 @@ Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt) {
             return out;
         }
         case FixedOp::kRelu:
-            for (std::size_t i = 0; i < x.size(); ++i)
-                out[i] = fx::cast(x[i] > 0 ? x[i] : 0, fx_in, l.result);
+            for (std::size_t i = 0; i < x.size(); ++i) out[i] = x[i] > 0 ? x[i] : 0;
+            if (!fx64::cast_words(out.data(), out.size(), xt, l.result, out.data()))
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    out[i] = fx::cast(out[i], fx_in, l.result);
             return out;
         case FixedOp::kLeakyRelu:
             for (std::size_t i = 0; i < x.size(); ++i)
@@ -342,8 +355,10 @@ Raw apply(const FixedLayer& l, const Raw& x, const FixedType& xt) {
 
 std::vector<std::int64_t> FixedModel::run_raw(const float* x) const {
     Raw in(static_cast<std::size_t>(input_size()));
+    const bool fast = fx64::enabled();  // the reference converts with from_double itself
     for (std::size_t i = 0; i < in.size(); ++i)
-        in[i] = fx::from_double(static_cast<double>(x[i]), input_type);
+        in[i] = fast ? float_word(x[i], input_type)
+                     : fx::from_double(static_cast<double>(x[i]), input_type);
     return apply_sequence(layers, in, input_type);
 }
 

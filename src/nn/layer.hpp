@@ -33,6 +33,25 @@ struct Param {
 
 std::int64_t numel(const Shape& s);
 
+/// How the activations between two layers lie in memory: plain row-major (NCHW for [C, H, W]), or
+/// the channel-blocked layout oneDNN's direct convolutions choose on this CPU (blocked_tag()),
+/// used for [C, H, W] tensors whose C is a multiple of the block, so both have the same size and
+/// element-wise work is indifferent to it. Carrying the blocked layout from one conv/pool/batch
+/// norm to the next saves a reorder in and out of each (docs/performance.md).
+enum class Layout { kPlain, kBlocked };
+/// The layouts a layer reads and writes: plain only; either, the same on both sides (element-wise
+/// layers, batch norm); any combination (conv2d, pooling: they reorder at their boundary).
+enum class LayoutSupport { kPlainOnly, kSame, kAny };
+
+/// The channel-blocked format (nChw8c on AVX2, nChw16c on AVX-512) oneDNN chooses with
+/// format_tag::any for a typical convolution on this CPU, probed once per process; undef when it
+/// chooses no channel-blocked format (then every layout stays plain).
+dnnl::memory::format_tag blocked_tag();
+/// The channel block of blocked_tag() (8 or 16), 0 when undef.
+std::int64_t blocked_channels();
+/// An f32 [n, C, H, W] descriptor in `layout`.
+dnnl::memory::desc chw_desc(const dnnl::memory::dims& dims, Layout layout);
+
 /// A layer maps a batch of `n` samples of in_shape() to n samples of out_shape(), both row-major.
 class Layer {
 public:
@@ -68,6 +87,15 @@ public:
         (void)max_abs;
     }
 
+    /// Which layouts this layer accepts (Sequence plans the activations' layouts from it).
+    virtual LayoutSupport layout_support() const { return LayoutSupport::kPlainOnly; }
+    /// The layouts of x (and dx) and of y (and dy) in the following calls; plain by default, so a
+    /// layer used on its own (ConvAttn parts, tests) sees row-major buffers.
+    void set_layouts(Layout in, Layout out) {
+        in_layout_ = in;
+        out_layout_ = out;
+    }
+
     const LayerSpec& spec() const { return spec_; }
     const Shape& in_shape() const { return in_; }
     const Shape& out_shape() const { return out_; }
@@ -81,6 +109,7 @@ protected:
 
     LayerSpec spec_;
     Shape in_, out_;
+    Layout in_layout_ = Layout::kPlain, out_layout_ = Layout::kPlain;
 };
 
 /// Observes and may replace what a Sequence computes layer by layer (quantization-aware training,
@@ -113,8 +142,12 @@ public:
     /// Back-propagates dy (n x out) through layers [0, end); writes dx unless null. `end` lets
     /// the caller skip a trailing softmax whose gradient it folded into the loss.
     void backward(const float* x, const float* dy, float* dx, std::int64_t n, std::size_t end);
-    /// Output of layer i after the last forward.
+    /// Output of layer i after the last forward, in layout(i) (the same values as plain, in
+    /// another order; reductions such as the largest magnitude do not care).
     const float* output(std::size_t i) const { return acts_[i].data(); }
+    /// The layout of layer i's output in the last forward (always plain while a hook is installed
+    /// and for the last layer).
+    Layout layout(std::size_t i) const { return hook_ ? Layout::kPlain : plan_[i]; }
     std::vector<Param> params();
     void save(std::vector<LayerWeights>& out, const std::string& prefix) const;
     void load(const std::vector<LayerWeights>& weights, const std::string& prefix);
@@ -128,11 +161,14 @@ public:
 
 private:
     void reserve(std::int64_t n);
+    /// Tells every layer its input and output layouts (the plan, or all plain under a hook).
+    void apply_layouts();
 
     Shape in_, out_;
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<std::vector<float>> acts_;   ///< output of each layer
     std::vector<std::vector<float>> grads_;  ///< dL/d(output) of each layer
+    std::vector<Layout> plan_;               ///< layout of acts_[i] and grads_[i] without a hook
     std::int64_t capacity_ = 0;              ///< samples the buffers hold
     SequenceHook* hook_ = nullptr;
     std::vector<float> hook_grad_;  ///< dL/dy copy the hook may modify

@@ -1,6 +1,10 @@
 // 2-D convolution (NCHW, kernel [filters, in_channels, k, k]) and max/avg pooling on oneDNN
 // convolution and pooling primitives, built once per batch size.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "layer.hpp"
@@ -13,41 +17,45 @@ namespace {
 using dnnl::memory;
 using tag = memory::format_tag;
 
-/// A tensor at a layer boundary: the caller's plain buffer (NCHW, OIHW) and, when the primitive
-/// chose another (blocked) layout, a buffer of that layout owned here and the reorder between them.
-/// Built once per batch size; a call only swaps the caller's data pointer.
+/// A tensor at a layer boundary: the caller's buffer (in the layout the Sequence planned: plain
+/// NCHW / OIHW or the network's blocked layout) and, when the primitive chose another layout, a
+/// buffer of that layout owned here and the reorder between them. Built once per batch size and
+/// layouts; a call only swaps the caller's data pointer.
 struct Boundary {
     Boundary() = default;
-    /// `to_prim`: the reorder runs plain -> primitive layout (an input); else the reverse.
-    Boundary(const memory::desc& plain, const memory::desc& prim, const dnnl::engine& eng,
+    /// `to_prim`: the reorder runs caller -> primitive layout (an input); else the reverse.
+    Boundary(const memory::desc& user_md, const memory::desc& prim, const dnnl::engine& eng,
              bool to_prim)
-        : user(plain, eng, DNNL_MEMORY_NONE), blocked(prim != plain) {
-        if (!blocked) {
+        : user(user_md, eng, DNNL_MEMORY_NONE), reorders(prim != user_md) {
+        if (!reorders) {
             inner = user;
             return;
         }
         inner = memory(prim, eng);  // owned, allocated once
         reorder = to_prim ? dnnl::reorder(user, inner) : dnnl::reorder(inner, user);
     }
-    /// Points the plain side at `p` and brings it into the primitive's layout.
+    /// Points the caller's side at `p` and brings it into the primitive's layout.
     memory& in(dnnl::stream& s, const float* p) {
         user.set_data_handle(const_cast<float*>(p));
-        if (blocked) reorder.execute(s, user, inner);
+        if (reorders) reorder.execute(s, user, inner);
         return inner;
     }
-    /// Points the plain side at `p` for an output; call out_done() after the primitive ran.
+    /// Points the caller's side at `p` for an output; call out_done() after the primitive ran.
     memory& out(float* p) {
         user.set_data_handle(p);
         return inner;
     }
     void out_done(dnnl::stream& s) {
-        if (blocked) reorder.execute(s, inner, user);
+        if (reorders) reorder.execute(s, inner, user);
     }
 
     memory user, inner;
     dnnl::reorder reorder;
-    bool blocked = false;
+    bool reorders = false;
 };
+
+/// Primitives are cached per batch size and pair of boundary layouts.
+using CacheKey = std::tuple<std::int64_t, Layout, Layout>;
 
 class Conv2dLayer final : public WeightedLayer {
 public:
@@ -69,6 +77,8 @@ public:
             // valid: no padding; oneDNN's floor division drops rows the stride does not reach.
         }
     }
+
+    LayoutSupport layout_support() const override { return LayoutSupport::kAny; }
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
         auto& p = prims(n);
@@ -103,7 +113,7 @@ public:
 private:
     /// Primitives for one batch size, each in the memory layouts oneDNN chose for this shape
     /// (format_tag::any: typically channel-blocked nChw8c/16c, which its direct JIT kernels
-    /// need), with reorders at the layer's boundary so the rest of the network stays NCHW.
+    /// need), with reorders at the layer's boundary where the neighbours' layout differs.
     struct Prims {
         dnnl::convolution_forward fwd;
         dnnl::convolution_backward_data bwd_d;
@@ -118,7 +128,8 @@ private:
     };
 
     Prims& prims(std::int64_t n) {
-        auto it = cache_.find(n);
+        const CacheKey key{n, in_layout_, out_layout_};
+        auto it = cache_.find(key);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
         const std::int64_t k = spec_.kernel;
@@ -126,12 +137,23 @@ private:
         const memory::dims src_dims{n, in_[0], in_[1], in_[2]};
         const memory::dims dst_dims{n, out_[0], out_[1], out_[2]};
         const memory::dims w_dims{out_[0], in_[0], k, k};
-        const memory::desc src_plain(src_dims, f32, tag::nchw), dst_plain(dst_dims, f32, tag::nchw);
+        // One input channel (NCHW and NHWC are the same bytes) into one channel block (NHWC and
+        // nChw8c/16c the same bytes), e.g. MNIST's first conv: described channels-last, oneDNN
+        // runs its JIT backward-weights kernel instead of im2col + GEMM (4x faster, same values).
+        const bool channels_last =
+            in_[0] == 1 && out_layout_ == Layout::kBlocked && out_[0] == blocked_channels();
+        const memory::desc src_user =
+            channels_last ? memory::desc(src_dims, f32, tag::nhwc) : chw_desc(src_dims, in_layout_);
+        const memory::desc dst_user = channels_last ? memory::desc(dst_dims, f32, tag::nhwc)
+                                                    : chw_desc(dst_dims, out_layout_);
         const memory::desc w_plain(w_dims, f32, tag::oihw);
         // A few input channels (the network's first conv): oneDNN's JIT kernels read them in
         // plain NCHW; 'any' would pad the channel to the block size (8x the work for 1 channel).
-        const memory::desc src_any(src_dims, f32, in_[0] < 8 ? tag::nchw : tag::any);
-        const memory::desc dst_any(dst_dims, f32, tag::any);
+        const memory::desc src_any =
+            channels_last ? src_user
+                          : memory::desc(src_dims, f32, in_[0] < 8 ? tag::nchw : tag::any);
+        const memory::desc dst_any =
+            channels_last ? dst_user : memory::desc(dst_dims, f32, tag::any);
         const memory::desc w_any(w_dims, f32, tag::any);
         const memory::desc b_md({out_[0]}, f32, tag::a);
         const memory::dims strides{spec_.stride, spec_.stride};
@@ -155,15 +177,15 @@ private:
         Prims p{dnnl::convolution_forward(fwd_pd),
                 dnnl::convolution_backward_data(bd_pd),
                 dnnl::convolution_backward_weights(bw_pd),
-                Boundary(src_plain, fwd_pd.src_desc(), eng, true),
+                Boundary(src_user, fwd_pd.src_desc(), eng, true),
                 Boundary(w_plain, fwd_pd.weights_desc(), eng, true),
-                Boundary(dst_plain, fwd_pd.dst_desc(), eng, false),
-                Boundary(src_plain, bw_pd.src_desc(), eng, true),
-                Boundary(dst_plain, bw_pd.diff_dst_desc(), eng, true),
+                Boundary(dst_user, fwd_pd.dst_desc(), eng, false),
+                Boundary(src_user, bw_pd.src_desc(), eng, true),
+                Boundary(dst_user, bw_pd.diff_dst_desc(), eng, true),
                 Boundary(w_plain, bw_pd.diff_weights_desc(), eng, false),
-                Boundary(dst_plain, bd_pd.diff_dst_desc(), eng, true),
+                Boundary(dst_user, bd_pd.diff_dst_desc(), eng, true),
                 Boundary(w_plain, bd_pd.weights_desc(), eng, true),
-                Boundary(src_plain, bd_pd.diff_src_desc(), eng, false),
+                Boundary(src_user, bd_pd.diff_src_desc(), eng, false),
                 memory(),
                 memory(),
                 false,
@@ -174,7 +196,7 @@ private:
             p.b = memory(b_md, eng, b_.data());
             p.db = memory(b_md, eng, gb_.data());
         }
-        p.d_ddst_shared = p.w_ddst.blocked && p.d_ddst.blocked &&
+        p.d_ddst_shared = p.w_ddst.reorders && p.d_ddst.reorders &&
                           p.w_ddst.inner.get_desc() == p.d_ddst.inner.get_desc();
         p.fwd_args = {{DNNL_ARG_SRC, p.f_src.inner},
                       {DNNL_ARG_WEIGHTS, p.f_w.inner},
@@ -189,13 +211,133 @@ private:
         p.d_args = {{DNNL_ARG_DIFF_DST, p.d_ddst_shared ? p.w_ddst.inner : p.d_ddst.inner},
                     {DNNL_ARG_WEIGHTS, p.d_w.inner},
                     {DNNL_ARG_DIFF_SRC, p.d_dsrc.inner}};
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_.emplace(key, std::move(p)).first->second;
     }
 
     DnnlContext& ctx_;
     std::int64_t pad_l_[2] = {0, 0}, pad_r_[2] = {0, 0};
-    std::map<std::int64_t, Prims> cache_;
+    std::map<CacheKey, Prims> cache_;
 };
+
+/// Where output (i, j) of channel c of block-plane `plane` lies: blocked output [planes, OH, OW,
+/// B] or plain NCHW (the planes of one sample are its channel blocks, so plane·B + c is n·C + ch).
+struct PoolOut {
+    std::int64_t oh, ow, block;
+    bool blocked;
+    std::int64_t at(std::int64_t plane, std::int64_t i, std::int64_t j, std::int64_t c) const {
+        return blocked ? ((plane * oh + i) * ow + j) * block + c
+                       : (plane * block + c) * oh * ow + i * ow + j;
+    }
+};
+
+using F8 = float __attribute__((vector_size(32)));
+using I8 = std::int32_t __attribute__((vector_size(32)));
+
+/// Max pooling over non-overlapping k x k windows of channel-blocked input [planes, H, W, B],
+/// recording in `arg` ([planes, OH, OW, B]) which window position (row-major; the first on ties)
+/// held each maximum. oneDNN 2.6's JIT max pooling with a workspace took 4.6 ms CPU for MNIST's
+/// first pool at batch 256 (its average pooling 0.7 ms, docs/performance.md); this loop over
+/// 8 channels at a time, vectorised by the compiler, about 1 ms. Built for AVX2 and baseline
+/// x86-64 (the layer picks one per call).
+[[gnu::always_inline]] inline void max_pool_body(const float* x, float* y, std::uint8_t* arg,
+                                                 std::int64_t planes, std::int64_t h,
+                                                 std::int64_t w, std::int64_t k,
+                                                 const PoolOut& out) {
+    const std::int64_t b = out.block;
+    for (std::int64_t p = 0; p < planes; ++p) {
+        const float* xp = x + p * h * w * b;
+        for (std::int64_t i = 0; i < out.oh; ++i) {
+            for (std::int64_t j = 0; j < out.ow; ++j) {
+                for (std::int64_t c0 = 0; c0 < b; c0 += 8) {
+                    const float* first = xp + (i * k * w + j * k) * b + c0;
+                    // 8 floats and 8 32-bit positions: one AVX2 register each (GCC vector
+                    // types; two SSE registers in the baseline build).
+                    F8 m;
+                    std::memcpy(&m, first, sizeof m);
+                    I8 a = {};
+                    for (std::int64_t di = 0; di < k; ++di) {
+                        for (std::int64_t dj = 0; dj < k; ++dj) {
+                            F8 v;
+                            std::memcpy(&v, xp + ((i * k + di) * w + j * k + dj) * b + c0,
+                                        sizeof v);
+                            const I8 q = I8{} + static_cast<std::int32_t>(di * k + dj);
+                            const I8 greater = v > m;
+                            m = greater ? v : m;
+                            a = greater ? q : a;
+                        }
+                    }
+                    std::uint8_t* ap = arg + ((p * out.oh + i) * out.ow + j) * b + c0;
+                    if (out.blocked) std::memcpy(y + out.at(p, i, j, c0), &m, sizeof m);
+                    for (int c = 0; c < 8; ++c) {
+                        if (!out.blocked) y[out.at(p, i, j, c0 + c)] = m[c];
+                        ap[c] = static_cast<std::uint8_t>(a[c]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The backward of max_pool_body: dx (blocked, [planes, H, W, B]) is dy at each window's
+/// maximum and 0 elsewhere (the windows do not overlap; every window position is written, so only
+/// rows and columns left out of the windows need clearing).
+[[gnu::always_inline]] inline void max_unpool_body(const float* dy, const std::uint8_t* arg,
+                                                   float* dx, std::int64_t planes, std::int64_t h,
+                                                   std::int64_t w, std::int64_t k,
+                                                   const PoolOut& out) {
+    const std::int64_t b = out.block;
+    if (h != out.oh * k || w != out.ow * k) std::fill(dx, dx + planes * h * w * b, 0.0f);
+    for (std::int64_t p = 0; p < planes; ++p) {
+        float* xp = dx + p * h * w * b;
+        for (std::int64_t i = 0; i < out.oh; ++i) {
+            for (std::int64_t j = 0; j < out.ow; ++j) {
+                for (std::int64_t c0 = 0; c0 < b; c0 += 8) {
+                    const std::uint8_t* ap = arg + ((p * out.oh + i) * out.ow + j) * b + c0;
+                    F8 g;
+                    I8 a;
+                    for (int c = 0; c < 8; ++c) {
+                        g[c] = dy[out.at(p, i, j, c0 + c)];
+                        a[c] = ap[c];
+                    }
+                    for (std::int64_t di = 0; di < k; ++di) {
+                        for (std::int64_t dj = 0; dj < k; ++dj) {
+                            const I8 q = I8{} + static_cast<std::int32_t>(di * k + dj);
+                            const F8 v = a == q ? g : F8{};
+                            std::memcpy(xp + ((i * k + di) * w + j * k + dj) * b + c0, &v,
+                                        sizeof v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// The kernels compiled for AVX2 and for the baseline, chosen by a CPU check (not an ifunc, which
+// the sanitizer builds would have to resolve before they are initialised).
+[[gnu::target("avx2")]] void max_pool_avx2(const float* x, float* y, std::uint8_t* arg,
+                                           std::int64_t planes, std::int64_t h, std::int64_t w,
+                                           std::int64_t k, const PoolOut& out) {
+    max_pool_body(x, y, arg, planes, h, w, k, out);
+}
+void max_pool_base(const float* x, float* y, std::uint8_t* arg, std::int64_t planes, std::int64_t h,
+                   std::int64_t w, std::int64_t k, const PoolOut& out) {
+    max_pool_body(x, y, arg, planes, h, w, k, out);
+}
+[[gnu::target("avx2")]] void max_unpool_avx2(const float* dy, const std::uint8_t* arg, float* dx,
+                                             std::int64_t planes, std::int64_t h, std::int64_t w,
+                                             std::int64_t k, const PoolOut& out) {
+    max_unpool_body(dy, arg, dx, planes, h, w, k, out);
+}
+void max_unpool_base(const float* dy, const std::uint8_t* arg, float* dx, std::int64_t planes,
+                     std::int64_t h, std::int64_t w, std::int64_t k, const PoolOut& out) {
+    max_unpool_body(dy, arg, dx, planes, h, w, k, out);
+}
+
+bool has_avx2() {
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    return avx2;
+}
 
 /// Non-overlapping size x size pooling (stride = size); rows and columns that do not fill a
 /// window are dropped, as in Keras' "valid" pooling.
@@ -207,7 +349,15 @@ public:
           alg_(spec.type == LayerType::kMaxPool2d ? dnnl::algorithm::pooling_max
                                                   : dnnl::algorithm::pooling_avg_exclude_padding) {}
 
+    LayoutSupport layout_support() const override { return LayoutSupport::kAny; }
+
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
+        if (own_max()) {
+            arg_.resize(static_cast<std::size_t>(n * out_size()));
+            (has_avx2() ? max_pool_avx2 : max_pool_base)(x, y, arg_.data(), planes(n), in_[1],
+                                                         in_[2], spec_.size, pool_out());
+            return;
+        }
         auto& p = prims(n);
         auto& s = ctx_.stream;
         p.src.in(s, x);
@@ -219,6 +369,11 @@ public:
 
     void backward(const float*, const float*, const float* dy, float* dx, std::int64_t n) override {
         if (!dx) return;
+        if (own_max()) {
+            (has_avx2() ? max_unpool_avx2 : max_unpool_base)(dy, arg_.data(), dx, planes(n), in_[1],
+                                                             in_[2], spec_.size, pool_out());
+            return;
+        }
         auto& p = prims(n);
         auto& s = ctx_.stream;
         p.ddst.in(s, dy);
@@ -229,8 +384,20 @@ public:
     }
 
 private:
-    /// Pooling in the channel-blocked layout (nChw8c): oneDNN's plain-NCHW pooling is a
-    /// reference loop that cost more than the convolutions, the blocked one is JIT code.
+    /// Max pooling of a blocked input runs snac's kernel (windows of up to 16 x 16, whose
+    /// positions fit the byte-sized argmax); everything else runs oneDNN's pooling primitives.
+    bool own_max() const {
+        return alg_ == dnnl::algorithm::pooling_max && in_layout_ == Layout::kBlocked &&
+               spec_.size <= 16;
+    }
+    std::int64_t planes(std::int64_t n) const { return n * in_[0] / blocked_channels(); }
+    PoolOut pool_out() const {
+        return {out_[1], out_[2], blocked_channels(), out_layout_ == Layout::kBlocked};
+    }
+
+    /// Pooling in the channel-blocked layout (blocked_tag(), else nChw8c): oneDNN's plain-NCHW
+    /// pooling is a reference loop that cost more than the convolutions, the blocked one is JIT
+    /// code; it reads and writes the network's blocked activations without a reorder.
     struct Prims {
         dnnl::pooling_forward fwd;
         dnnl::pooling_backward bwd;
@@ -240,15 +407,18 @@ private:
     };
 
     Prims& prims(std::int64_t n) {
-        auto it = cache_.find(n);
+        const CacheKey key{n, in_layout_, out_layout_};
+        auto it = cache_.find(key);
         if (it != cache_.end()) return it->second;
         const auto& eng = ctx_.engine;
         const std::int64_t s = spec_.size;
         const auto f32 = memory::data_type::f32;
         const memory::dims src_dims{n, in_[0], in_[1], in_[2]};
         const memory::dims dst_dims{n, out_[0], out_[1], out_[2]};
-        const memory::desc src_plain(src_dims, f32, tag::nchw), dst_plain(dst_dims, f32, tag::nchw);
-        const memory::desc src_blk(src_dims, f32, tag::nChw8c), dst_blk(dst_dims, f32, tag::nChw8c);
+        const memory::desc src_user = chw_desc(src_dims, in_layout_);
+        const memory::desc dst_user = chw_desc(dst_dims, out_layout_);
+        const tag blk = blocked_tag() == tag::undef ? tag::nChw8c : blocked_tag();
+        const memory::desc src_blk(src_dims, f32, blk), dst_blk(dst_dims, f32, blk);
         const memory::dims strides{s, s}, kernel{s, s}, pl{0, 0};
         const memory::dims pr{0, 0};  // floor division drops the incomplete windows
         const dnnl::pooling_forward::primitive_desc fwd_pd(
@@ -260,10 +430,10 @@ private:
             fwd_pd);
         Prims p{dnnl::pooling_forward(fwd_pd),
                 dnnl::pooling_backward(bwd_pd),
-                Boundary(src_plain, fwd_pd.src_desc(), eng, true),
-                Boundary(dst_plain, fwd_pd.dst_desc(), eng, false),
-                Boundary(dst_plain, bwd_pd.diff_dst_desc(), eng, true),
-                Boundary(src_plain, bwd_pd.diff_src_desc(), eng, false),
+                Boundary(src_user, fwd_pd.src_desc(), eng, true),
+                Boundary(dst_user, fwd_pd.dst_desc(), eng, false),
+                Boundary(dst_user, bwd_pd.diff_dst_desc(), eng, true),
+                Boundary(src_user, bwd_pd.diff_src_desc(), eng, false),
                 memory(),
                 {},
                 {}};
@@ -274,12 +444,13 @@ private:
             p.fwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
             p.bwd_args.emplace(DNNL_ARG_WORKSPACE, p.ws);
         }
-        return cache_.emplace(n, std::move(p)).first->second;
+        return cache_.emplace(key, std::move(p)).first->second;
     }
 
     DnnlContext& ctx_;
     dnnl::algorithm alg_;
-    std::map<std::int64_t, Prims> cache_;
+    std::map<CacheKey, Prims> cache_;
+    std::vector<std::uint8_t> arg_;  ///< window positions of the maxima in the last forward
 };
 
 }  // namespace

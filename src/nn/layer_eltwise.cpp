@@ -38,6 +38,9 @@ public:
         }
     }
 
+    /// Element by element over a flat buffer: any layout, as long as y shares x's.
+    LayoutSupport layout_support() const override { return LayoutSupport::kSame; }
+
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
         prims(n).forward(ctx_.stream, x, y);
     }
@@ -95,8 +98,8 @@ private:
         const memory::desc md = plain_md({n, in_size()});
         const dnnl::softmax_forward::primitive_desc fwd_pd(
             dnnl::softmax_forward::desc(dnnl::prop_kind::forward_training, md, 1), eng);
-        const dnnl::softmax_backward::primitive_desc bwd_pd(
-            dnnl::softmax_backward::desc(md, md, 1), eng, fwd_pd);
+        const dnnl::softmax_backward::primitive_desc bwd_pd(dnnl::softmax_backward::desc(md, md, 1),
+                                                            eng, fwd_pd);
         return cache_.try_emplace(n, fwd_pd, bwd_pd, md, md, eng, BackwardReads::kDst)
             .first->second;
     }
@@ -109,11 +112,15 @@ private:
 class CopyLayer final : public Layer {
 public:
     using Layer::Layer;
+    /// identity keeps whatever layout it is given; flatten defines the row-major order.
+    LayoutSupport layout_support() const override {
+        return spec_.type == LayerType::kIdentity ? LayoutSupport::kSame
+                                                  : LayoutSupport::kPlainOnly;
+    }
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
         std::copy(x, x + n * in_size(), y);
     }
-    void backward(const float*, const float*, const float* dy, float* dx,
-                  std::int64_t n) override {
+    void backward(const float*, const float*, const float* dy, float* dx, std::int64_t n) override {
         if (dx) std::copy(dy, dy + n * in_size(), dx);
     }
 };
@@ -139,8 +146,7 @@ public:
         }
     }
 
-    void backward(const float*, const float*, const float* dy, float* dx,
-                  std::int64_t n) override {
+    void backward(const float*, const float*, const float* dy, float* dx, std::int64_t n) override {
         if (!dx) return;
         for (std::int64_t i = 0; i < n * in_size(); ++i) dx[i] = dy[i] * mask_[i];
     }

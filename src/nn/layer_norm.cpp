@@ -6,6 +6,7 @@
 
 #include "layer.hpp"
 #include "layers.hpp"
+#include "normalization.hpp"
 
 namespace snac::nn::detail {
 namespace {
@@ -13,44 +14,25 @@ namespace {
 using dnnl::memory;
 using nflags = dnnl::normalization_flags;
 
-class LayerNormLayer final : public Layer {
+class LayerNormLayer final : public ScaleShiftLayer {
 public:
     LayerNormLayer(const LayerSpec& spec, const Shape& in, const Shape& out, DnnlContext& ctx)
-        : Layer(spec, in, out), ctx_(ctx), f_(in.back()), rows_(numel(in) / in.back()) {
-        const auto f = static_cast<std::size_t>(f_);
-        gamma_.assign(f, 1.0f);
-        beta_.assign(f, 0.0f);
-        ggamma_.assign(f, 0.0f);
-        gbeta_.assign(f, 0.0f);
-    }
+        : ScaleShiftLayer(spec, in, out, in.back()),
+          ctx_(ctx),
+          f_(in.back()),
+          rows_(numel(in) / in.back()) {}
 
     void forward(const float* x, float* y, std::int64_t n, Mode) override {
         Prims& p = prims(n);
-        p.src.set_data_handle(const_cast<float*>(x));
-        p.dst.set_data_handle(y);
-        p.fwd.execute(ctx_.stream, p.fwd_args);
-        ctx_.stream.wait();
+        p.args.forward(p.fwd, ctx_.stream, x, y);
     }
 
+    // The statistics of this batch: the forward that preceded this backward wrote them.
     void backward(const float* x, const float*, const float* dy, float* dx,
                   std::int64_t n) override {
         Prims& p = prims(n);
-        p.src.set_data_handle(const_cast<float*>(x));
-        p.ddst.set_data_handle(const_cast<float*>(dy));
-        // oneDNN always computes diff_src here; a scratch buffer stands in when dx is unwanted.
-        if (!dx) {
-            scratch_.resize(static_cast<std::size_t>(n * in_size()));
-            dx = scratch_.data();
-        }
-        p.dsrc.set_data_handle(dx);
-        // The statistics of this batch: the forward that preceded this backward wrote them.
-        p.bwd.execute(ctx_.stream, p.bwd_args);
-        ctx_.stream.wait();
-    }
-
-    std::vector<Param> params() override {
-        return {{gamma_.data(), ggamma_.data(), gamma_.size(), Decay::kNone},
-                {beta_.data(), gbeta_.data(), beta_.size(), Decay::kNone}};
+        p.args.backward(p.bwd, ctx_.stream, x, dy, dx, scratch_,
+                        static_cast<std::size_t>(n * in_size()));
     }
 
 protected:
@@ -68,9 +50,8 @@ private:
     struct Prims {
         dnnl::layer_normalization_forward fwd;
         dnnl::layer_normalization_backward bwd;
-        memory src, dst, dsrc, ddst, gamma, beta, dgamma, dbeta, mean, var;
-        std::vector<float> mean_buf, var_buf;
-        std::unordered_map<int, memory> fwd_args, bwd_args;  ///< built once (handles)
+        std::vector<float> stats;  ///< mean then variance, one per group
+        NormArgs args;
     };
 
     Prims& prims(std::int64_t n) {
@@ -93,42 +74,18 @@ private:
             dnnl::layer_normalization_backward::desc(dnnl::prop_kind::backward, data_md, data_md,
                                                      stat_md, eps, flags),
             eng, fwd_pd);
-        Prims p;
-        p.fwd = dnnl::layer_normalization_forward(fwd_pd);
-        p.bwd = dnnl::layer_normalization_backward(bwd_pd);
-        const memory::desc f_md = plain_md({f_});
-        p.mean_buf.assign(static_cast<std::size_t>(groups), 0.0f);
-        p.var_buf.assign(static_cast<std::size_t>(groups), 0.0f);
-        p.src = memory(data_md, eng, DNNL_MEMORY_NONE);
-        p.dst = memory(data_md, eng, DNNL_MEMORY_NONE);
-        p.dsrc = memory(data_md, eng, DNNL_MEMORY_NONE);
-        p.ddst = memory(data_md, eng, DNNL_MEMORY_NONE);
-        p.gamma = memory(f_md, eng, gamma_.data());
-        p.beta = memory(f_md, eng, beta_.data());
-        p.dgamma = memory(f_md, eng, ggamma_.data());
-        p.dbeta = memory(f_md, eng, gbeta_.data());
-        p.mean = memory(stat_md, eng, p.mean_buf.data());
-        p.var = memory(stat_md, eng, p.var_buf.data());
-        p.fwd_args = {{DNNL_ARG_SRC, p.src},     {DNNL_ARG_DST, p.dst},
-                      {DNNL_ARG_SCALE, p.gamma}, {DNNL_ARG_SHIFT, p.beta},
-                      {DNNL_ARG_MEAN, p.mean},   {DNNL_ARG_VARIANCE, p.var}};
-        p.bwd_args = {{DNNL_ARG_SRC, p.src},
-                      {DNNL_ARG_DIFF_DST, p.ddst},
-                      {DNNL_ARG_SCALE, p.gamma},
-                      {DNNL_ARG_SHIFT, p.beta},
-                      {DNNL_ARG_MEAN, p.mean},
-                      {DNNL_ARG_VARIANCE, p.var},
-                      {DNNL_ARG_DIFF_SRC, p.dsrc},
-                      {DNNL_ARG_DIFF_SCALE, p.dgamma},
-                      {DNNL_ARG_DIFF_SHIFT, p.dbeta}};
+        // The statistics live in the cache entry; moving the vector there keeps its buffer.
+        std::vector<float> stats(static_cast<std::size_t>(2 * groups), 0.0f);
+        float* mean = stats.data();
+        Prims p{dnnl::layer_normalization_forward(fwd_pd),
+                dnnl::layer_normalization_backward(bwd_pd), std::move(stats),
+                NormArgs(data_md, plain_md({f_}), stat_md, eng, storage(mean, mean + groups))};
         return cache_.emplace(n, std::move(p)).first->second;
     }
 
     DnnlContext& ctx_;
     std::int64_t f_;     ///< features per row (the normalised axis)
     std::int64_t rows_;  ///< rows per sample: 1 for [F], R for [R, F]
-    std::vector<float> gamma_, beta_, ggamma_, gbeta_;
-    std::vector<float> scratch_;
     std::map<std::int64_t, Prims> cache_;
 };
 

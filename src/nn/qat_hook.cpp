@@ -4,7 +4,9 @@
 #include "qat_hook.hpp"
 
 #include <algorithm>
+#include <cmath>
 
+#include "fixed_lower.hpp"
 #include "qat_cast.hpp"
 #include "snac/core/error.hpp"
 #include "snac/nn/fixed_arith.hpp"
@@ -36,6 +38,11 @@ struct QatHook::Step {
     bool batchnorm = false;
     std::vector<double> bn_scale;  ///< per channel: dx = dy·scale (statistics frozen)
     std::int64_t bn_hw = 1;
+    /// Batch norm's frozen moving statistics, ε, and its γ/β (value and gradient): the hook
+    /// computes their gradients itself and folds them into `single` again after every step.
+    std::vector<float> bn_mean, bn_var;
+    double bn_eps = 0.0;
+    Param bn_gamma, bn_beta;
     std::vector<float> pass;  ///< straight-through mask of the last forward (1 or 0)
     bool has_pass = false;    ///< pass holds the last training forward's mask
     bool trailing_softmax = false;
@@ -94,9 +101,18 @@ QatHook::QatHook(Network& net, const HlsSettings* settings, const MaskMap* masks
             step->trailing_softmax = fl->op == FixedOp::kSoftmax && i + 1 == seq.size();
             if (fl->op == FixedOp::kBatchNorm) {
                 step->batchnorm = true;
-                for (const std::int64_t w : fl->weights)
-                    step->bn_scale.push_back(fx::to_double(w, fl->weight));
                 step->bn_hw = static_cast<std::int64_t>(fl->height) * fl->width;
+                step->bn_eps = spec.epsilon;
+                const std::vector<Param> ps = layer.params();  // {gamma, beta}
+                step->bn_gamma = ps.at(0);
+                step->bn_beta = ps.at(1);
+                std::vector<LayerWeights> lw;
+                layer.save(lw, "");
+                for (const NamedTensor& t : lw.at(0).tensors) {
+                    if (t.name == "moving_mean") step->bn_mean = t.values;
+                    if (t.name == "moving_variance") step->bn_var = t.values;
+                }
+                refold_batchnorm(*step);
             }
         }
         steps_.push_back(std::move(step));
@@ -162,16 +178,25 @@ void QatHook::write(Quantized& q) {
 }
 
 void QatHook::before_step() {
+    // Selects rather than branches, so that the loops vectorise (they run on every weight at
+    // every optimizer step).
     for (const auto& q : tensors_) {
-        if (q->mask)
+        float* grad = q->grad;
+        if (q->mask) {
+            const float* mask = q->mask->data();
+            for (std::size_t k = 0; k < q->size; ++k) grad[k] = mask[k] != 0.0f ? grad[k] : 0.0f;
+        }
+        if (!q->type || q->type->wraps()) continue;
+        const float* master = q->master.data();
+        const double lo = q->type->lo(), hi = q->type->hi();
+        const auto flo = static_cast<float>(lo), fhi = static_cast<float>(hi);
+        if (static_cast<double>(flo) == lo && static_cast<double>(fhi) == hi) {
             for (std::size_t k = 0; k < q->size; ++k)
-                if ((*q->mask)[k] == 0.0f) q->grad[k] = 0.0f;
-        if (q->type && !q->type->wraps()) {
-            const auto lo = static_cast<double>(q->type->lo());
-            const auto hi = static_cast<double>(q->type->hi());
+                grad[k] = (master[k] >= flo) & (master[k] <= fhi) ? grad[k] : 0.0f;
+        } else {
             for (std::size_t k = 0; k < q->size; ++k) {
-                const auto m = static_cast<double>(q->master[k]);
-                if (!(m >= lo && m <= hi)) q->grad[k] = 0.0f;
+                const auto m = static_cast<double>(master[k]);
+                grad[k] = (m >= lo) & (m <= hi) ? grad[k] : 0.0f;
             }
         }
     }
@@ -191,7 +216,18 @@ void QatHook::after_step() {
         }
         write(*q);
     }
+    for (const auto& s : steps_)
+        if (s->batchnorm) refold_batchnorm(*s);
     refresh_blocks();
+}
+
+void QatHook::refold_batchnorm(Step& s) {
+    FixedLayer& fl = s.single.layers.at(0);
+    fold_batchnorm(s.bn_gamma.value, s.bn_beta.value, s.bn_mean.data(), s.bn_var.data(), s.bn_eps,
+                   fl);
+    s.bn_scale.resize(fl.weights.size());
+    for (std::size_t c = 0; c < fl.weights.size(); ++c)
+        s.bn_scale[c] = fx::to_double(fl.weights[c], fl.weight);
 }
 
 std::vector<LayerWeights> QatHook::save_masters() {
@@ -272,7 +308,7 @@ void QatHook::after_forward(std::size_t i, const float* x, float* y, std::int64_
     }
 }
 
-bool QatHook::before_backward(std::size_t i, const float*, float* dy, float* dx, std::int64_t n) {
+bool QatHook::before_backward(std::size_t i, const float* x, float* dy, float* dx, std::int64_t n) {
     Step& s = *steps_[i];
     if (s.kind == Step::Kind::kPass) return false;
     const Layer& layer = net_.sequence().layer(i);
@@ -280,11 +316,26 @@ bool QatHook::before_backward(std::size_t i, const float*, float* dy, float* dx,
     if (s.has_pass && s.pass.size() >= size)
         for (std::size_t k = 0; k < size; ++k) dy[k] = s.pass[k] != 0.0f ? dy[k] : 0.0f;
     if (!s.batchnorm) return false;
-    if (dx != nullptr) {
-        const auto hw = static_cast<std::size_t>(s.bn_hw);
-        const std::size_t per = static_cast<std::size_t>(layer.in_size());
-        for (std::size_t k = 0; k < size; ++k)
-            dx[k] = dy[k] * static_cast<float>(s.bn_scale[(k % per) / hw]);
+    // The forward is the folded y = scale·x + bias with scale = γ/√(var+ε) and bias = β −
+    // scale·mean on frozen statistics, straight through the quantization of scale and bias:
+    // dγ = Σ dy·(x − mean)/√(var+ε), dβ = Σ dy, dx = dy·scale.
+    const auto hw = static_cast<std::size_t>(s.bn_hw);
+    const std::size_t per = static_cast<std::size_t>(layer.in_size());
+    const std::size_t channels = s.bn_scale.size();
+    std::vector<double> dgamma(channels, 0.0), dbeta(channels, 0.0), inv_std(channels);
+    for (std::size_t c = 0; c < channels; ++c)
+        inv_std[c] = 1.0 / std::sqrt(static_cast<double>(s.bn_var[c]) + s.bn_eps);
+    for (std::size_t k = 0; k < size; ++k) {
+        const std::size_t c = (k % per) / hw;
+        const auto g = static_cast<double>(dy[k]);
+        dgamma[c] +=
+            g * (static_cast<double>(x[k]) - static_cast<double>(s.bn_mean[c])) * inv_std[c];
+        dbeta[c] += g;
+        if (dx != nullptr) dx[k] = dy[k] * static_cast<float>(s.bn_scale[c]);
+    }
+    for (std::size_t c = 0; c < channels; ++c) {
+        s.bn_gamma.grad[c] = static_cast<float>(dgamma[c]);
+        s.bn_beta.grad[c] = static_cast<float>(dbeta[c]);
     }
     return true;
 }

@@ -59,6 +59,8 @@ private:
     /// Lowers the network's current weights again and replaces the FixedModel copies of the
     /// Deep Sets and ConvAttn blocks (their parameters train in float inside the block).
     void refresh_blocks();
+    /// Folds a batch-norm step's current γ/β into its FixedModel layer and dx scale.
+    static void refold_batchnorm(Step& s);
     /// Masks the master and writes it, quantized, into the layer's storage.
     static void write(Quantized& q);
 

@@ -43,6 +43,47 @@ dnnl::memory::desc plain_md(const dnnl::memory::dims& dims) {
     return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, strides);
 }
 
+dnnl::memory::format_tag blocked_tag() {
+    // Ask oneDNN which source layout it wants for a mid-network convolution (32 -> 32 channels,
+    // 3x3): the same choice its direct kernels make for the network's own convolutions.
+    static const dnnl::memory::format_tag tag = [] {
+        using dnnl::memory;
+        const dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+        const memory::dims src{64, 32, 12, 12}, w{32, 32, 3, 3}, dst{64, 32, 10, 10};
+        const auto f32 = memory::data_type::f32;
+        const auto any = memory::format_tag::any;
+        const dnnl::convolution_forward::primitive_desc pd(
+            dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
+                                            dnnl::algorithm::convolution_direct,
+                                            memory::desc(src, f32, any), memory::desc(w, f32, any),
+                                            memory::desc(dst, f32, any), {1, 1}, {0, 0}, {0, 0}),
+            eng);
+        for (const auto t : {memory::format_tag::nChw16c, memory::format_tag::nChw8c})
+            if (pd.src_desc() == memory::desc(src, f32, t) &&
+                pd.dst_desc() == memory::desc(dst, f32, t))
+                return t;
+        return memory::format_tag::undef;
+    }();
+    return tag;
+}
+
+std::int64_t blocked_channels() {
+    switch (blocked_tag()) {
+        case dnnl::memory::format_tag::nChw16c:
+            return 16;
+        case dnnl::memory::format_tag::nChw8c:
+            return 8;
+        default:
+            return 0;
+    }
+}
+
+dnnl::memory::desc chw_desc(const dnnl::memory::dims& dims, Layout layout) {
+    return dnnl::memory::desc(
+        dims, dnnl::memory::data_type::f32,
+        layout == Layout::kBlocked ? blocked_tag() : dnnl::memory::format_tag::nchw);
+}
+
 const NamedTensor& find_tensor(const std::vector<NamedTensor>& tensors, const std::string& name,
                                std::size_t expected, const std::string& where) {
     for (const auto& t : tensors) {
@@ -94,6 +135,34 @@ Sequence::Sequence(const std::vector<LayerSpec>& specs, const Shape& in, DnnlCon
     out_ = s;
     acts_.resize(layers_.size());
     grads_.resize(layers_.size());
+    // Layout plan: an activation is blocked when its producer can write it so (a conv or pool, or
+    // an element-wise layer whose input is blocked) and it is [C, H, W] with whole channel blocks;
+    // then, from the end, one whose consumer needs plain (flatten, dense, the network's output)
+    // reverts to plain, and so does the input of an element-wise layer whose output did.
+    const std::size_t count = layers_.size();
+    const std::int64_t block = blocked_channels();
+    plan_.assign(count, Layout::kPlain);
+    for (std::size_t i = 0; block > 0 && i < count; ++i) {
+        const Shape& shape = layers_[i]->out_shape();
+        const auto support = layers_[i]->layout_support();
+        const bool in_blocked = i > 0 && plan_[i - 1] == Layout::kBlocked;
+        if (shape.size() == 3 && shape[0] % block == 0 &&
+            (support == LayoutSupport::kAny || (support == LayoutSupport::kSame && in_blocked)))
+            plan_[i] = Layout::kBlocked;
+    }
+    for (std::size_t i = count; i-- > 0;) {
+        if (plan_[i] == Layout::kPlain) continue;
+        const auto next =
+            i + 1 < count ? layers_[i + 1]->layout_support() : LayoutSupport::kPlainOnly;
+        if (next == LayoutSupport::kPlainOnly ||
+            (next == LayoutSupport::kSame && plan_[i + 1] == Layout::kPlain))
+            plan_[i] = Layout::kPlain;
+    }
+}
+
+void Sequence::apply_layouts() {
+    for (std::size_t i = 0; i < layers_.size(); ++i)
+        layers_[i]->set_layouts(i == 0 ? Layout::kPlain : layout(i - 1), layout(i));
 }
 
 void Sequence::reserve(std::int64_t n) {
@@ -108,6 +177,7 @@ void Sequence::reserve(std::int64_t n) {
 
 const float* Sequence::forward(const float* x, std::int64_t n, Mode mode) {
     reserve(n);
+    apply_layouts();
     const float* cur = x;
     for (std::size_t i = 0; i < layers_.size(); ++i) {
         if (hook_) {
@@ -124,6 +194,7 @@ const float* Sequence::forward(const float* x, std::int64_t n, Mode mode) {
 void Sequence::backward(const float* x, const float* dy, float* dx, std::int64_t n,
                         std::size_t end) {
     // grads_[i] holds dL/d(output of layer i); layer end-1 receives dy directly.
+    apply_layouts();
     const float* g = dy;
     for (std::size_t i = end; i-- > 0;) {
         const float* in = i == 0 ? x : acts_[i - 1].data();

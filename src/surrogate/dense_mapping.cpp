@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <unordered_map>
 
 namespace snac::surrogate::detail {
 namespace {
@@ -88,6 +90,62 @@ std::array<double, kMaxEffectiveWidth + 1> effective_width_distribution(double a
     return p;
 }
 
+namespace {
+
+struct PriorShare {
+    double dsp_fraction = 0;  // expected share of the non-zero constants on DSPs
+    double lut_bits = 0;      // mean effective width of those on LUTs
+};
+
+PriorShare compute_prior_share(const AnalyticalCoefficients& c, const LayerQuantities& q,
+                               double pruned) {
+    // Expected share over the prior's effective widths; zeros (p[0]) never use a DSP.
+    const auto p =
+        effective_width_distribution(q.weight_scale, q.weight_frac_bits, q.weight_bits, pruned);
+    PriorShare out;
+    double lut_mass = 0, lut_sum = 0;
+    for (int e = 1; e <= kMaxEffectiveWidth; ++e) {
+        const double pe = p[static_cast<std::size_t>(e)];
+        if (pe <= 0) continue;
+        const double l = dsp_const_fraction(c, q.input_bits, e);
+        out.dsp_fraction += pe * l;
+        lut_mass += pe * (1.0 - l);
+        lut_sum += pe * (1.0 - l) * e;
+    }
+    out.lut_bits = lut_mass > 0 ? lut_sum / lut_mass : 0.0;
+    return out;
+}
+
+// The search estimates the same layer shapes and widths over and over: a small per-thread memo
+// of the prior share (keyed on everything it depends on) keeps estimate() at its old speed.
+PriorShare prior_share(const AnalyticalCoefficients& c, const LayerQuantities& q, double pruned) {
+    struct Key {
+        double a, pruned, mid, scale;
+        int frac_bits, width, input_bits, min_bits;
+        bool operator==(const Key&) const = default;
+    };
+    struct Hash {
+        std::size_t operator()(const Key& k) const noexcept {
+            std::size_t h = std::hash<double>{}(k.a);
+            for (const double v : {k.pruned, k.mid, k.scale})
+                h = h * 1000003u ^ std::hash<double>{}(v);
+            for (const int v : {k.frac_bits, k.width, k.input_bits, k.min_bits})
+                h = h * 1000003u ^ std::hash<int>{}(v);
+            return h;
+        }
+    };
+    thread_local std::unordered_map<Key, PriorShare, Hash> memo;
+    const Key key{q.weight_scale,     pruned,        c.dsp_const_mid, c.dsp_const_scale,
+                  q.weight_frac_bits, q.weight_bits, q.input_bits,    c.dsp_min_bits_const};
+    if (const auto it = memo.find(key); it != memo.end()) return it->second;
+    if (memo.size() > 65536) memo.clear();
+    const PriorShare share = compute_prior_share(c, q, pruned);
+    memo.emplace(key, share);
+    return share;
+}
+
+}  // namespace
+
 DenseMapping map_dense(const LayerQuantities& q, const AnalyticalCoefficients& c) {
     DenseMapping m;
     const std::int64_t rf = std::max(1, q.reuse_factor);
@@ -108,20 +166,10 @@ DenseMapping map_dense(const LayerQuantities& q, const AnalyticalCoefficients& c
     if (m.constant_weights) {
         double frac = 0, lut_bits = q.weight_bits;
         if (q.weight_scale > 0) {
-            // Expected share over the prior's effective widths; zeros (p[0]) never use a DSP.
             const double pruned = m.products > 0 ? double(zeros) / double(m.products) : 0.0;
-            const auto p = effective_width_distribution(q.weight_scale, q.weight_frac_bits,
-                                                        q.weight_bits, pruned);
-            double lut_mass = 0, lut_sum = 0;
-            for (int e = 1; e <= kMaxEffectiveWidth; ++e) {
-                const double pe = p[static_cast<std::size_t>(e)];
-                if (pe <= 0) continue;
-                const double l = dsp_const_fraction(c, q.input_bits, e);
-                frac += pe * l;
-                lut_mass += pe * (1.0 - l);
-                lut_sum += pe * (1.0 - l) * e;
-            }
-            lut_bits = lut_mass > 0 ? lut_sum / lut_mass : 0.0;
+            const PriorShare share = prior_share(c, q, pruned);
+            frac = share.dsp_fraction;
+            lut_bits = share.lut_bits;
         } else {
             frac = dsp_const_fraction(c, q.input_bits, q.weight_bits);
         }

@@ -50,7 +50,16 @@ const Case kCases[] = {
      Strategy::kLatency},  // fallback
     {"ap_fixed<8,2>", "ap_fixed<10,4>", "ap_fixed<12,3,AP_RND,AP_SAT>", 4, Strategy::kResource},
     {"ap_fixed<8,2>", "ap_fixed<16,6>", "ap_fixed<18,8>", 8, Strategy::kResource},
-    {"ap_fixed<32,8>", "ap_fixed<32,10>", "ap_fixed<64,24>", 1, Strategy::kLatency},  // fallback
+    // 32-bit data and weights into 64-bit wrapping accumulators (qat_settings' exact accumulators
+    // at 32 bits): products of up to 2^62 in magnitude, sums modulo 2^64.
+    {"ap_fixed<32,8>", "ap_fixed<32,10>", "ap_fixed<64,24>", 1, Strategy::kLatency},
+    {"ap_fixed<32,2,AP_RND,AP_SAT>", "ap_fixed<32,2,AP_RND,AP_SAT>", "ap_fixed<64,4>", 1,
+     Strategy::kLatency},  // saturated words (-2 · -2 = 2^62 raw), sums that wrap at 64 bits
+    {"ap_fixed<32,2,AP_RND,AP_SAT>", "ap_fixed<32,2,AP_RND,AP_SAT>", "ap_fixed<63,3>", 3,
+     Strategy::kResource},
+    {"ap_fixed<32,8>", "ap_fixed<32,10>", "ap_fixed<64,24,AP_RND,AP_WRAP>", 1,
+     Strategy::kLatency},  // fallback: rounding products
+    {"ap_ufixed<32,8>", "ap_fixed<32,10>", "ap_fixed<64,24>", 1, Strategy::kLatency},  // fallback
 };
 
 TEST(FixedFastPath, BitExactAgainstThe128BitReference) {

@@ -125,6 +125,84 @@ TEST(Gradients, FlattenAfterConv) {
     check_gradients({"input_shape: [1, 4, 4]\nlayers: [{type: conv2d, filters: 2, kernel: 3}, "
                      "{type: flatten}, {type: dense, units: 3}]", 2});
 }
+// Eight channels carry oneDNN's blocked layout from conv through batch norm, tanh and average
+// pooling to the next conv, which writes plain: its tanh feeds flatten (Sequence's layout plan).
+constexpr const char* kBlockedChain =
+    "input_shape: [1, 6, 6]\nlayers: [{type: conv2d, filters: 8, kernel: 3}, {type: batchnorm}, "
+    "{type: tanh}, {type: avgpool2d, size: 2}, {type: conv2d, filters: 8, kernel: 2}, "
+    "{type: tanh}, {type: flatten}, {type: dense, units: 3}]";
+// The same with max pooling (snac's own kernel on blocked data) and a pool before flatten, which
+// reads blocked and writes plain.
+constexpr const char* kBlockedMaxChain =
+    "input_shape: [1, 10, 10]\nlayers: [{type: conv2d, filters: 8, kernel: 3}, "
+    "{type: batchnorm}, {type: tanh}, {type: maxpool2d, size: 2}, "
+    "{type: conv2d, filters: 16, kernel: 1}, {type: tanh}, {type: maxpool2d, size: 2}, "
+    "{type: flatten}, {type: dense, units: 3}]";
+
+TEST(Gradients, BlockedLayoutChain) {
+    const NetworkSpec net = NetworkSpec::from_yaml(kBlockedChain);
+    DnnlContext ctx;
+    Sequence seq(net.layers, net.input_shape, ctx, 42);
+    if (blocked_channels() > 0) {
+        for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(seq.layout(i), Layout::kBlocked) << i;
+    }
+    for (std::size_t i = 4; i < seq.size(); ++i) EXPECT_EQ(seq.layout(i), Layout::kPlain) << i;
+    check_gradients({kBlockedChain, 3});
+}
+
+/// Leaves everything as computed; installing it makes the Sequence run all-plain.
+class PassThrough final : public SequenceHook {
+public:
+    void after_forward(std::size_t, const float*, float*, std::int64_t, Mode) override {}
+    bool before_backward(std::size_t, const float*, float*, float*, std::int64_t) override {
+        return false;
+    }
+};
+
+// The blocked and the plain layouts compute the same outputs and gradients (oneDNN's kernels
+// behind different reorders, snac's max pooling against oneDNN's; batch norm's blocked kernel may
+// sum in another order).
+void expect_blocked_matches_plain(const char* arch) {
+    const NetworkSpec net = NetworkSpec::from_yaml(arch);
+    const std::int64_t n = 4, in = numel(net.input_shape);
+    Rng rng(3);
+    std::vector<float> x(static_cast<std::size_t>(n * in)), r(static_cast<std::size_t>(n * 3));
+    for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
+    for (auto& v : r) v = rng.uniform(-1.0f, 1.0f);
+    std::vector<float> y[2], dx[2], grads[2], y_eval[2];
+    PassThrough hook;
+    for (int plain = 0; plain < 2; ++plain) {
+        DnnlContext ctx;
+        Sequence seq(net.layers, net.input_shape, ctx, 42);
+        if (plain) seq.set_hook(&hook);
+        const float* out = seq.forward(x.data(), n, Mode::kTrain);
+        y[plain].assign(out, out + n * 3);
+        dx[plain].resize(x.size());
+        seq.backward(x.data(), r.data(), dx[plain].data(), n, seq.size());
+        for (auto& p : seq.params())
+            grads[plain].insert(grads[plain].end(), p.grad, p.grad + p.size);
+        const float* out_eval = seq.forward(x.data(), n, Mode::kEval);  // moving statistics
+        y_eval[plain].assign(out_eval, out_eval + n * 3);
+    }
+    for (auto* v : {y, dx, grads, y_eval}) {
+        ASSERT_EQ(v[0].size(), v[1].size());
+        for (std::size_t i = 0; i < v[0].size(); ++i)
+            EXPECT_NEAR(v[0][i], v[1][i], 1e-5 + 1e-5 * std::abs(v[1][i])) << i;
+    }
+}
+
+TEST(Gradients, BlockedLayoutMatchesPlain) {
+    expect_blocked_matches_plain(kBlockedChain);
+    expect_blocked_matches_plain(kBlockedMaxChain);
+    const NetworkSpec net = NetworkSpec::from_yaml(kBlockedMaxChain);
+    DnnlContext ctx;
+    const Sequence seq(net.layers, net.input_shape, ctx, 42);
+    if (blocked_channels() > 0) {
+        for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(seq.layout(i), Layout::kBlocked) << i;
+    }
+    EXPECT_EQ(seq.layout(6), Layout::kPlain);  // the pool before flatten writes plain
+}
+
 TEST(Gradients, ConvAttention) {
     check_gradients({"input_shape: [3, 3, 2]\nlayers: [{type: conv_attention, hidden: 2}]", 2});
 }

@@ -359,6 +359,100 @@ TEST(Qat, PrunedWeightsStayZeroThroughAdamAndSgdMomentum) {
     }
 }
 
+// Batch norm under QAT runs the firmware's folded y = scale·x + bias on frozen statistics; its γ
+// and β still train: the gradients match central differences of the quantized forward (fine
+// types, so quantization does not hide an O(h) change), and a QAT run moves them while the
+// metric it reports stays the firmware's metric of its final weights.
+TEST(Qat, BatchNormGammaAndBetaGetGradientsUnderQat) {
+    const NetworkSpec spec =
+        NetworkSpec::from_yaml("input_shape: [3]\nlayers:\n  - {type: batchnorm}\n");
+    detail::Network net{spec, 1};
+    net.load({{"batchnorm_0",
+               "batchnorm",
+               {{"gamma", {3}, {0.8f, 1.3f, -0.6f}},
+                {"beta", {3}, {0.1f, -0.4f, 0.25f}},
+                {"moving_mean", {3}, {0.3f, -1.0f, 0.5f}},
+                {"moving_variance", {3}, {2.0f, 0.5f, 1.5f}}}}});
+    HlsSettings settings;
+    const FixedType fine = FixedType::parse("ap_fixed<32,8,AP_RND_CONV,AP_SAT>");
+    settings.default_precision = {fine, fine, fine, fine};
+    settings.input = fine;
+    detail::QatHook hook(net, &settings, nullptr);
+    const float x[6] = {1.0f, -0.5f, 2.0f, -1.5f, 0.75f, 0.125f};  // 2 samples
+    const float dy[6] = {0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.75f};
+    const auto loss = [&] {  // L = Σ dy·y
+        const float* y = net.forward(hook.input(x, 2), 2, detail::Mode::kTrain);
+        double l = 0.0;
+        for (int k = 0; k < 6; ++k) l += static_cast<double>(dy[k]) * y[k];
+        return l;
+    };
+    loss();
+    net.backward(hook.input(x, 2), dy, 2, detail::Network::Head::kFull);
+    hook.before_step();
+    const std::vector<detail::Param> ps = hook.optimizer_params();
+    ASSERT_EQ(ps.size(), 2u);  // gamma, beta
+    const std::vector<float> grad_gamma(ps[0].grad, ps[0].grad + 3);
+    const std::vector<float> grad_beta(ps[1].grad, ps[1].grad + 3);
+    const double h = 1e-2;
+    for (std::size_t p = 0; p < 2; ++p)
+        for (std::size_t c = 0; c < 3; ++c) {
+            const float v = ps[p].value[c];
+            ps[p].value[c] = v + static_cast<float>(h);
+            hook.after_step();  // as after an optimizer step: the forward sees the new value
+            const double up = loss();
+            ps[p].value[c] = v - static_cast<float>(h);
+            hook.after_step();
+            const double down = loss();
+            ps[p].value[c] = v;
+            hook.after_step();
+            const double fd = (up - down) / (2.0 * h);
+            const float g = p == 0 ? grad_gamma[c] : grad_beta[c];
+            EXPECT_NEAR(g, fd, 1e-4) << (p == 0 ? "gamma " : "beta ") << c;
+            EXPECT_GT(std::abs(g), 0.05f) << "a nonzero gradient is checked";
+        }
+
+    // Training: γ and β move, and the reported metric is the firmware's on the final weights.
+    const Dataset d = testing::blobs(400, 8, 3);
+    const std::string yaml =
+        "input_shape: [8]\nlayers:\n  - {type: dense, units: 16}\n  - {type: batchnorm}\n"
+        "  - {type: relu}\n  - {type: dense, units: 3}\n";
+    const NetworkSpec mlp = NetworkSpec::from_yaml(yaml);
+    const CheckpointData start = trained(yaml, d, 2);
+    QatPrecision prec;
+    prec.total_bits = 8;
+    const HlsSettings s8 = qat_settings(mlp, start, d, prec, HlsSettings{});
+    TrainConfig c;
+    c.epochs = 2;
+    c.batch_size = 32;
+    c.learning_rate = 1e-2;
+    TrainOptions o;
+    o.threads = 1;
+    o.initial_weights = &start.layers;
+    o.quantize = &s8;
+    const TrainResult r = train_network(mlp, d, c, o);
+    ASSERT_EQ(r.status, TrainStatus::kOk) << r.reason;
+    const auto tensor = [](const CheckpointData& ck, const char* name) {
+        for (const LayerWeights& lw : ck.layers)
+            if (lw.layer_name == "batchnorm_0")
+                for (const NamedTensor& t : lw.tensors)
+                    if (t.name == name) return t.values;
+        ADD_FAILURE() << name;
+        return std::vector<float>{};
+    };
+    for (const char* name : {"gamma", "beta"}) {
+        const std::vector<float> before = tensor(start, name), after = tensor(r.checkpoint, name);
+        ASSERT_EQ(before.size(), after.size());
+        std::size_t moved = 0;
+        for (std::size_t k = 0; k < before.size(); ++k) moved += before[k] != after[k];
+        EXPECT_GT(moved, before.size() / 2) << name << " must train under QAT";
+    }
+    EXPECT_EQ(tensor(start, "moving_mean"), tensor(r.checkpoint, "moving_mean"))
+        << "statistics stay frozen under QAT";
+    const FixedModel model = lower_network(mlp, r.checkpoint, s8);
+    EXPECT_EQ(evaluate_fixed(model, d, Split::kTest).at("accuracy"), r.metrics.at("test_accuracy"));
+    EXPECT_GT(r.metrics.at("test_accuracy"), 0.8);
+}
+
 // QAT of a Deep Sets block with masks on its members: the block's parameters train (the
 // FixedModel copy the forward uses is refreshed per step, so the metric measured during training
 // equals the firmware's metric of the final weights exactly), pruned member weights stay zero.
