@@ -15,6 +15,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "snac/core/error.hpp"
 #include "study_schema.hpp"
@@ -132,6 +133,24 @@ bool json_equal(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+namespace {
+/// One logical write (a trial created, finished, attributes set): its own transaction, or, with
+/// group commit on, a savepoint in the open group so a write that fails half-way leaves nothing.
+class Write {
+public:
+    explicit Write(StudyStore::Impl& s);
+    Write(const Write&) = delete;
+    Write& operator=(const Write&) = delete;
+    ~Write();
+    void commit();
+
+private:
+    StudyStore::Impl& s_;
+    std::optional<Transaction> tx_;
+    bool done_ = false;
+};
+}  // namespace
+
 struct StudyStore::Impl {
     std::string path;
     std::unique_ptr<WriterLock> lock;
@@ -139,6 +158,31 @@ struct StudyStore::Impl {
     std::int64_t study_id = 0;
     StudySummary summary;
     std::map<std::string, std::string> distributions;  ///< param name -> JSON of the study
+
+    /// Group commit (set_commit_group): writes join one open transaction, each inside a
+    /// savepoint, until the group is committed.
+    int group_max_writes = 0;  ///< 0: every write is its own transaction
+    double group_max_age_s = 0.0;
+    bool group_open = false;
+    int group_writes = 0;
+    std::chrono::steady_clock::time_point group_start;
+
+    void commit_group() {
+        if (!group_open) return;
+        group_open = false;  // a failed COMMIT leaves SQLite's transaction rolled back or open:
+        try {                // either way the next write starts afresh
+            db.exec("COMMIT", "committing a group of trials");
+        } catch (...) {
+            sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+    bool group_due() const {
+        return group_open &&
+               (group_writes >= group_max_writes ||
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - group_start)
+                        .count() >= group_max_age_s);
+    }
 
     /// The single writer caches number -> trial_id (Optuna 3.1's schema has no index on
     /// trials.study_id, so every lookup would scan the table).
@@ -214,10 +258,66 @@ struct StudyStore::Impl {
     }
 };
 
+namespace {
+Write::Write(StudyStore::Impl& s) : s_(s) {
+    if (s_.group_max_writes <= 0) {
+        tx_.emplace(s_.db);
+        return;
+    }
+    if (!s_.group_open) {
+        s_.db.exec("BEGIN IMMEDIATE", "starting a group of trials");
+        s_.group_open = true;
+        s_.group_writes = 0;
+        s_.group_start = std::chrono::steady_clock::now();
+    }
+    s_.db.exec("SAVEPOINT snac_write", "starting a write");
+}
+
+Write::~Write() {
+    if (done_ || tx_) return;  // a Transaction rolls itself back
+    sqlite3_exec(s_.db.get(), "ROLLBACK TO snac_write; RELEASE snac_write", nullptr, nullptr,
+                 nullptr);  // best effort: the group keeps the writes before this one
+}
+
+void Write::commit() {
+    if (tx_) {
+        tx_->commit();
+        done_ = true;
+        return;
+    }
+    s_.db.exec("RELEASE snac_write", "finishing a write");
+    done_ = true;
+    ++s_.group_writes;
+    if (s_.group_due()) s_.commit_group();
+}
+}  // namespace
+
 StudyStore::StudyStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StudyStore::StudyStore(StudyStore&&) noexcept = default;
 StudyStore& StudyStore::operator=(StudyStore&&) noexcept = default;
-StudyStore::~StudyStore() = default;
+StudyStore::~StudyStore() {
+    if (!impl_ || !impl_->group_open) return;
+    try {
+        impl_->commit_group();  // every write made so far was complete: keep it
+    } catch (const std::exception&) {
+        // Destructors never throw; the trials of this group stay RUNNING or absent (as after a
+        // kill), and --resume re-runs them.
+    }
+}
+
+void StudyStore::set_commit_group(int max_writes, double max_age_s) {
+    flush();
+    impl_->group_max_writes = std::max(0, max_writes);
+    impl_->group_max_age_s = max_age_s;
+}
+
+void StudyStore::flush() {
+    if (impl_) impl_->commit_group();
+}
+
+void StudyStore::flush_if_due() {
+    if (impl_ && impl_->group_due()) impl_->commit_group();
+}
 
 StudyStore StudyStore::open(const std::string& path, const StudyDefinition& study) {
     if (study.name.empty()) throw UsageError("a study needs a name", "set search.study_name");
@@ -336,7 +436,7 @@ std::int64_t StudyStore::create_trial(const std::vector<StoredParam>& params,
         if (!std::isfinite(p.internal_value))
             throw Error("parameter '" + p.name + "' has a non-finite value");
     }
-    Transaction tx(impl_->db);
+    Write tx(*impl_);
     const auto number = static_cast<std::int64_t>(impl_->ids.size());
     Stmt(impl_->db, "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) "
                     "VALUES (?, ?, 'RUNNING', ?, NULL)")
@@ -375,7 +475,7 @@ void StudyStore::finish_trial(std::int64_t number, TrialState state, const std::
         throw Error("finish_trial: give one value per objective or none");
     for (double v : values)
         if (std::isnan(v)) throw Error("finish_trial: objective value of trial " + std::to_string(number) + " is NaN");
-    Transaction tx(impl_->db);
+    Write tx(*impl_);
     const auto id = impl_->trial_id(number);
     if (!id) throw Error("finish_trial: study has no trial " + std::to_string(number));
     {
@@ -406,7 +506,7 @@ void StudyStore::finish_trial(std::int64_t number, TrialState state, const std::
 void StudyStore::set_trial_attrs(std::int64_t number, const std::vector<JsonAttr>& user_attrs,
                                  const std::vector<JsonAttr>& system_attrs) {
     if (!impl_->lock) throw Error("set_trial_attrs on a read-only study");
-    Transaction tx(impl_->db);
+    Write tx(*impl_);
     const auto id = impl_->trial_id(number);
     if (!id) throw Error("set_trial_attrs: study has no trial " + std::to_string(number));
     impl_->upsert_attrs("trial_user_attributes", "trial_id", *id, user_attrs);
@@ -416,7 +516,7 @@ void StudyStore::set_trial_attrs(std::int64_t number, const std::vector<JsonAttr
 
 void StudyStore::set_study_attrs(const std::vector<JsonAttr>& user_attrs, const std::vector<JsonAttr>& system_attrs) {
     if (!impl_->lock) throw Error("set_study_attrs on a read-only study");
-    Transaction tx(impl_->db);
+    Write tx(*impl_);
     impl_->upsert_attrs("study_user_attributes", "study_id", impl_->study_id, user_attrs);
     impl_->upsert_attrs("study_system_attributes", "study_id", impl_->study_id, system_attrs);
     tx.commit();
@@ -478,7 +578,7 @@ std::vector<StoredTrial> StudyStore::trials() const {
 std::vector<std::int64_t> StudyStore::fail_running(const std::string& reason) {
     if (!impl_->lock) throw Error("fail_running on a read-only study");
     std::vector<std::int64_t> numbers;
-    Transaction tx(impl_->db);
+    Write tx(*impl_);
     std::vector<std::int64_t> ids;
     {
         Stmt s(impl_->db, "SELECT trial_id, number FROM trials WHERE study_id = ? AND state = 'RUNNING' ORDER BY number");

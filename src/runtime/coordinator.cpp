@@ -6,6 +6,7 @@
 // trainer sees it, and infeasible ones are recorded as PRUNED without training.
 #include <time.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -184,16 +185,31 @@ void Coordinator::release_parked(std::int64_t twin) {
 }
 
 void Coordinator::dispatch() {
+    // Pending candidates are shared out among the idle estimators, up to estimate_batch each:
+    // one message and one batched cost-model call per estimator. The results come back in the
+    // order sent, so the order they reach the sampler is that of one-by-one estimation.
     while (!to_estimate_.empty() && !idle_estimators_.empty()) {
         const int worker = idle_estimators_.front();
         idle_estimators_.pop_front();
-        const std::int64_t trial = to_estimate_.front();
-        to_estimate_.pop_front();
-        Flight& f = flight_.at(trial);
-        f.worker = worker;
-        busy_[worker] = trial;
-        t_.send(worker, encode(f.candidate, MessageKind::kEstimateTask));
+        const std::size_t share =
+            (to_estimate_.size() + idle_estimators_.size()) / (idle_estimators_.size() + 1);
+        const std::size_t n =
+            std::min(share, static_cast<std::size_t>(std::max(1, opt_.estimate_batch)));
+        std::vector<Candidate> batch;
+        batch.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int64_t trial = to_estimate_.front();
+            to_estimate_.pop_front();
+            Flight& f = flight_.at(trial);
+            f.worker = worker;
+            batch.push_back(f.candidate);
+        }
+        busy_[worker] = batch.front().trial;
+        t_.send(worker, encode_estimate_batch(batch));
     }
+    // A trial on a trainer is RUNNING in the study file first (a kill then leaves it RUNNING for
+    // --resume): the study's open group of writes is committed once per round of train tasks.
+    if (!draining_ && !to_train_.empty() && !idle_trainers_.empty()) driver_.flush(true);
     while (!draining_ && !to_train_.empty() && !idle_trainers_.empty()) {
         const int worker = idle_trainers_.front();
         idle_trainers_.pop_front();
@@ -225,6 +241,11 @@ void Coordinator::handle(const Envelope& env) {
             busy_.erase(env.source);
             idle_estimators_.push_back(env.source);
             on_estimate(decode_estimate(env.message));
+            break;
+        case MessageKind::kEstimateBatchResult:
+            busy_.erase(env.source);
+            idle_estimators_.push_back(env.source);
+            for (EstimateResult& r : decode_estimate_results(env.message)) on_estimate(std::move(r));
             break;
         case MessageKind::kTrainResult:
             busy_.erase(env.source);
@@ -433,8 +454,10 @@ CoordinatorSummary Coordinator::run() {
             handle(*env);
             env = t_.receive(std::chrono::milliseconds(0));
         }
+        driver_.flush(false);
     }
     driver_.sync();
+    driver_.flush(true);
     if (!draining_ && sum_.counted < opt_.trial_budget)
         if (std::optional<std::string> why = driver_.exhausted()) sum_.exhausted = *why;
     sum_.time_limit_reached =

@@ -1,7 +1,7 @@
 // `snac global`: wires the actors to the real work. Start-up is the only collective step (one
 // broadcast from rank 0: setup status + dataset path); after it, ranks talk point-to-point only.
 // Exceptions never unwind across pending MPI calls: a worker that cannot go on aborts the job
-// (MPI's model), and the study, written one transaction per trial, survives it.
+// (MPI's model), and the study, written in whole trials (committed in groups), survives it.
 #include "snac/runtime/global_search.hpp"
 
 #include <unistd.h>
@@ -312,7 +312,9 @@ int run_distributed(MpiSession& session, const RunConfig& cfg, const GlobalRunOp
             run_trainer(*transport, [&](const Candidate& c) { return work(c); });
         } else {
             detail::Estimator work(cfg);
-            run_estimator(*transport, [&](const Candidate& c) { return work(c); });
+            run_estimator(
+                *transport, [&](const Candidate& c) { return work(c); },
+                [&](const std::vector<Candidate>& cs) { return work(cs); });
         }
     } catch (const std::exception& e) {
         std::cerr << "[rank " << session.rank() << "] error: " << e.what() << "\n";

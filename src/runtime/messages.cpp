@@ -193,6 +193,79 @@ TrainReport decode_train_report(const Message& m) {
     return t;
 }
 
+// Batches: u64 count, then per item its trial (i64) and the single message's payload fields.
+Message encode_estimate_batch(const std::vector<Candidate>& candidates) {
+    Writer w;
+    w.pod(static_cast<std::uint64_t>(candidates.size()));
+    for (const Candidate& c : candidates) {
+        w.pod(c.trial);
+        w.pod(c.seed);
+        w.str(c.architecture_yaml);
+        w.str_map(c.params);
+        w.str_map(c.training);
+    }
+    return make(MessageKind::kEstimateBatchTask,
+                candidates.empty() ? -1 : candidates.front().trial,
+                static_cast<std::int32_t>(candidates.size()), w.take());
+}
+
+Message encode_estimate_results(const std::vector<EstimateResult>& results) {
+    Writer w;
+    w.pod(static_cast<std::uint64_t>(results.size()));
+    for (const EstimateResult& r : results) {
+        w.pod(r.trial);
+        w.pod(static_cast<std::uint8_t>(r.feasible));
+        w.pod(static_cast<std::uint8_t>(r.failed));
+        w.str(r.reason);
+        w.num_map(r.metrics);
+    }
+    return make(MessageKind::kEstimateBatchResult, results.empty() ? -1 : results.front().trial,
+                static_cast<std::int32_t>(results.size()), w.take());
+}
+
+namespace {
+// A count read from the wire bounds a reserve(): never trust it beyond the bytes present.
+std::uint64_t checked_count(std::uint64_t n, const Message& m, std::size_t min_item_bytes) {
+    if (n != static_cast<std::uint64_t>(m.header.status) ||
+        n > m.payload.size() / min_item_bytes)
+        throw_runtime("message " + std::string(to_string(m.header.kind)) + " announces " +
+                      std::to_string(n) + " items that its header or payload cannot hold");
+    return n;
+}
+}  // namespace
+
+std::vector<Candidate> decode_estimate_batch(const Message& m) {
+    expect(m, MessageKind::kEstimateBatchTask);
+    Reader r(m.payload, m.header.kind);
+    const std::uint64_t n = checked_count(r.pod<std::uint64_t>(), m, 40);
+    std::vector<Candidate> out(n);
+    for (Candidate& c : out) {
+        c.trial = r.pod<std::int64_t>();
+        c.seed = r.pod<std::uint64_t>();
+        c.architecture_yaml = r.str();
+        c.params = r.str_map();
+        c.training = r.str_map();
+    }
+    r.finish();
+    return out;
+}
+
+std::vector<EstimateResult> decode_estimate_results(const Message& m) {
+    expect(m, MessageKind::kEstimateBatchResult);
+    Reader r(m.payload, m.header.kind);
+    const std::uint64_t n = checked_count(r.pod<std::uint64_t>(), m, 26);
+    std::vector<EstimateResult> out(n);
+    for (EstimateResult& e : out) {
+        e.trial = r.pod<std::int64_t>();
+        e.feasible = r.pod<std::uint8_t>() != 0;
+        e.failed = r.pod<std::uint8_t>() != 0;
+        e.reason = r.str();
+        e.metrics = r.num_map();
+    }
+    r.finish();
+    return out;
+}
+
 std::vector<char> to_bytes(const Message& m) {
     std::vector<char> out(sizeof(MessageHeader) + m.payload.size());
     MessageHeader h = m.header;
@@ -232,6 +305,8 @@ std::string_view to_string(MessageKind kind) noexcept {
         case MessageKind::kHlsDesignResult: return "HlsDesignResult";
         case MessageKind::kLocalTpeTask: return "LocalTpeTask";
         case MessageKind::kLocalTpeResult: return "LocalTpeResult";
+        case MessageKind::kEstimateBatchTask: return "EstimateBatchTask";
+        case MessageKind::kEstimateBatchResult: return "EstimateBatchResult";
     }
     return "Unknown";
 }

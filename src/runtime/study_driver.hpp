@@ -36,6 +36,7 @@ public:
     std::optional<std::string> incomplete(const FinishedTrial& trial) const override;
     void finish(const FinishedTrial& trial) override;
     void sync() override;
+    void flush(bool force) override;
     std::int64_t counted_trials() const override { return counted_; }
     std::string status(StatusAge age = StatusAge::kCached) const override;
     std::optional<FinishedTrial> reuse(const Candidate& candidate) override;

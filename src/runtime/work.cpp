@@ -58,11 +58,10 @@ Estimator::Estimator(const RunConfig& config)
       model_(surrogate::make_cost_model(config.surrogate, config.base_dir, io::read_checkpoint)),
       part_(find_part(config.hls.part)) {}
 
-EstimateResult Estimator::operator()(const Candidate& c) const {
+EstimateResult Estimator::counted(const Candidate& c, nn::NetworkSpec& net) const {
     EstimateResult r;
     r.trial = c.trial;
-    const nn::NetworkSpec net = nn::NetworkSpec::from_yaml(c.architecture_yaml,
-                                                           "trial " + std::to_string(c.trial));
+    net = nn::NetworkSpec::from_yaml(c.architecture_yaml, "trial " + std::to_string(c.trial));
     nn::CountOptions count_opt;
     count_opt.weight_bits = config_.search.bits;
     count_opt.activation_bits = config_.search.bits;
@@ -71,7 +70,10 @@ EstimateResult Estimator::operator()(const Candidate& c) const {
     r.metrics["params"] = static_cast<double>(counts.params);
     r.metrics["macs"] = static_cast<double>(counts.macs);
     r.metrics["bops"] = counts.bops.at(config_.search.bops_convention);
-    const surrogate::HardwareEstimate hw = model_->estimate(net, config_.hls.to_settings(), part_);
+    return r;
+}
+
+void Estimator::judge(EstimateResult& r, const surrogate::HardwareEstimate& hw) const {
     for (const std::string& name : surrogate::metric_names())
         r.metrics[name] = surrogate::metric(hw, name);
 
@@ -89,7 +91,27 @@ EstimateResult Estimator::operator()(const Candidate& c) const {
                     (k.op == ConstraintOp::kLessEqual ? " <= " : " >= ") + number_text(k.value) +
                     ")";
     }
+}
+
+EstimateResult Estimator::operator()(const Candidate& c) const {
+    nn::NetworkSpec net;
+    EstimateResult r = counted(c, net);
+    judge(r, model_->estimate(net, config_.hls.to_settings(), part_));
     return r;
+}
+
+std::vector<EstimateResult> Estimator::operator()(const std::vector<Candidate>& cs) const {
+    // Each candidate is scored on its own (CostModel::estimate), not with one estimate_batch
+    // call: the learned model's oneDNN MLP gives slightly different outputs for a row depending
+    // on how many rows run together (measured: 14,619 vs 14,618 LUTs for one network at batch 1
+    // vs 2), and which candidates share a batch depends on timing, so a batched inference would
+    // make the study depend on the machine's load. The batch saves the message round trips; the
+    // per-candidate cost is dominated by parsing the architecture YAML anyway
+    // (docs/performance.md#surrogate-in-the-runtime-path-2026-11-27).
+    std::vector<EstimateResult> out;
+    out.reserve(cs.size());
+    for (const Candidate& c : cs) out.push_back((*this)(c));
+    return out;
 }
 
 std::string checkpoint_relpath(std::int64_t trial) {

@@ -13,6 +13,7 @@
 #include "snac/core/metrics.hpp"
 #include "snac/runtime/messages.hpp"
 #include "snac/surrogate/cost_model.hpp"
+#include "snac/surrogate/hardware_estimate.hpp"
 
 namespace snac::runtime::detail {
 
@@ -26,8 +27,14 @@ class Estimator {
 public:
     explicit Estimator(const RunConfig& config);
     EstimateResult operator()(const Candidate& c) const;
+    /// The results of operator() on each candidate, in order (an estimator rank's batched task).
+    /// Throws when any candidate fails; the estimator loop then retries one at a time.
+    std::vector<EstimateResult> operator()(const std::vector<Candidate>& cs) const;
 
 private:
+    EstimateResult counted(const Candidate& c, nn::NetworkSpec& net) const;
+    void judge(EstimateResult& r, const surrogate::HardwareEstimate& hw) const;
+
     const RunConfig& config_;
     std::unique_ptr<surrogate::CostModel> model_;
     const FpgaPart& part_;

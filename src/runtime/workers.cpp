@@ -38,16 +38,9 @@ void run_trainer(Transport& transport, const TrainFn& train) {
     transport.flush();
 }
 
-void run_estimator(Transport& transport, const EstimateFn& estimate) {
-    transport.send(kCoordinator, make_hello(Role::kEstimator));
-    for (;;) {
-        auto env = transport.receive(kPoll);
-        if (!env) continue;
-        const MessageKind kind = env->message.header.kind;
-        if (kind == MessageKind::kShutdown) break;
-        if (kind != MessageKind::kEstimateTask)
-            throw_runtime("estimator received unexpected message " + std::string(to_string(kind)));
-        const Candidate c = decode_candidate(env->message);
+void run_estimator(Transport& transport, const EstimateFn& estimate,
+                   const EstimateBatchFn& estimate_batch) {
+    auto one = [&](const Candidate& c) {
         EstimateResult result;
         try {
             result = estimate(c);
@@ -58,7 +51,36 @@ void run_estimator(Transport& transport, const EstimateFn& estimate) {
             result.reason = std::string("estimation failed: ") + e.what();
         }
         result.trial = c.trial;
-        transport.send(kCoordinator, encode(result));
+        return result;
+    };
+    transport.send(kCoordinator, make_hello(Role::kEstimator));
+    for (;;) {
+        auto env = transport.receive(kPoll);
+        if (!env) continue;
+        const MessageKind kind = env->message.header.kind;
+        if (kind == MessageKind::kShutdown) break;
+        if (kind == MessageKind::kEstimateTask) {
+            transport.send(kCoordinator, encode(one(decode_candidate(env->message))));
+            continue;
+        }
+        if (kind != MessageKind::kEstimateBatchTask)
+            throw_runtime("estimator received unexpected message " + std::string(to_string(kind)));
+        const std::vector<Candidate> batch = decode_estimate_batch(env->message);
+        std::vector<EstimateResult> results;
+        if (estimate_batch) {
+            try {
+                results = estimate_batch(batch);
+                if (results.size() != batch.size())
+                    throw_runtime("batch estimate returned " + std::to_string(results.size()) +
+                                  " results for " + std::to_string(batch.size()) + " candidates");
+            } catch (const std::exception&) {
+                results.clear();  // find the candidate that failed: one at a time
+            }
+        }
+        if (results.empty())
+            for (const Candidate& c : batch) results.push_back(one(c));
+        for (std::size_t i = 0; i < batch.size(); ++i) results[i].trial = batch[i].trial;
+        transport.send(kCoordinator, encode_estimate_results(results));
     }
     transport.flush();
 }

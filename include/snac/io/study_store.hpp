@@ -1,8 +1,9 @@
 #pragma once
 /// The study file: SQLite in Optuna's RDB schema (docs/search.md#study-file), so
 /// `optuna.load_study(storage="sqlite:///RUN_DIR/study.db")` and optuna-dashboard open it.
-/// One writer per file (an advisory lock next to it); every trial is written in one transaction,
-/// so a killed process loses at most the trial in flight.
+/// One writer per file (an advisory lock next to it); every write is all-or-nothing and commits at
+/// once, or with set_commit_group in a group, so a killed process loses at most the trial in
+/// flight (or the open group) and never leaves half a trial.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -106,8 +107,21 @@ public:
     std::vector<std::int64_t> fail_running(const std::string& reason);
     std::int64_t trial_count() const;
 
-private:
+    /// Group commit (the global stage's coordinator): from now on writes join one open
+    /// transaction that commits after `max_writes` writes, or at the first write or
+    /// flush_if_due() once `max_age_s` have passed since the group's first write, and always at
+    /// flush() and when the store is destroyed. A process killed meanwhile loses the trials of
+    /// the open group (they are RUNNING or absent; --resume re-runs them), never a half-written
+    /// one. max_writes 0 (the default): one transaction per write.
+    void set_commit_group(int max_writes, double max_age_s);
+    void flush();         ///< commits the open group now (nothing to do without one)
+    void flush_if_due();  ///< commits the open group when its age has passed
+    StudyStore(const StudyStore&) = delete;
+    StudyStore& operator=(const StudyStore&) = delete;
+
     struct Impl;
+
+private:
     explicit StudyStore(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

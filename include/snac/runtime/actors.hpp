@@ -20,6 +20,10 @@ namespace snac::runtime {
 using TrainFn = std::function<TrainReport(const Candidate&)>;
 /// Estimates one candidate and checks the constraints; a throw becomes a FAIL trial.
 using EstimateFn = std::function<EstimateResult(const Candidate&)>;
+/// Estimates several candidates at once (one result per candidate, same order); must give the
+/// same results as EstimateFn on each. A throw makes the estimator fall back to EstimateFn one
+/// candidate at a time, so an error is charged to the candidate that caused it.
+using EstimateBatchFn = std::function<std::vector<EstimateResult>(const std::vector<Candidate>&)>;
 
 /// Final state of a trial as the coordinator decided it.
 enum class TrialEnd { kComplete, kPruned, kFailed, kInterrupted };
@@ -67,6 +71,10 @@ public:
     virtual void sync() {}
     /// Trials already counted against the budget (from a resumed study).
     virtual std::int64_t counted_trials() const { return 0; }
+    /// Buffered records reach the disk: called after every round of messages with force=false
+    /// (write what is due: the study commits trials in groups) and with force=true when the
+    /// loop ends, before the workers are shut down.
+    virtual void flush(bool force) { (void)force; }
     /// A status text for the progress line (front size, hypervolume), "" for none. kCached lets
     /// the driver reuse a recent text (the hypervolume is not free); the final line asks kFresh.
     enum class StatusAge { kCached, kFresh };
@@ -82,6 +90,9 @@ struct CoordinatorOptions {
     double drain_timeout_s = 60.0;       ///< after a drain request: wait this long for running trials
     bool generational = false;           ///< ask everything the sampler offers, tell at sync()
     bool progress = true;                ///< live progress line on stderr
+    /// Most candidates in one estimate task to an estimator rank. Pending candidates are shared
+    /// out among the idle estimators, so a batch only grows when candidates queue up.
+    int estimate_batch = 64;
     std::function<void(const std::string&)> on_event;  ///< JSONL event sink; may be empty
 };
 
@@ -106,7 +117,9 @@ CoordinatorSummary run_coordinator(Transport& transport, const RoleLayout& layou
 
 /// A trainer's loop: Hello, then train every TrainTask until Shutdown.
 void run_trainer(Transport& transport, const TrainFn& train);
-/// An estimator's loop: Hello, then answer every EstimateTask until Shutdown.
-void run_estimator(Transport& transport, const EstimateFn& estimate);
+/// An estimator's loop: Hello, then answer every EstimateTask and EstimateBatchTask until
+/// Shutdown. Batches go to `estimate_batch` when given, else to `estimate` one by one.
+void run_estimator(Transport& transport, const EstimateFn& estimate,
+                   const EstimateBatchFn& estimate_batch = {});
 
 }  // namespace snac::runtime

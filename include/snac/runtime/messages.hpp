@@ -25,6 +25,8 @@ enum class MessageKind : std::uint32_t {
     kHlsDesignResult = 11,  ///< estimator -> rank 0: its result or error (JSON payload)
     kLocalTpeTask = 12,     ///< local stage, rank 0 -> trainer: train this TPE trial (JSON)
     kLocalTpeResult = 13,   ///< trainer -> rank 0: the TPE trial's outcome (JSON payload)
+    kEstimateBatchTask = 14,    ///< coordinator -> estimator: score these candidates (status = count)
+    kEstimateBatchResult = 15,  ///< estimator -> coordinator: one EstimateResult per candidate, in order
 };
 
 inline constexpr std::uint32_t kMessageMagic = 0x534e4143;  ///< "SNAC"
@@ -95,6 +97,13 @@ EstimateResult decode_estimate(const Message& m);
 TrainReport decode_train_report(const Message& m);
 
 /// Header + payload as one contiguous buffer, and back (what the MPI transport sends).
+/// Several candidates in one estimate task, and their results in one answer (the learned cost
+/// model scores a batch in one inference: docs/messages.md).
+Message encode_estimate_batch(const std::vector<Candidate>& candidates);
+Message encode_estimate_results(const std::vector<EstimateResult>& results);
+std::vector<Candidate> decode_estimate_batch(const Message& m);
+std::vector<EstimateResult> decode_estimate_results(const Message& m);
+
 std::vector<char> to_bytes(const Message& m);
 Message from_bytes(const char* data, std::size_t size);
 

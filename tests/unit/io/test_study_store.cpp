@@ -212,6 +212,52 @@ TEST_F(StudyStoreTest, ReadOnlyErrors) {
     expect_usage_error([&] { StudyStore::open_read_only(path_, "jest"); }, "no study named 'jest'");
 }
 
+TEST_F(StudyStoreTest, GroupCommitKeepsWholeWritesAndCommitsOnCountFlushAndClose) {
+    for (StudyJournal journal : {StudyJournal::kWal, StudyJournal::kDelete}) {
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        StudyDefinition d = def();
+        d.journal = journal;
+        auto committed = [&] { return StudyStore::open_read_only(path_, "jets").trial_count(); };
+        {
+            auto s = StudyStore::open(path_, d);
+            s.set_commit_group(5, 1000.0);
+            const auto a = s.create_trial(params(0, 0.001));
+            const auto b = s.create_trial(params(1, 0.002));
+            s.finish_trial(a, TrialState::kComplete, {0.9, 100.0}, {{"bops", "100"}});
+            EXPECT_EQ(committed(), 0);  // in the open group: not yet in the file
+            EXPECT_EQ(s.trials().size(), 2u);  // but the writer sees its own writes
+            // A write that fails half-way leaves nothing and keeps the group's earlier writes.
+            EXPECT_THROW(s.finish_trial(a, TrialState::kComplete, {0.5, 1.0}), Error);
+            s.flush();
+            EXPECT_EQ(committed(), 2);
+            auto t = StudyStore::open_read_only(path_, "jets").trials();
+            EXPECT_EQ(t[0].state, TrialState::kComplete);
+            EXPECT_EQ(*t[0].values[0], 0.9);
+            EXPECT_EQ(t[0].user_attrs.size(), 1u);
+            EXPECT_EQ(t[1].state, TrialState::kRunning);
+            // The fifth write of a group commits it.
+            for (int i = 0; i < 4; ++i) s.create_trial(params(0, 0.003));
+            EXPECT_EQ(committed(), 2);
+            s.finish_trial(b, TrialState::kPruned, {});
+            EXPECT_EQ(committed(), 6);
+            s.create_trial(params(1, 0.004));
+            s.flush_if_due();  // not due: 1 write, well under the age
+            EXPECT_EQ(committed(), 6);
+        }  // closing the store commits the open group
+        EXPECT_EQ(committed(), 7);
+        const auto t = StudyStore::open_read_only(path_, "jets").trials();
+        EXPECT_EQ(t[1].state, TrialState::kPruned);
+        // An age of 0 makes every write due at once.
+        {
+            auto s = StudyStore::open(path_, d);
+            s.set_commit_group(100, 0.0);
+            s.create_trial(params(0, 0.005));
+            EXPECT_EQ(committed(), 8);
+        }
+    }
+}
+
 TEST_F(StudyStoreTest, DefinitionFromTheSearchSection) {
     SearchConfig c;
     c.study_name = "s";

@@ -67,7 +67,8 @@ struct World {
 
 /// Starts `trainers` trainer threads (ranks 1..) and `estimators` estimator threads after them.
 /// The work functions must outlive the world (threads hold references).
-World start_world(int trainers, int estimators, const TrainFn& train, const EstimateFn& est) {
+World start_world(int trainers, int estimators, const TrainFn& train, const EstimateFn& est,
+                  const EstimateBatchFn& batch = {}) {
     World w;
     w.hub = std::make_shared<InProcessHub>(1 + trainers + estimators);
     w.layout.world_size = 1 + trainers + estimators;
@@ -81,9 +82,9 @@ World start_world(int trainers, int estimators, const TrainFn& train, const Esti
     }
     for (int r = trainers + 1; r <= trainers + estimators; ++r) {
         w.layout.estimators.push_back(r);
-        w.threads.emplace_back([hub = w.hub, r, &est] {
+        w.threads.emplace_back([hub = w.hub, r, &est, batch] {
             InProcessTransport t(hub, r);
-            run_estimator(t, est);
+            run_estimator(t, est, batch);
         });
     }
     return w;
@@ -180,6 +181,57 @@ TEST(Coordinator, GenerationalStudyDoesNotDependOnTheNumberOfTrainers) {
     EXPECT_EQ(histories[0], histories[2]);
     EXPECT_EQ(params[0], params[1]);
     EXPECT_EQ(params[0], params[2]);
+}
+
+TEST(Coordinator, EstimatorsScoreQueuedCandidatesInBoundedBatchesWithTheSameStudy) {
+    reset_drain();
+    TrainFn train = [](const Candidate& c) {
+        TrainReport r;
+        r.metrics["score"] = static_cast<double>(c.seed % 101);
+        return r;
+    };
+    std::mutex m;
+    std::vector<std::size_t> sizes;
+    const EstimateBatchFn batch = [&](const std::vector<Candidate>& cs) {
+        {
+            std::lock_guard lock(m);
+            sizes.push_back(cs.size());
+        }
+        std::vector<EstimateResult> out;
+        for (const Candidate& c : cs) out.push_back(fake_estimate_fn(c));
+        return out;
+    };
+    std::vector<std::uint64_t> histories;
+    std::vector<std::map<std::int64_t, TrialEnd>> ends;
+    for (int estimators : {0, 1, 2}) {
+        sizes.clear();
+        FakeDriver driver(/*population=*/8);  // a generation queues 8 candidates at once
+        World w = start_world(2, estimators, train, fake_estimate, batch);
+        CoordinatorOptions opt;
+        opt.trial_budget = 24;
+        opt.generational = true;
+        opt.estimate_batch = 3;
+        const CoordinatorSummary s = run_world(w, driver, fake_estimate, opt);
+        EXPECT_EQ(s.counted, 24);
+        EXPECT_EQ(s.pruned, 8);
+        histories.push_back(driver.history_);
+        std::map<std::int64_t, TrialEnd> e;
+        for (const auto& [trial, t] : driver.finished_) e[trial] = t.end;
+        ends.push_back(e);
+        if (estimators > 0) {
+            std::size_t total = 0, largest = 0;
+            for (std::size_t n : sizes) {
+                total += n;
+                largest = std::max(largest, n);
+            }
+            EXPECT_EQ(total, 24u);  // every candidate estimated once
+            EXPECT_EQ(largest, 3u);  // batches form, and stay within the bound
+        }
+    }
+    EXPECT_EQ(histories[0], histories[1]);
+    EXPECT_EQ(histories[0], histories[2]);
+    EXPECT_EQ(ends[0], ends[1]);
+    EXPECT_EQ(ends[0], ends[2]);
 }
 
 TEST(Coordinator, DrainStopsHandingOutWorkAndInterruptsWhatCannotFinish) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "snac/core/error.hpp"
 #include "snac/runtime/messages.hpp"
 #include "snac/runtime/roles.hpp"
@@ -74,6 +76,54 @@ TEST(Messages, TruncatedOrForeignBytesAreErrors) {
     EXPECT_THROW(decode_candidate(m), Error);
     // The wrong kind is refused.
     EXPECT_THROW(decode_estimate(encode(sample_candidate(), MessageKind::kTrainTask)), Error);
+}
+
+TEST(Messages, EstimateBatchesRoundTripAndRejectBadCounts) {
+    std::vector<Candidate> cs = {sample_candidate(), sample_candidate(), sample_candidate()};
+    cs[1].trial = 18;
+    cs[2].trial = 40;
+    cs[2].params.clear();
+    const Message m = encode_estimate_batch(cs);
+    const std::vector<char> bytes = to_bytes(m);
+    const std::vector<Candidate> back = decode_estimate_batch(from_bytes(bytes.data(), bytes.size()));
+    ASSERT_EQ(back.size(), 3u);
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+        EXPECT_EQ(back[i].trial, cs[i].trial);
+        EXPECT_EQ(back[i].seed, cs[i].seed);
+        EXPECT_EQ(back[i].architecture_yaml, cs[i].architecture_yaml);
+        EXPECT_EQ(back[i].params, cs[i].params);
+        EXPECT_EQ(back[i].training, cs[i].training);
+    }
+    std::vector<EstimateResult> rs(2);
+    rs[0].trial = 18;
+    rs[0].metrics = {{"bops", 2.0}};
+    rs[1].trial = 40;
+    rs[1].feasible = false;
+    rs[1].failed = true;
+    rs[1].reason = "estimation failed: unknown layer";
+    const std::vector<EstimateResult> rb = decode_estimate_results(encode_estimate_results(rs));
+    ASSERT_EQ(rb.size(), 2u);
+    EXPECT_EQ(rb[0].trial, 18);
+    EXPECT_TRUE(rb[0].feasible);
+    EXPECT_EQ(rb[0].metrics, rs[0].metrics);
+    EXPECT_EQ(rb[1].trial, 40);
+    EXPECT_FALSE(rb[1].feasible);
+    EXPECT_TRUE(rb[1].failed);
+    EXPECT_EQ(rb[1].reason, rs[1].reason);
+    // A count the header does not confirm, or one the payload cannot hold, is an error (no
+    // allocation from an untrusted count).
+    Message lying = m;
+    lying.header.status = 2;
+    EXPECT_THROW(decode_estimate_batch(lying), Error);
+    Message huge = m;
+    const std::uint64_t n = 1ULL << 40;
+    std::memcpy(huge.payload.data(), &n, sizeof n);
+    EXPECT_THROW(decode_estimate_batch(huge), Error);
+    Message cut = m;
+    cut.payload.resize(cut.payload.size() - 5);
+    cut.header.payload_bytes = cut.payload.size();
+    EXPECT_THROW(decode_estimate_batch(cut), Error);
+    EXPECT_THROW(decode_estimate_results(m), Error);
 }
 
 TEST(Roles, DefaultLayouts) {
