@@ -24,6 +24,7 @@
 #include "snac/nn/counting.hpp"
 #include "snac/runtime/actors.hpp"
 #include "snac/surrogate/cost_model.hpp"
+#include "support/random_mlp.hpp"
 #include "work.hpp"
 
 using namespace snac;
@@ -39,29 +40,9 @@ double thread_cpu_seconds() {
 
 std::vector<Candidate> make_candidates(int n) {
     std::mt19937_64 rng(42);
-    auto pick = [&](int lo, int hi) { return lo + int(rng() % std::uint64_t(hi - lo + 1)); };
-    const int widths[] = {8, 16, 32, 64, 128};
     std::vector<Candidate> out;
     for (int i = 0; i < n; ++i) {
-        nn::NetworkSpec net;
-        net.input_shape = {16};
-        const int depth = pick(1, 6);
-        for (int l = 0; l < depth; ++l) {
-            nn::LayerSpec d;
-            d.type = nn::LayerType::kDense;
-            d.name = "dense_" + std::to_string(l);
-            d.units = widths[pick(0, 4)];
-            net.layers.push_back(d);
-            nn::LayerSpec r;
-            r.type = nn::LayerType::kRelu;
-            r.name = "relu_" + std::to_string(l);
-            net.layers.push_back(r);
-        }
-        nn::LayerSpec head;
-        head.type = nn::LayerType::kDense;
-        head.name = "head";
-        head.units = 5;
-        net.layers.push_back(head);
+        const nn::NetworkSpec net = test_support::random_mlp(rng);
         Candidate c;
         c.trial = i;
         c.seed = rng();

@@ -8,6 +8,7 @@
 
 #include "snac/surrogate/analytical_model.hpp"
 #include "snac/surrogate/learned_model.hpp"
+#include "support/random_mlp.hpp"
 
 namespace {
 
@@ -25,29 +26,10 @@ const Batch& candidates() {
     static const Batch b = [] {
         Batch out;
         std::mt19937_64 rng(42);
-        auto pick = [&](int lo, int hi) { return lo + int(rng() % std::uint64_t(hi - lo + 1)); };
-        const int widths[] = {8, 16, 32, 64, 128};
+        auto pick = [&](int lo, int hi) { return test_support::draw_int(rng, lo, hi); };
         const int rfs[] = {1, 2, 4, 8, 16, 32, 64};
         for (int i = 0; i < kCandidates; ++i) {
-            nn::NetworkSpec net;
-            net.input_shape = {16};
-            const int depth = pick(1, 6);
-            for (int l = 0; l < depth; ++l) {
-                nn::LayerSpec d;
-                d.type = nn::LayerType::kDense;
-                d.name = "dense_" + std::to_string(l);
-                d.units = widths[pick(0, 4)];
-                nn::LayerSpec r;
-                r.type = nn::LayerType::kRelu;
-                r.name = "relu_" + std::to_string(l);
-                net.layers.push_back(d);
-                net.layers.push_back(r);
-            }
-            nn::LayerSpec head;
-            head.type = nn::LayerType::kDense;
-            head.name = "head";
-            head.units = 5;
-            net.layers.push_back(head);
+            nn::NetworkSpec net = test_support::random_mlp(rng);
             HlsSettings h;
             const FixedType w{pick(2, 8) * 2, 1};
             h.default_precision.weight = w;
