@@ -34,10 +34,11 @@ def config(path, trials, epochs=1):
     open(path, "w").write(text)
 
 
-def sbatch(script, args, options):
+def sbatch(script, args, options, extra_env=None):
+    """Submits a batch job; sbatch exports this environment (plus extra_env) to it."""
     cmd = ["sbatch", "--parsable", "-N", "1", "--ntasks-per-node=2", "-c", "1",
            "-o", "job-%j.out"] + options + [os.path.join(SCRIPTS, script)] + args
-    p = subprocess.run(cmd, capture_output=True, text=True, env=ENV)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=dict(ENV, **(extra_env or {})))
     g.check(p.returncode == 0, "sbatch failed: %s %s" % (p.stdout, p.stderr))
     return p.stdout.strip().split(";")[0]
 
@@ -185,7 +186,10 @@ def scenario_scancel():
     """scancel mid-run leaves a study that --resume completes."""
     budget = 10
     config("c.yaml", trials=budget, epochs=15)
-    jobid = sbatch("generic.sbatch", ["c.yaml", "run"], ["-t", "10"])
+    # Each finished trial is held for 1 s (the test hook of src/runtime/signals.cpp): on a quiet
+    # machine the whole search otherwise ends between two polls, before scancel can land mid-run.
+    jobid = sbatch("generic.sbatch", ["c.yaml", "run"], ["-t", "10"],
+                   {"SNAC_TEST_PAUSE_MS": "1000"})
     t0 = time.time()
     while not (g.finished("run") >= 2 and g.running_trial("run")):
         g.check(job(jobid)["JobState"] in ("PENDING", "RUNNING"), "job ended before scancel")
